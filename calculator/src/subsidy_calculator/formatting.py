@@ -1,0 +1,84 @@
+"""How each language writes money, durations and dates, and the `[[figure]]` placeholders.
+
+Shared by the calculator (in the browser and CPython) and the site generator, so a figure is
+written the same way everywhere. Standard library only.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Any, Mapping
+
+PLACEHOLDER = re.compile(r"\[\[([a-z0-9_.-]+)\]\]")
+
+_EN_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+
+def _number(value: float) -> str:
+    """1111 -> '1,111'; 1.2 -> '1.2'."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,}".rstrip("0").rstrip(".")
+
+
+def format_money(value: float, lang: str) -> str:
+    """2111 -> '2,111 元' / '2,111 yuan'; 1000000 -> '100万元' / '1,000,000 yuan'."""
+    if lang == "zh":
+        if value >= 10000 and float(value / 10000).is_integer():
+            return f"{_number(value / 10000)}万元"
+        return f"{_number(value)} 元"
+    return f"{_number(value)} yuan"
+
+
+_UNITS = {
+    "month": ("个月", "month", "months"),
+    "year": ("年", "year", "years"),
+}
+
+
+def format_quantity(value: float, unit: str, lang: str) -> str:
+    """Write a figure with its unit: money, months, years."""
+    if unit == "yuan":
+        return format_money(value, lang)
+    zh, en_one, en_many = _UNITS[unit]
+    if lang == "zh":
+        return f"{_number(value)} {zh}"
+    return f"{_number(value)} {en_one if value == 1 else en_many}"
+
+
+def format_date(day: _dt.date | str, lang: str) -> str:
+    """2123-02-01 -> '2123年2月1日' / '1 February 2123'."""
+    if isinstance(day, str):
+        day = _dt.date.fromisoformat(day)
+    if lang == "zh":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day.day} {_EN_MONTHS[day.month - 1]} {day.year}"
+
+
+def value_on(figure: Mapping[str, Any], day: _dt.date | str | None) -> Mapping[str, Any] | None:
+    """The dated value of a figure in force on `day` (None: the latest value), or None."""
+    values = figure["values"]
+    if day is None:
+        return values[-1] if values else None
+    iso = day if isinstance(day, str) else day.isoformat()
+    for entry in values:
+        start, end = entry.get("from"), entry.get("until")
+        if (start is None or str(start) <= iso) and (end is None or iso <= str(end)):
+            return entry
+    return None
+
+
+def render_text(text: str, lang: str, figures: Mapping[str, Mapping[str, Any]],
+                day: _dt.date | str | None = None) -> str:
+    """Replace `[[figure_id]]` (or `[[measure-id.figure_id]]`, with `figures` keyed that way)
+    by the figure in force on `day`, written for `lang`."""
+
+    def replace(match: re.Match[str]) -> str:
+        figure = figures[match.group(1)]
+        entry = value_on(figure, day) or figure["values"][-1]
+        return format_quantity(entry["value"], figure["unit"], lang)
+
+    return PLACEHOLDER.sub(replace, text)
