@@ -1,0 +1,144 @@
+"""Shared fixtures: the built site served once per session on 127.0.0.1, Debian's Chromium
+pinned to loopback, every browser request recorded and checked, and on failure the page's
+screenshot and console log kept under test-results/."""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import threading
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE_DIR = Path(os.environ.get("SITE_DIR", ROOT / "site"))
+RESULTS_DIR = ROOT / "test-results"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+CHROMIUM_ARGS = [
+    # Everything but loopback fails to resolve: the browser cannot reach any other host.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+    "--disable-quic",
+    "--no-proxy-server",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".mjs": "text/javascript",
+        ".js": "text/javascript",
+        ".wasm": "application/wasm",
+        ".json": "application/json",
+        ".whl": "application/octet-stream",
+        ".webmanifest": "application/manifest+json",
+    }
+
+    def log_message(self, *args: object) -> None:  # keep test output readable
+        pass
+
+
+class SiteServer:
+    """A static server for site/ that tests can stop and start again on the same port."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.port = 0
+        self._httpd: http.server.ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        handler = functools.partial(_QuietHandler, directory=str(self.directory))
+        self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), handler)
+        self._httpd.daemon_threads = True
+        self.port = self._httpd.server_address[1]
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        if self._httpd:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+
+
+@pytest.fixture(scope="session")
+def site_server() -> Iterator[SiteServer]:
+    if not (SITE_DIR / "index.html").exists():
+        pytest.exit(f"{SITE_DIR} has no built site: run `make site` first", returncode=2)
+    server = SiteServer(SITE_DIR)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def base_url(site_server: SiteServer) -> str:
+    return site_server.url
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {**browser_context_args, "locale": "zh-CN", "service_workers": "block"}
+
+
+_ALLOWED = re.compile(r"^(data:|blob:|about:|chrome-extension:)")
+
+
+@pytest.fixture()
+def requests_seen(context, base_url: str) -> Iterator[list[str]]:
+    """Every URL the browser asked for in this test; the test fails if one left the site."""
+    seen: list[str] = []
+    context.on("request", lambda request: seen.append(request.url))
+    yield seen
+    outside = [u for u in seen if not u.startswith(base_url + "/") and not _ALLOWED.match(u)]
+    assert not outside, f"requests left the test server: {outside}"
+
+
+@pytest.fixture()
+def page(page, requests_seen, request):
+    """pytest-playwright's page, with outside requests checked and the console log kept."""
+    console: list[str] = []
+    page.on("console", lambda msg: console.append(f"{msg.type}: {msg.text}"))
+    page.on("pageerror", lambda err: console.append(f"pageerror: {err}"))
+    yield page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        folder = RESULTS_DIR / re.sub(r"[^\w.-]+", "-", request.node.nodeid)[:150]
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "console.log").write_text("\n".join(console), encoding="utf-8")
+        try:
+            page.screenshot(path=str(folder / "failure.png"), full_page=True)
+        except Exception:  # the page may be gone; the log is what matters then
+            pass
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that use the page, context or server are browser tests."""
+    browser_fixtures = {"page", "context", "browser", "site_server", "base_url", "requests_seen"}
+    for item in items:
+        if browser_fixtures & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
