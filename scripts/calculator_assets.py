@@ -1,6 +1,288 @@
-"""Placeholder: copies Pyodide, the wheel and the rules bundle into the site."""
+"""Install everything the in-browser calculator needs into the built site, after MkDocs built it.
+
+    site/assets/pyodide/        the 5 Pyodide core files, copied from node_modules/pyodide (once)
+    site/assets/calculator/     the calculator wheel (content-hashed name), rules.<version>.json,
+                                manifest.json (what the worker loads: wheel, rules, version)
+    site/sw.js                  the service worker (scope: the whole site), cache names versioned
+                                by the content of what they cache
+    every site/**/*.html        a Content-Security-Policy <meta>, with the hashes of that page's
+                                inline scripts (skipped under `mkdocs serve`, for live reload)
+
+Called by scripts/mkdocs_hooks.py after each language's build (mkdocs-static-i18n builds /en/
+into the same site/ afterwards), so every step is idempotent and cheap to repeat.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+ROOT = Path(__file__).resolve().parent.parent
+PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+# The calculator package to ship. CALCULATOR_DIR may point elsewhere (development only).
+CALCULATOR_DIR = Path(os.environ.get("CALCULATOR_DIR", ROOT / "calculator"))
+WHEEL_CACHE = ROOT / "build" / "calculator-wheel"
+SW_SOURCE = Path(__file__).with_name("service_worker.js")
+
+CSP_BASE = [
+    ("default-src", "'self'"),
+    ("script-src", "'self' 'wasm-unsafe-eval'"),
+    ("worker-src", "'self'"),
+    ("connect-src", "'self'"),
+    ("img-src", "'self' data:"),
+    ("style-src", "'self' 'unsafe-inline'"),  # Material sets inline styles
+    ("object-src", "'none'"),
+    ("base-uri", "'self'"),
+]
 
 
+# --- small helpers ----------------------------------------------------------------------------
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _file_sha(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    if path.exists() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+# --- Pyodide ----------------------------------------------------------------------------------
+def pyodide_version() -> str:
+    return json.loads((PYODIDE_DIR / "package.json").read_text(encoding="utf-8"))["version"]
+
+
+def copy_pyodide(site_dir: Path) -> Path:
+    """Copy the 5 core files (skipped when an identical copy is already there)."""
+    missing = [name for name in PYODIDE_FILES if not (PYODIDE_DIR / name).is_file()]
+    if missing:
+        raise FileNotFoundError(f"node_modules/pyodide lacks {missing}: run `npm ci` (make setup)")
+    target = site_dir / "assets" / "pyodide"
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PYODIDE_FILES:
+        src, dst = PYODIDE_DIR / name, target / name
+        s = src.stat()
+        if dst.exists():
+            d = dst.stat()
+            if d.st_size == s.st_size and int(d.st_mtime) == int(s.st_mtime):
+                continue
+        shutil.copy2(src, dst)
+    return target
+
+
+# --- the calculator wheel ---------------------------------------------------------------------
+def _source_files(project: Path) -> list[Path]:
+    skip = {"__pycache__", "build", "dist", ".pytest_cache"}
+    files = []
+    for path in sorted(project.rglob("*")):
+        parts = set(path.relative_to(project).parts)
+        if path.is_file() and not (parts & skip) and not any(p.endswith(".egg-info") for p in parts) \
+                and path.suffix not in (".pyc", ".pyo"):
+            files.append(path)
+    return files
+
+
+def source_hash(project: Path = CALCULATOR_DIR) -> str:
+    h = hashlib.sha256()
+    for path in _source_files(project):
+        if path.relative_to(project).parts[0] in ("src",) or path.name in ("pyproject.toml", "setup.cfg", "setup.py"):
+            h.update(str(path.relative_to(project)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def build_wheel(project: Path = CALCULATOR_DIR) -> Path:
+    """The pure-Python wheel of the calculator, built once per content of calculator/src with the
+    standard PEP 517 build (in a copy of the project, so the source tree stays clean)."""
+    digest = source_hash(project)[:16]
+    out = WHEEL_CACHE / digest
+    wheels = sorted(out.glob("*.whl")) if out.exists() else []
+    if wheels:
+        return wheels[0]
+    WHEEL_CACHE.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="calc-wheel-", dir=WHEEL_CACHE) as tmp:
+        copy = Path(tmp) / "project"
+        shutil.copytree(project, copy, ignore=shutil.ignore_patterns("__pycache__", "build", "dist", "*.egg-info"))
+        dist = Path(tmp) / "dist"
+        attempts = [
+            # fast and offline: the build backend already installed in this environment
+            [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--skip-dependency-check", "-o", str(dist), str(copy)],
+            # the standard isolated build
+            [sys.executable, "-m", "build", "--wheel", "-o", str(dist), str(copy)],
+            [sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check", "-w", str(dist), str(copy)],
+        ]
+        errors = []
+        for cmd in attempts:
+            done = subprocess.run(cmd, capture_output=True, text=True)
+            built = sorted(dist.glob("*-py3-none-any.whl")) if dist.exists() else []
+            if done.returncode == 0 and built:
+                out.mkdir(parents=True, exist_ok=True)
+                final = out / built[0].name
+                shutil.copy2(built[0], final)
+                return final
+            errors.append(f"$ {' '.join(cmd[2:4])}...\n{done.stdout[-1500:]}{done.stderr[-1500:]}")
+        raise RuntimeError("could not build the calculator wheel:\n" + "\n".join(errors))
+
+
+# --- the rules bundle -------------------------------------------------------------------------
+def _fallback_bundle(policy: Mapping[str, Any]) -> dict[str, Any]:
+    """Used only until scripts/rules_bundle.py exists."""
+    body = {
+        "notice": policy["notice"],
+        "questions": policy["questions"],
+        "measures": policy["measures"],
+        "texts": {"results": policy.get("texts", {}).get("results")},
+    }
+    canonical = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return {"version": _sha256(canonical.encode())[:12], **body}
+
+
+def rules_bundle(policy: Mapping[str, Any]) -> dict[str, Any]:
+    """The rules bundle the calculator loads (one function, so the source can switch)."""
+    try:
+        from scripts.rules_bundle import build_bundle  # the validator engineer's module
+    except ImportError:
+        return _fallback_bundle(policy)
+    return build_bundle(policy)
+
+
+def bundle_text(bundle: Mapping[str, Any]) -> str:
+    return json.dumps(bundle, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+# --- service worker ---------------------------------------------------------------------------
+_NOT_VERSIONED = {"sw.js", "search/search_index.json", "sitemap.xml", "sitemap.xml.gz"}
+
+
+def _content_version(site_dir: Path, files: Iterable[Path]) -> str:
+    h = hashlib.sha256()
+    for path in sorted(files):
+        rel = path.relative_to(site_dir).as_posix()
+        h.update(rel.encode() + b"\0" + _file_sha(path).encode() + b"\n")
+    return h.hexdigest()[:16]
+
+
+def write_service_worker(site_dir: Path, serving: bool) -> str:
+    """site/sw.js; returns the site cache name."""
+    if serving:  # `mkdocs serve`: a worker that removes itself and its caches, so reloads stay live
+        text = ("// mkdocs serve: no offline cache while editing.\n"
+                "self.addEventListener('install', () => self.skipWaiting());\n"
+                "self.addEventListener('activate', (e) => e.waitUntil((async () => {\n"
+                "  for (const k of await caches.keys()) await caches.delete(k);\n"
+                "  await self.registration.unregister();\n})()));\n")
+        _write_if_changed(site_dir / "sw.js", text.encode())
+        return ""
+    pyodide_dir = site_dir / "assets" / "pyodide"
+    pyodide_files = [pyodide_dir / n for n in PYODIDE_FILES]
+    site_files = [p for p in site_dir.rglob("*") if p.is_file()
+                  and p.relative_to(site_dir).as_posix() not in _NOT_VERSIONED
+                  and not p.name.startswith(".")
+                  and pyodide_dir not in p.parents]
+    site_cache = "site-" + _content_version(site_dir, site_files)
+    pyodide_cache = f"pyodide-{pyodide_version()}-" + _content_version(site_dir, pyodide_files)[:8]
+    text = SW_SOURCE.read_text(encoding="utf-8")
+    text = text.replace("__SITE_CACHE__", site_cache).replace("__PYODIDE_CACHE__", pyodide_cache)
+    _write_if_changed(site_dir / "sw.js", text.encode())
+    return site_cache
+
+
+# --- Content-Security-Policy ------------------------------------------------------------------
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
+_CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>\s*', re.I)
+_CHARSET = re.compile(r"<meta\s+charset=[\"']?[\w-]+[\"']?\s*/?>", re.I)
+_HEAD = re.compile(r"<head\b[^>]*>", re.I)
+_SRC_ATTR = re.compile(r"\ssrc\s*=", re.I)
+
+
+def inline_script_hashes(html_text: str) -> list[str]:
+    """'sha256-...' of every inline script (with no src) in the page, in order, unique."""
+    out: list[str] = []
+    for attrs, body in _SCRIPT.findall(html_text):
+        if _SRC_ATTR.search(" " + attrs):
+            continue
+        digest = "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode() + "'"
+        if digest not in out:
+            out.append(digest)
+    return out
+
+
+def csp_for(html_text: str) -> str:
+    hashes = inline_script_hashes(html_text)
+    parts = []
+    for name, value in CSP_BASE:
+        if name == "script-src" and hashes:
+            value = value + " " + " ".join(hashes)
+        parts.append(f"{name} {value}")
+    return "; ".join(parts)
+
+
+def add_csp(html_text: str) -> str:
+    """The page with exactly one CSP <meta>, placed before anything it governs."""
+    text = _CSP_META.sub("", html_text)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{csp_for(text)}">'
+    first_script = text.lower().find("<script")
+    charset = _CHARSET.search(text)
+    anchor = charset if charset and (first_script < 0 or charset.start() < first_script) else _HEAD.search(text)
+    if anchor is None:
+        raise ValueError("page has no <head>")
+    return text[:anchor.end()] + meta + text[anchor.end():]
+
+
+def inject_csp(site_dir: Path) -> int:
+    count = 0
+    for page in sorted(site_dir.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        new = add_csp(text)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+        count += 1
+    return count
+
+
+# --- entry point ------------------------------------------------------------------------------
 def install(policy: dict, site_dir: Path, serving: bool = False) -> None:
-    pass
+    site_dir = Path(site_dir)
+    copy_pyodide(site_dir)
+    calc_dir = site_dir / "assets" / "calculator"
+    calc_dir.mkdir(parents=True, exist_ok=True)
+
+    wheel = build_wheel()
+    wheel_digest = _file_sha(wheel)[:12]
+    wheel_rel = f"wheels/{wheel_digest}/{wheel.name}"
+    wheel_dst = calc_dir / wheel_rel
+    if not wheel_dst.exists():
+        wheel_dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(wheel, wheel_dst)
+
+    bundle = rules_bundle(policy)
+    version = str(bundle.get("version") or _sha256(bundle_text(bundle).encode())[:12])
+    if not re.fullmatch(r"[A-Za-z0-9._-]{1,64}", version):
+        raise ValueError(f"rules bundle version {version!r} is not usable in a file name")
+    rules_name = f"rules.{version}.json"
+    _write_if_changed(calc_dir / rules_name, bundle_text(bundle).encode("utf-8"))
+
+    manifest = {"version": version, "rules": rules_name, "wheel": wheel_rel, "pyodide": pyodide_version()}
+    _write_if_changed(calc_dir / "manifest.json", (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
+
+    if not serving:
+        inject_csp(site_dir)
+    write_service_worker(site_dir, serving)

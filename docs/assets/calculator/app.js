@@ -1,0 +1,588 @@
+// The calculator page's glue: form state, which questions to show, inline validation, the share
+// link (answers only in the URL fragment), the Python worker, and rendering results as DOM nodes
+// (textContent only, never innerHTML). All the rules live in Python; this file computes nothing
+// but which questions are relevant (a tiny evaluator for the ask_when rules).
+
+const FRAGMENT_LIMIT = 2048; // characters of a share link's fragment we are willing to read
+const FRAGMENT_MAX_ITEMS = 64;
+const DEBOUNCE_MS = 15;
+const SLOW_MS = 45000;
+const PHASES = { downloading: 1, starting: 2, rules: 3, ready: 4 };
+
+const root = document.getElementById("calc");
+if (root && !root.dataset.started) {
+  root.dataset.started = "1";
+  main();
+}
+
+function main() {
+  const T = JSON.parse(document.getElementById("calc-texts").textContent);
+  const lang = root.dataset.lang === "en" ? "en" : "zh";
+  const $ = (id) => document.getElementById(id);
+  const form = $("calc-form");
+  const resultsBox = $("calc-results");
+  const testMode = new URLSearchParams(location.search).get("test") === "1";
+
+  const fmt = (template, values) => String(template).replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+
+  function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === "class") el.className = v;
+      else if (k === "text") el.textContent = v;
+      else el.setAttribute(k, v === true ? "" : String(v));
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return el;
+  }
+
+  // ---- questions, read back from the server-rendered form ---------------------------------
+  const questions = [...form.querySelectorAll(".calc-q")].map((el) => {
+    const q = {
+      el,
+      id: el.dataset.question,
+      type: el.dataset.type,
+      label: el.querySelector(".calc-label").textContent.trim(),
+      askWhen: el.dataset.askWhen ? JSON.parse(el.dataset.askWhen) : null,
+      min: el.dataset.min !== undefined ? Number(el.dataset.min) : null,
+      max: el.dataset.max !== undefined ? Number(el.dataset.max) : null,
+      maxQuestion: el.dataset.maxQuestion || null,
+      maxLabel: el.dataset.maxLabel || "",
+      error: el.querySelector(".calc-error"),
+      radios: [...el.querySelectorAll('input[type="radio"]')],
+      input: el.querySelector('input[type="number"]'),
+    };
+    q.values = q.radios.map((r) => r.value);
+    return q;
+  });
+  const byId = new Map(questions.map((q) => [q.id, q]));
+
+  // ask_when: three-valued (true / false / null = unknown because unanswered).
+  function rule(r, answers) {
+    if (!r || typeof r !== "object") return null;
+    if (Array.isArray(r.all)) {
+      const v = r.all.map((x) => rule(x, answers));
+      return v.includes(false) ? false : v.includes(null) ? null : true;
+    }
+    if (Array.isArray(r.any)) {
+      const v = r.any.map((x) => rule(x, answers));
+      return v.includes(true) ? true : v.includes(null) ? null : false;
+    }
+    if ("not" in r) {
+      const v = rule(r.not, answers);
+      return v === null ? null : !v;
+    }
+    if (typeof r.question !== "string") return null;
+    if (!(r.question in answers)) return null;
+    const a = answers[r.question];
+    if ("equals" in r) return a === r.equals;
+    if (Array.isArray(r.in)) return r.in.includes(a);
+    const num = (key) => (typeof r[key] === "number" ? r[key] : null);
+    if (typeof a !== "number") return null;
+    if ("min" in r) return num("min") === null ? null : a >= r.min;
+    if ("max" in r) return num("max") === null ? null : a <= r.max;
+    if ("above" in r) return num("above") === null ? null : a > r.above;
+    if ("below" in r) return num("below") === null ? null : a < r.below;
+    return null;
+  }
+
+  // Read one question's raw answer from the DOM: {value} | {empty} | {error}.
+  function readAnswer(q, answers) {
+    if (q.radios.length) {
+      const checked = q.radios.find((r) => r.checked);
+      if (!checked) return { empty: true };
+      return { value: q.type === "boolean" ? checked.value === "true" : checked.value };
+    }
+    const input = q.input;
+    const raw = input.value.trim();
+    if (input.validity.badInput) return { error: T.validation.whole_number };
+    if (raw === "") return { empty: true };
+    if (!/^-?\d+$/.test(raw)) return { error: T.validation.whole_number };
+    const n = Number(raw);
+    if (!Number.isSafeInteger(n)) return { error: T.validation.whole_number };
+    let max = q.max;
+    let maxFromAnswer = false;
+    if (q.maxQuestion && typeof answers[q.maxQuestion] === "number") {
+      if (max === null || answers[q.maxQuestion] < max) { max = answers[q.maxQuestion]; maxFromAnswer = true; }
+    }
+    if ((q.min !== null && n < q.min) || (max !== null && n > max)) {
+      if (maxFromAnswer && n > max && (q.min === null || n >= q.min)) {
+        return { error: fmt(T.validation.not_more_than_answer, { label: q.maxLabel, max: max.toLocaleString(lang === "zh" ? "zh-CN" : "en") }) };
+      }
+      if (max === null) return { error: fmt(T.validation.at_least, { min: q.min }) };
+      const loc = lang === "zh" ? "zh-CN" : "en";
+      return { error: fmt(T.validation.range, { min: (q.min ?? 0).toLocaleString(loc), max: max.toLocaleString(loc) }) };
+    }
+    return { value: n };
+  }
+
+  // Walk the questions in order: show those whose rule holds, collect valid visible answers.
+  function collect() {
+    const answers = {};
+    const errors = [];
+    for (const q of questions) {
+      const visible = q.askWhen === null || rule(q.askWhen, answers) === true;
+      if (q.el.hidden === visible) q.el.hidden = !visible;
+      q.visible = visible;
+      if (!visible) { q.currentError = null; continue; }
+      const a = readAnswer(q, answers);
+      q.currentError = a.error || null;
+      if (a.error) errors.push(q);
+      else if (!a.empty) answers[q.id] = a.value;
+    }
+    return { answers, errors };
+  }
+
+  function showErrors(all) {
+    let shown = 0;
+    for (const q of questions) {
+      const show = q.visible && q.currentError && (all || q.touched);
+      const target = q.input || q.radios[0];
+      if (show) {
+        q.error.textContent = q.currentError;
+        q.error.hidden = false;
+        shown += 1;
+        if (q.input) q.input.setAttribute("aria-invalid", "true");
+      } else {
+        q.error.textContent = "";
+        q.error.hidden = true;
+        if (q.input) q.input.removeAttribute("aria-invalid");
+      }
+      if (q.input) {
+        const ids = (q.input.getAttribute("aria-describedby") || "").split(/\s+/).filter((x) => x && x !== q.error.id);
+        if (show) ids.push(q.error.id);
+        if (ids.length) q.input.setAttribute("aria-describedby", ids.join(" "));
+      }
+      void target;
+    }
+    const summary = $("calc-error-summary");
+    summary.hidden = shown === 0;
+    summary.textContent = shown ? T.validation.summary : "";
+  }
+
+  // ---- share link: the fragment ------------------------------------------------------------
+  function fragmentOf(answers) {
+    const params = new URLSearchParams();
+    for (const q of questions) if (q.id in answers) params.set(q.id, String(answers[q.id]));
+    return params.toString();
+  }
+
+  let lastWrittenHash = null;
+  function writeFragment(answers) {
+    const frag = fragmentOf(answers);
+    const url = location.pathname + location.search + (frag ? "#" + frag : "");
+    lastWrittenHash = frag ? "#" + frag : "";
+    if (location.hash !== lastWrittenHash) history.replaceState(history.state, "", url);
+    $("calc-share-link").value = location.origin + location.pathname + (frag ? "#" + frag : "");
+  }
+
+  function clearForm() {
+    for (const q of questions) {
+      for (const r of q.radios) r.checked = false;
+      if (q.input) q.input.value = "";
+      q.touched = false;
+    }
+  }
+
+  function notice(text) {
+    const el = $("calc-notice");
+    el.textContent = text || "";
+    el.hidden = !text;
+  }
+
+  // Treat the fragment as hostile: bounded, known keys only, values checked against the form.
+  function applyFragment(hash) {
+    const raw = (hash || "").replace(/^#/, "");
+    if (!raw) return false;
+    if (raw.length > FRAGMENT_LIMIT) { notice(T.share.too_long); return false; }
+    let params;
+    try { params = new URLSearchParams(raw); } catch { notice(fmt(T.share.ignored, { count: 1 })); return false; }
+    clearForm();
+    let ignored = 0;
+    let applied = 0;
+    let seen = 0;
+    const done = new Set();
+    for (const [key, value] of params) {
+      seen += 1;
+      if (seen > FRAGMENT_MAX_ITEMS) { ignored += 1; continue; }
+      const q = byId.get(key);
+      if (!q || done.has(key)) { ignored += 1; continue; }
+      done.add(key);
+      if (q.radios.length) {
+        const radio = q.radios.find((r) => r.value === value);
+        if (radio) { radio.checked = true; applied += 1; } else ignored += 1;
+      } else if (/^\d{1,15}$/.test(value)) {
+        q.input.value = String(Number(value));
+        q.touched = true;
+        applied += 1;
+      } else ignored += 1;
+    }
+    if (ignored) notice(fmt(T.share.ignored, { count: ignored }));
+    else if (applied > 1) notice(T.share.restored);
+    else notice("");
+    return applied > 0;
+  }
+
+  // ---- worker ------------------------------------------------------------------------------
+  let worker = null;
+  let ready = false;
+  let failed = false;
+  let rulesVersion = null;
+  let seq = 0;
+  const pending = new Map();
+  let latestRequested = 0;
+  let lastResult = null;
+  let lastAnswers = {};
+
+  function setPhase(phase) {
+    root.dataset.phase = phase;
+    $("calc-progress").value = PHASES[phase] || 0;
+    if (phase === "ready") {
+      $("calc-phase").textContent = T.status.ready + " " + fmt(T.status.rules_version, { version: rulesVersion });
+      $("calc-phase-note").textContent = "";
+      $("calc-phase-note").hidden = true;
+      $("calc-progress").hidden = true;
+      $("calc-status").classList.add("calc-status-ready");
+    } else if (T.status[phase]) {
+      $("calc-phase").textContent = T.status[phase];
+    }
+  }
+
+  function fail(kind, detail) {
+    if (failed) return;
+    failed = true;
+    ready = false;
+    root.dataset.phase = "failed";
+    $("calc-status").hidden = true;
+    const message = kind === "load_failed" ? fmt(T.failure.load_failed, { detail: String(detail || "").slice(0, 160) }) : T.failure[kind] || T.failure.crashed;
+    $("calc-failure-message").textContent = message;
+    $("calc-failure").hidden = false;
+    for (const [, p] of pending) p.reject(new Error(kind));
+    pending.clear();
+    renderWaiting();
+    if (worker) { try { worker.terminate(); } catch { /* already gone */ } }
+  }
+
+  function startWorker() {
+    if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") return fail("no_wasm");
+    if (typeof Worker !== "function") return fail("no_worker");
+    setPhase("downloading");
+    try {
+      worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+    } catch (err) {
+      return fail("load_failed", err && err.message);
+    }
+    const slow = setTimeout(() => { if (!ready && !failed) $("calc-phase-note").textContent = T.status.slow; }, SLOW_MS);
+    worker.addEventListener("error", (event) => {
+      event.preventDefault();
+      clearTimeout(slow);
+      fail(ready ? "crashed" : "load_failed", ready ? "" : "worker.js");
+    });
+    worker.addEventListener("messageerror", () => fail("crashed"));
+    worker.addEventListener("message", (event) => {
+      const m = event.data || {};
+      if (m.type === "phase") setPhase(m.phase);
+      else if (m.type === "ready") {
+        clearTimeout(slow);
+        ready = true;
+        rulesVersion = m.version;
+        root.dataset.rulesVersion = m.version;
+        setPhase("ready");
+        keepOffline(m.files || []);
+        update(true);
+      } else if (m.type === "failed") {
+        clearTimeout(slow);
+        fail("load_failed", `${m.stage}: ${m.detail}`);
+      } else if (m.type === "result" || m.type === "results") {
+        const p = pending.get(m.id);
+        if (!p) return;
+        pending.delete(m.id);
+        if (m.error) p.reject(new Error(m.error));
+        else p.resolve(m.type === "result" ? m.json : m.list);
+      }
+    });
+  }
+
+  function call(message) {
+    return new Promise((resolve, reject) => {
+      const id = ++seq;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ ...message, id });
+    });
+  }
+
+  // After a first visit, ask the service worker to keep everything this page used.
+  function keepOffline(workerFiles) {
+    if (!("serviceWorker" in navigator) || !navigator.serviceWorker) return;
+    const page = location.origin + location.pathname;
+    const used = performance.getEntriesByType("resource").map((e) => e.name)
+      .filter((u) => u.startsWith(location.origin + "/"));
+    const urls = [...new Set([page, new URL(root.dataset.siteRoot || "../", location.href).href, ...used, ...workerFiles])]
+      .map((u) => u.split("#")[0]);
+    navigator.serviceWorker.ready.then((registration) => {
+      const target = registration.active;
+      if (!target) return;
+      const channel = new MessageChannel();
+      channel.port1.onmessage = (event) => {
+        if (event.data && event.data.type === "cached" && !event.data.failed) {
+          root.dataset.offline = "ready";
+          $("calc-phase-note").hidden = false;
+          $("calc-phase-note").textContent = T.status.offline_ready;
+        }
+      };
+      target.postMessage({ type: "cache-urls", urls }, [channel.port2]);
+    }).catch(() => {});
+  }
+
+  // ---- evaluation --------------------------------------------------------------------------
+  let timer = null;
+  function update(immediate) {
+    clearTimeout(timer);
+    const run = () => {
+      const { answers, errors } = collect();
+      showErrors(false);
+      void errors;
+      writeFragment(answers);
+      renderAnswers(answers);
+      lastAnswers = answers;
+      if (!("role" in answers)) {
+        lastResult = null;
+        renderPlaceholder(T.results.choose_role);
+        return;
+      }
+      if (!ready) { renderWaiting(); return; }
+      const id = ++latestRequested;
+      resultsBox.dataset.state = "pending";
+      const request = JSON.stringify({ answers, on: null, lang });
+      call({ type: "evaluate", request }).then((json) => {
+        if (id !== latestRequested) return; // a newer answer is on its way
+        lastResult = JSON.parse(json);
+        renderResult(lastResult);
+      }).catch(() => {
+        if (id !== latestRequested || failed) return;
+        renderPlaceholder(T.failure.evaluate_failed);
+        resultsBox.dataset.state = "error";
+      });
+    };
+    if (immediate) run(); else timer = setTimeout(run, DEBOUNCE_MS);
+  }
+
+  // ---- rendering ---------------------------------------------------------------------------
+  function renderPlaceholder(text) {
+    resultsBox.replaceChildren(h("p", { class: "calc-placeholder", text }));
+    resultsBox.dataset.state = "empty";
+    $("calc-live").textContent = "";
+  }
+
+  function renderWaiting() {
+    if (!("role" in lastAnswers) && !failed) return renderPlaceholder(T.results.choose_role);
+    renderPlaceholder(failed ? T.failure.title : T.results.waiting);
+    resultsBox.dataset.state = failed ? "failed" : "waiting";
+  }
+
+  function renderAnswers(answers) {
+    const list = $("calc-answers-list");
+    const rows = [];
+    for (const q of questions) {
+      if (!q.visible) continue;
+      let text = T.page.not_answered;
+      if (q.id in answers) {
+        const v = answers[q.id];
+        if (q.radios.length) {
+          const radio = q.radios.find((r) => r.value === String(v));
+          text = radio ? radio.parentElement.textContent.trim() : String(v);
+        } else {
+          const unit = q.el.querySelector(".calc-unit");
+          text = v.toLocaleString(lang === "zh" ? "zh-CN" : "en") + (unit ? " " + unit.textContent : "");
+        }
+      }
+      rows.push(h("dt", { text: q.label }), h("dd", { text }));
+    }
+    list.replaceChildren(...rows);
+  }
+
+  const STATUS_CLASS = new Set(["eligible", "may_be_eligible", "needs_answers", "not_eligible", "info_only", "not_in_force"]);
+
+  // A link from the result ("/measures/<id>/" from the site root) made relative to this page.
+  function siteLink(url) {
+    if (typeof url !== "string" || !url.startsWith("/") || url.startsWith("//")) return null;
+    const base = new URL(root.dataset.siteRoot || "../", location.href);
+    let path = url.slice(1);
+    if (lang === "en" && !path.startsWith("en/")) path = "en/" + path;
+    if (lang === "zh" && path.startsWith("en/")) return null;
+    const target = new URL(path, lang === "en" ? new URL("../", base) : base);
+    return target.origin === location.origin ? target.pathname : null;
+  }
+
+  function focusQuestion(qid) {
+    const q = byId.get(qid);
+    if (!q || !q.visible) return;
+    const target = q.input || q.radios.find((r) => r.checked) || q.radios[0];
+    q.el.scrollIntoView({ block: "center" });
+    target.focus();
+  }
+
+  function renderItem(item) {
+    const status = STATUS_CLASS.has(item.status) ? item.status : "info_only";
+    const parts = [];
+    parts.push(h("h4", { class: "calc-item-name" }, item.name || ""));
+    parts.push(h("p", { class: "calc-item-status" },
+      h("span", { class: `calc-badge calc-badge-${status}`, "data-status": status, text: item.status_text || "" }),
+      item.amount_text ? h("span", { class: "calc-amount", text: item.amount_text }) : null));
+    const facts = [];
+    if (item.frequency_text) facts.push(h("span", { text: item.frequency_text }));
+    if (item.duration_text) facts.push(h("span", { text: item.duration_text }));
+    if (facts.length) parts.push(h("p", { class: "calc-facts" }, facts));
+    if (Array.isArray(item.arithmetic) && item.arithmetic.length) {
+      parts.push(h("div", { class: "calc-arithmetic" }, h("p", { class: "calc-sub", text: T.results.arithmetic }),
+        h("ul", {}, item.arithmetic.map((line) => h("li", { text: line })))));
+    }
+    if (Array.isArray(item.left_out) && item.left_out.length) {
+      parts.push(h("div", {}, h("p", { class: "calc-sub", text: T.results.left_out }),
+        h("ul", {}, item.left_out.map((line) => h("li", { text: line })))));
+    }
+    if (Array.isArray(item.missing) && item.missing.length) {
+      parts.push(h("div", { class: "calc-missing" }, h("p", { class: "calc-sub", text: T.results.missing }),
+        h("ul", {}, item.missing.map((m) => {
+          const button = h("button", { type: "button", class: "calc-linklike", text: m.label || m.question });
+          button.addEventListener("click", () => focusQuestion(m.question));
+          return h("li", {}, button);
+        }))));
+    }
+    if (Array.isArray(item.reasons) && item.reasons.length) {
+      parts.push(h("div", {}, h("p", { class: "calc-sub", text: T.results.conditions }),
+        h("ul", { class: "calc-reasons" }, item.reasons.map((r) => {
+          const state = r.met === true ? "met" : r.met === false ? "not_met" : "unknown";
+          return h("li", { class: `calc-${state.replace("_", "-")}`, "data-met": state },
+            h("span", { class: "calc-mark", "aria-hidden": "true", text: { met: "✓", not_met: "✗", unknown: "?" }[state] }),
+            h("span", { class: "calc-visually-hidden", text: T.results[state] + (lang === "zh" ? "：" : ": ") }),
+            h("span", { text: r.text }));
+        }))));
+    }
+    if (Array.isArray(item.self_check) && item.self_check.length) {
+      parts.push(h("div", { class: "calc-self-check" }, h("p", { class: "calc-sub", text: T.results.self_check }),
+        h("ul", {}, item.self_check.map((line) => h("li", { text: line })))));
+    }
+    if (item.how_to_apply) {
+      parts.push(h("div", {}, h("p", { class: "calc-sub", text: T.results.how_to_apply }), h("p", { text: item.how_to_apply })));
+    }
+    const href = siteLink(item.url);
+    if (href) {
+      parts.push(h("p", { class: "calc-measure-link" }, h("a", { href },
+        fmt(T.results.measure_link, { number: item.measure_number ?? "", title: item.measure_title || "" }))));
+    }
+    return h("article", { class: `calc-item calc-item-${status}`, "data-benefit": item.benefit_id || "", "data-status": status }, parts);
+  }
+
+  function renderResult(result) {
+    const nodes = [];
+    if (Array.isArray(result.errors) && result.errors.length) {
+      nodes.push(h("div", { class: "calc-result-errors" }, h("p", { text: T.results.invalid_answers }),
+        h("ul", {}, result.errors.map((e) => h("li", { text: e.message || "" })))));
+    }
+    const groups = Array.isArray(result.groups) ? result.groups : [];
+    for (const group of groups) {
+      const items = Array.isArray(group.items) ? group.items : [];
+      nodes.push(h("section", { class: "calc-group", "data-recipient": group.recipient || "" },
+        h("h3", { class: "calc-group-title", text: group.title || "" }),
+        group.total_text ? h("p", { class: "calc-group-total" }, h("span", { class: "calc-total-label", text: T.results.total + (lang === "zh" ? "：" : ": ") }),
+          h("strong", { class: "calc-total", text: group.total_text })) : null,
+        items.map(renderItem)));
+    }
+    if (!groups.length) nodes.push(h("p", { class: "calc-placeholder", text: T.results.nothing }));
+    const measures = Array.isArray(result.measures) ? result.measures : [];
+    if (measures.length) {
+      nodes.push(h("details", { class: "calc-measures" }, h("summary", { text: T.results.all_measures }),
+        h("ul", {}, measures.map((m) => {
+          const href = siteLink(m.url);
+          const status = STATUS_CLASS.has(m.status) ? m.status : "info_only";
+          const title = `${m.number ?? ""}. ${m.title || ""}`;
+          return h("li", {}, href ? h("a", { href, text: title }) : title, " ",
+            h("span", { class: `calc-badge calc-badge-${status}`, text: m.status_text || "" }));
+        }))));
+    }
+    if (result.disclaimer) nodes.push(h("p", { class: "calc-disclaimer", text: result.disclaimer }));
+    nodes.push(h("p", { class: "calc-applied", text: fmt(T.results.applied, { version: result.rules_version || rulesVersion, date: result.date_text || result.date || "" }) }));
+    resultsBox.replaceChildren(...nodes);
+    resultsBox.dataset.state = "done";
+    resultsBox.dataset.rulesVersion = result.rules_version || "";
+    const totals = groups.filter((g) => g.total_text).map((g) => `${g.title} ${g.total_text}`);
+    $("calc-live").textContent = T.results.updated + (totals.length ? " " + totals.join("；") : "");
+  }
+
+  // ---- actions -----------------------------------------------------------------------------
+  $("calc-copy").addEventListener("click", async () => {
+    const link = $("calc-share-link").value;
+    const status = $("calc-copy-status");
+    try {
+      await navigator.clipboard.writeText(link);
+      status.textContent = T.actions.copied;
+    } catch {
+      status.textContent = T.actions.copy_failed;
+      $("calc-share-link").focus();
+      $("calc-share-link").select();
+    }
+  });
+  $("calc-print").addEventListener("click", () => window.print());
+  $("calc-download").addEventListener("click", () => {
+    const data = {
+      page: location.origin + location.pathname,
+      share_link: $("calc-share-link").value,
+      lang,
+      rules_version: rulesVersion,
+      answers: lastAnswers,
+      result: lastResult,
+    };
+    const blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
+    const url = URL.createObjectURL(blob);
+    const a = h("a", { href: url, download: `subsidy-estimate-${new Date().toISOString().slice(0, 10)}.json` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  });
+  $("calc-reset").addEventListener("click", () => {
+    clearForm();
+    notice("");
+    update(true);
+    const first = questions[0];
+    if (first && first.radios[0]) first.radios[0].focus();
+  });
+  $("calc-reload").addEventListener("click", () => location.reload());
+
+  form.addEventListener("submit", (event) => { event.preventDefault(); collect(); showErrors(true); });
+  form.addEventListener("input", (event) => {
+    const q = byId.get(event.target.name);
+    if (q && q.input && q.error && !q.error.hidden) q.touched = true; // keep showing until fixed
+    update(false);
+  });
+  form.addEventListener("change", (event) => {
+    const q = byId.get(event.target.name);
+    if (q) q.touched = true;
+    update(false);
+  });
+  form.addEventListener("focusout", (event) => {
+    const q = byId.get(event.target.name);
+    if (q && q.input && q.input.value !== "") { q.touched = true; collect(); showErrors(false); }
+  });
+  window.addEventListener("hashchange", () => {
+    if (location.hash === lastWrittenHash) return;
+    applyFragment(location.hash);
+    update(true);
+  });
+
+  if (testMode) {
+    // For the parity test only: evaluate many requests in the page's real Pyodide in one call.
+    window.__subsidyCalculatorTest = Object.freeze({
+      evaluateMany: (requests) => (ready ? call({ type: "evaluate-batch", requests: requests.map(String) }) : Promise.reject(new Error("not ready"))),
+    });
+  }
+
+  applyFragment(location.hash);
+  update(true);
+  startWorker();
+}
