@@ -1,0 +1,149 @@
+"""Checking a visitor's answers against the questions (policy/questions.yaml).
+
+Any JSON value is accepted as input. What cannot be used becomes a structured error in the
+chosen language naming the question, and counts as not answered. An answer to a hidden
+question (its `ask_when` is false) is ignored; `null` means "not answered".
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping
+
+from .rules import Rule, RulesError, compile_rule
+from .texts import fill
+
+# The largest whole number JSON carries exactly between Python and JavaScript
+# (Number.MAX_SAFE_INTEGER): a technical limit, not a policy figure.
+SAFE_INTEGER = 2 ** 53 - 1
+_NUMBER_TYPES = ("integer", "money")
+_TYPES = ("choice", "boolean", *_NUMBER_TYPES)
+_NO_FIGURES: Mapping[str, Any] = {}
+
+
+class Question:
+    __slots__ = ("id", "index", "type", "options", "ask_when", "min", "max", "max_question", "raw")
+
+    def __init__(self, raw: Mapping[str, Any], index: int, ask_when: Rule | None) -> None:
+        self.raw = raw
+        self.id: str = raw["id"]
+        self.index = index
+        self.type: str = raw["type"]
+        self.options = frozenset(o["value"] for o in raw.get("options") or ())
+        self.ask_when = ask_when
+        self.min: int = -SAFE_INTEGER
+        self.max: int = SAFE_INTEGER
+        self.max_question: str | None = None
+
+
+def _bound(value: Any, where: str, earlier: Mapping[str, Question]) -> int | str | None:
+    """A number, or the id of an earlier number question ({question: other})."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return max(-SAFE_INTEGER, min(SAFE_INTEGER, value))
+    if isinstance(value, Mapping) and set(value) == {"question"}:
+        other = earlier.get(value["question"])
+        if other is None or other.type not in _NUMBER_TYPES:
+            raise RulesError(f"{where}: {{question: ...}} must name an earlier number question")
+        return other.id
+    raise RulesError(f"{where}: must be a whole number or {{question: other}}")
+
+
+def compile_questions(raw_questions: Any) -> list[Question]:
+    if not isinstance(raw_questions, list) or not raw_questions:
+        raise RulesError("questions: must be a non-empty list")
+    result: list[Question] = []
+    by_id: dict[str, Question] = {}
+    for i, raw in enumerate(raw_questions):
+        where = f"questions[{i}]"
+        if not isinstance(raw, Mapping) or not isinstance(raw.get("id"), str):
+            raise RulesError(f"{where}: a question needs an id")
+        if raw["id"] in by_id:
+            raise RulesError(f"{where}: duplicate question id {raw['id']!r}")
+        if raw.get("type") not in _TYPES:
+            raise RulesError(f"{where}.type: must be one of {', '.join(_TYPES)}")
+        if raw["type"] == "choice" and not raw.get("options"):
+            raise RulesError(f"{where}.options: a choice question needs options")
+        # ask_when may only look at earlier questions: answers are checked in order.
+        ask_when = None
+        if raw.get("ask_when") is not None:
+            ask_when = compile_rule(raw["ask_when"], f"{where}.ask_when", by_id)
+        q = Question(raw, i, ask_when)
+        if q.type in _NUMBER_TYPES:
+            for side in ("min", "max"):
+                bound = _bound(raw.get(side), f"{where}.{side}", by_id)
+                if isinstance(bound, str):
+                    if side == "min":
+                        raise RulesError(f"{where}.min: only max may refer to another question")
+                    q.max_question = bound
+                elif bound is not None:
+                    setattr(q, side, bound)
+        result.append(q)
+        by_id[q.id] = q
+    return result
+
+
+def _whole(value: Any) -> int | None:
+    """A whole number from JSON (3 or 3.0), else None. Booleans are not numbers."""
+    if type(value) is int:
+        n = value
+    elif type(value) is float and math.isfinite(value) and value.is_integer():
+        n = int(value)
+    else:
+        return None
+    return n if -SAFE_INTEGER <= n <= SAFE_INTEGER else None
+
+
+def check_answers(questions: list[Question], answers: Any, words: Any) -> tuple[dict[str, Any], list[dict]]:
+    """(usable answers, errors). `words` gives `.text` (templates), `.labels` and `.options`
+    (texts by question id) in the chosen language."""
+    clean: dict[str, Any] = {}
+    errors: list[dict] = []
+    if not isinstance(answers, Mapping):
+        if answers is not None:
+            errors.append({"question": None, "label": None, "code": "not_an_object",
+                           "message": words.text["errors.not_an_object"]})
+        return clean, errors
+    text = words.text
+    for q in questions:
+        value = answers.get(q.id)
+        if value is None:
+            continue
+        if q.ask_when is not None and q.ask_when.test(clean, _NO_FIGURES) is False:
+            continue  # hidden: the visitor was not asked, the answer is ignored
+        kind = q.type
+        if kind == "choice":
+            if type(value) is str and value in q.options:
+                clean[q.id] = value
+                continue
+            code, message = "unknown_option", fill(text["errors.unknown_option"],
+                                                   label=words.labels[q.id], options=words.options[q.id])
+        elif kind == "boolean":
+            if type(value) is bool:
+                clean[q.id] = value
+                continue
+            code, message = "wrong_type", fill(text["errors.boolean"], label=words.labels[q.id])
+        else:
+            n = _whole(value)
+            other = clean.get(q.max_question) if q.max_question else None
+            if n is not None and q.min <= n <= q.max and (other is None or n <= other):
+                clean[q.id] = n
+                continue
+            if n is not None and other is not None and q.min <= n <= q.max:
+                code, message = "above_other", fill(
+                    text["errors.above_other"], label=words.labels[q.id],
+                    other=words.labels[q.max_question], max=f"{other:,}")
+            else:
+                code = "out_of_range" if n is not None else "wrong_type"
+                message = fill(text["errors.money" if kind == "money" else "errors.whole_number"],
+                               label=words.labels[q.id], min=f"{q.min:,}", max=f"{q.max:,}")
+        errors.append({"question": q.id, "label": words.labels[q.id], "code": code, "message": message})
+    known = words.labels
+    for key in answers:
+        if key not in known:
+            name = key if isinstance(key, str) else repr(key)
+            if len(name) > 60:
+                name = name[:57] + "..."
+            errors.append({"question": name, "label": None, "code": "unknown_question",
+                           "message": fill(text["errors.unknown_question"], question=name)})
+    return clean, errors

@@ -1,0 +1,74 @@
+"""JSON in, JSON out: the two entry points the browser's Web Worker calls through Pyodide.
+
+    load_rules(rules_json)   -> the rules version (raises RulesError on a broken bundle)
+    evaluate_json(request)   -> the result as JSON text; never raises
+The request is {"answers": {...}, "on": "YYYY-MM-DD" | null, "lang": "zh" | "en"}.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .engine import Rules
+from .texts import LANGS, fill
+
+_REQUEST_FIELDS = ("answers", "on", "lang")
+_rules: Rules | None = None
+
+
+def load_rules(rules_json: str) -> str:
+    """Compile the bundle and keep it for evaluate_json; returns its version."""
+    global _rules
+    _rules = Rules(json.loads(rules_json))
+    return _rules.version
+
+
+def dumps(result: Any) -> str:
+    """The one way results are written, so CPython and Pyodide give the same text."""
+    return json.dumps(result, ensure_ascii=False, separators=(",", ":"))
+
+
+def _parse(request_json: Any) -> tuple[dict[str, Any], list[tuple[str, dict[str, str]]]]:
+    """The request as a dict, and what is wrong with it (error code, placeholder values)."""
+    if not isinstance(request_json, (str, bytes, bytearray)):
+        return {}, [("invalid_json", {})]
+    try:
+        request = json.loads(request_json)
+    except (ValueError, RecursionError):
+        return {}, [("invalid_json", {})]
+    if not isinstance(request, dict):
+        return {}, [("request", {})]
+    problems = [("request_field", {"field": field if len(field) <= 60 else field[:57] + "..."})
+                for field in request if field not in _REQUEST_FIELDS]
+    return request, problems
+
+
+def evaluate_request(rules: Rules, request_json: Any) -> dict[str, Any]:
+    """Parse and check a request, then evaluate it; problems with the request come first in
+    `errors`. Used by evaluate_json and by the command line."""
+    request, problems = _parse(request_json)
+    result = rules.evaluate(request.get("answers"), request.get("on"), request.get("lang"))
+    words = rules.texts[result["lang"]]
+    result["errors"][:0] = [{"question": None, "label": None, "code": code,
+                             "message": fill(words["errors." + code], **values)}
+                            for code, values in problems]
+    return result
+
+
+def evaluate_json(request_json: str) -> str:
+    """The result for one request, as JSON text. Never raises."""
+    if _rules is None:
+        return dumps({"errors": [{"question": None, "label": None, "code": "rules_not_loaded",
+                                  "message": "load_rules() must be called first"}]})
+    try:
+        return dumps(evaluate_request(_rules, request_json))
+    except Exception:  # a bug must not break the page: report it as an error it can show
+        lang = LANGS[0]
+        try:
+            requested = json.loads(request_json).get("lang")
+            lang = requested if requested in LANGS else lang
+        except Exception:
+            pass
+        return dumps({"rules_version": _rules.version, "lang": lang, "groups": [], "measures": [],
+                      "errors": [{"question": None, "label": None, "code": "internal",
+                                  "message": _rules.texts[lang]["errors.internal"]}]})

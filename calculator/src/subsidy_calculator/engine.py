@@ -1,0 +1,503 @@
+"""Statuses, amounts, reasons and grouping by recipient (the result shape: calculator/README.md).
+
+`Rules(bundle)` compiles the rules bundle once: rules become closures, questions and figures
+are indexed. Everything that depends only on the day and the language (figures in force, texts
+with their `[[figure]]` filled in) is prepared once per (day, language) and kept in a small
+cache, so `Rules.evaluate` only checks answers, runs the rules and assembles the result.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from fractions import Fraction
+from math import floor
+from typing import Any, Mapping
+
+from .answers import Question, check_answers, compile_questions
+from .formatting import format_date, format_money, format_quantity, render_text, value_on
+from .rules import Rule, RulesError, compile_conditions
+from .texts import LANGS, fill, result_texts
+
+ROLE = "role"                      # the question that says who is asking
+STATUSES = ("eligible", "may_be_eligible", "needs_answers", "not_eligible", "not_in_force")  # best first
+_RANK = {status: rank for rank, status in enumerate(STATUSES)}
+_SHOWS_AMOUNT = frozenset(("eligible", "may_be_eligible", "needs_answers"))
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_UNITS = ("yuan", "month", "year")
+_VIEW_CACHE = 64                   # (day, language) pairs kept
+
+
+def _yuan(value: Any, count: int = 1) -> int:
+    """value x count in whole yuan (half up), never negative; exact for any size of count."""
+    if type(value) is int:
+        return max(0, value * count)
+    exact = Fraction(repr(value)) * count
+    return max(0, floor(exact + Fraction(1, 2)))
+
+
+class Benefit:
+    __slots__ = ("id", "raw", "kind", "figure", "count_question", "left_out_question", "duration_figure",
+                 "roles", "recipient", "conditions", "figures_used")
+
+    def __init__(self, raw: Mapping[str, Any], where: str, measure_figures: Mapping[str, Any],
+                 questions: Mapping[str, Question], recipients: Mapping[str, Any], role_values: frozenset) -> None:
+        if not isinstance(raw, Mapping) or not isinstance(raw.get("id"), str):
+            raise RulesError(f"{where}: a benefit needs an id")
+        self.id: str = raw["id"]
+        self.raw = raw
+        where = f"{where}({self.id})"
+        self.conditions: list[tuple[Mapping[str, Any], Rule]] = compile_conditions(
+            raw.get("conditions"), f"{where}.conditions", questions, measure_figures)
+        used = set().union(*(rule.figures for _, rule in self.conditions))
+
+        amount = raw.get("amount")
+        if not isinstance(amount, Mapping):
+            raise RulesError(f"{where}.amount: missing")
+        self.figure = self.count_question = self.left_out_question = None
+        if amount.get("by_regulations") is True:
+            self.kind = "by_regulations"
+        elif amount.get("none") is True:
+            self.kind = "none"
+        elif "figure" in amount:
+            self.figure = amount["figure"]
+            figure = measure_figures.get(self.figure)
+            if figure is None or figure.get("unit") != "yuan":
+                raise RulesError(f"{where}.amount.figure: {self.figure!r} is not a yuan figure of this measure")
+            used.add(self.figure)
+            if "per" in amount and "each" in amount:
+                raise RulesError(f"{where}.amount: per and each cannot both be given")
+            self.kind = "per" if "per" in amount else "each" if "each" in amount else "fixed"
+            if self.kind != "fixed":
+                self.count_question = amount[self.kind]
+                if getattr(questions.get(self.count_question), "type", None) not in ("integer", "money"):
+                    raise RulesError(f"{where}.amount.{self.kind}: {self.count_question!r} is not a number question")
+            if "left_out" in amount:
+                left_out = amount["left_out"]
+                if self.kind != "per" or not isinstance(left_out, Mapping) \
+                        or getattr(questions.get(left_out.get("total")), "type", None) not in ("integer", "money") \
+                        or not isinstance(left_out.get("text"), Mapping):
+                    raise RulesError(f"{where}.amount.left_out: needs per, total (a number question) and text")
+                self.left_out_question = left_out["total"]
+        else:
+            raise RulesError(f"{where}.amount: must be {{figure}}, {{by_regulations: true}} or {{none: true}}")
+
+        self.duration_figure = None
+        if raw.get("duration") is not None:
+            duration = raw["duration"]
+            fid = duration.get("figure") if isinstance(duration, Mapping) else None
+            if fid not in measure_figures or measure_figures[fid].get("unit") == "yuan":
+                raise RulesError(f"{where}.duration: must be {{figure: F}}, a month or year figure of this measure")
+            self.duration_figure = fid
+            used.add(fid)
+        self.figures_used = frozenset(used)
+
+        roles = raw.get("roles")
+        if roles is not None and (not isinstance(roles, list) or not set(roles) <= role_values):
+            raise RulesError(f"{where}.roles: must be a list of {sorted(role_values)}")
+        self.roles = frozenset(roles) if roles is not None else None
+        recipient = raw.get("recipient")
+        targets = list(recipient.values()) if isinstance(recipient, Mapping) else [recipient]
+        if not targets or any(t not in recipients for t in targets):
+            raise RulesError(f"{where}.recipient: must be a recipient id of notice.yaml or {{role: recipient}}")
+        self.recipient = recipient
+        if raw.get("frequency") not in ("one_time", "recurring"):
+            raise RulesError(f"{where}.frequency: must be one_time or recurring")
+
+    def recipient_for(self, role: str) -> str:
+        if isinstance(self.recipient, Mapping):
+            return self.recipient.get(role) or next(iter(self.recipient.values()))
+        return self.recipient
+
+
+class Measure:
+    __slots__ = ("id", "number", "raw", "figures", "benefits", "roles")
+
+    def __init__(self, raw: Mapping[str, Any], where: str, questions: Mapping[str, Question],
+                 recipients: Mapping[str, Any], role_values: frozenset) -> None:
+        if not isinstance(raw, Mapping) or not isinstance(raw.get("id"), str):
+            raise RulesError(f"{where}: a measure needs an id")
+        self.id: str = raw["id"]
+        self.number = raw.get("number")
+        self.raw = raw
+        where = f"measures[{self.id}]"
+        figures = raw.get("figures") or {}
+        for fid, figure in figures.items():
+            if not isinstance(figure, Mapping) or figure.get("unit") not in _UNITS \
+                    or not isinstance(figure.get("values"), list):
+                raise RulesError(f"{where}.figures.{fid}: needs a unit ({'/'.join(_UNITS)}) and values")
+        self.figures: Mapping[str, Any] = figures
+        self.benefits = [Benefit(b, f"{where}.benefits[{i}]", figures, questions, recipients, role_values)
+                         for i, b in enumerate(raw.get("benefits") or ())]
+        roles: list[str] = []
+        for b in self.benefits:
+            roles.extend(r for r in (b.raw.get("roles") or ()) if r not in roles)
+        self.roles = tuple(roles)
+
+
+class Rules:
+    """A compiled rules bundle. Build it once (`load_rules`), evaluate as often as needed."""
+
+    def __init__(self, bundle: Mapping[str, Any]) -> None:
+        if not isinstance(bundle, Mapping):
+            raise RulesError("the rules bundle must be a JSON object")
+        self.version = str(bundle.get("version") or "")
+        self.texts = result_texts(bundle.get("texts"))
+        self.questions = compile_questions(bundle.get("questions"))
+        self.question_by_id = {q.id: q for q in self.questions}
+        role_question = self.question_by_id.get(ROLE)
+        if role_question is None or role_question.type != "choice":
+            raise RulesError(f"questions: a choice question {ROLE!r} (who is asking) is required")
+        notice = bundle.get("notice")
+        if not isinstance(notice, Mapping):
+            raise RulesError("notice: missing")
+        self.notice = notice
+        self.recipients = {r["id"]: r for r in notice.get("recipients") or () if isinstance(r, Mapping)}
+        measures = bundle.get("measures")
+        if not isinstance(measures, list):
+            raise RulesError("measures: must be a list")
+        self.measures = [Measure(m, f"measures[{i}]", self.question_by_id, self.recipients, role_question.options)
+                         for i, m in enumerate(measures)]
+        # "measure-id.figure_id" -> figure, for [[...]] in question texts
+        self.all_figures = {f"{m.id}.{fid}": fig for m in self.measures for fid, fig in m.figures.items()}
+        self._views: dict[tuple[str, str], _View] = {}
+        # Prepare today's texts now: a missing or malformed text fails here, not in evaluate().
+        today = _dt.date.today().isoformat()
+        try:
+            for lang in LANGS:
+                self.view(today, lang)
+        except (KeyError, TypeError, AttributeError, ValueError) as error:
+            raise RulesError(f"a text of the bundle is missing or malformed: {error!r}") from error
+
+    # -- preparation per (day, language) --------------------------------------------------------
+
+    def view(self, iso: str, lang: str) -> "_View":
+        key = (iso, lang)
+        view = self._views.get(key)
+        if view is None:
+            if len(self._views) >= _VIEW_CACHE:
+                self._views.clear()
+            view = self._views[key] = _View(self, iso, lang)
+        return view
+
+    # -- evaluation ------------------------------------------------------------------------------
+
+    def evaluate(self, answers: Any, on: Any = None, lang: Any = "zh") -> dict[str, Any]:
+        """The result for `answers` on day `on` (YYYY-MM-DD; None: today) in `lang`. Never raises
+        on any answers, day or language: what cannot be used is reported in `errors`."""
+        errors: list[dict] = []
+        if lang is None:
+            lang = LANGS[0]
+        elif lang not in LANGS:
+            lang = LANGS[0]
+            errors.append(_error(None, "invalid_lang", self.texts[lang]["errors.invalid_lang"]))
+        day = _day(on)
+        if day is None:
+            day = _dt.date.today()
+            errors.append(_error(None, "invalid_date", self.texts[lang]["errors.invalid_date"]))
+        view = self.view(day.isoformat(), lang)
+        clean, answer_errors = check_answers(self.questions, answers, view)
+        errors.extend(answer_errors)
+        role = clean.get(ROLE)
+
+        measures_out = []
+        assessed: list[dict] = []
+        for mv in view.measures:
+            entry, items = self._measure(mv, view, clean, role)
+            measures_out.append(entry)
+            assessed.extend(items)
+
+        return {
+            "rules_version": self.version,
+            "date": view.iso,
+            "date_text": view.date_text,
+            "lang": lang,
+            "errors": errors,
+            "disclaimer": view.text["disclaimer"],
+            "groups": self._groups(assessed, view),
+            "measures": measures_out,
+        }
+
+    def _measure(self, mv: "_MeasureView", view: "_View", clean: Mapping[str, Any],
+                 role: str | None) -> tuple[dict, list[dict]]:
+        text = view.text
+        items: list[dict] = []
+        missing: list[dict] = []
+        if not mv.benefits:
+            status = "info_only" if view.notice_in_force else "not_in_force"
+            reasons = [text["reasons.info_only"] if view.notice_in_force else view.notice_reason]
+        elif role is None:
+            if view.notice_in_force:
+                status, missing = "needs_answers", [view.missing_entry(ROLE)]
+                reasons = [view.missing_reason(missing)]
+            else:
+                status, reasons = "not_in_force", [view.notice_reason]
+        else:
+            items = [self._item(bv, mv, view, clean, role) for bv in mv.benefits
+                     if bv.benefit.roles is None or role in bv.benefit.roles]
+            if not items:
+                status, reasons = "not_eligible", [mv.for_roles]
+            else:
+                status = min((item["status"] for item in items), key=_RANK.__getitem__)
+                reasons, missing = self._measure_reasons(status, items, view)
+        entry = {
+            "id": mv.measure.id,
+            "number": mv.measure.number,
+            "title": mv.title,
+            "url": mv.url,
+            "status": status,
+            "status_text": text["status." + status],
+            "reasons": reasons,
+            "missing": missing,
+            "items": items,
+        }
+        return entry, items
+
+    @staticmethod
+    def _measure_reasons(status: str, items: list[dict], view: "_View") -> tuple[list[str], list[dict]]:
+        text = view.text
+        if status == "needs_answers":
+            seen: dict[str, dict] = {}
+            for item in items:
+                if item["status"] == status:
+                    for m in item["missing"]:
+                        seen.setdefault(m["question"], m)
+            missing = sorted(seen.values(), key=lambda m: view.question_index[m["question"]])
+            return [view.missing_reason(missing)], missing
+        if status == "not_eligible":
+            return [fill(text["reasons.not_met"], name=item["name"], condition=r["text"])
+                    for item in items if item["status"] == status
+                    for r in item["reasons"] if r["met"] is False], []
+        if status == "not_in_force":
+            return list(dict.fromkeys(r["text"] for item in items for r in item["reasons"])), []
+        return [fill(text["reasons.benefit"], name=item["name"], amount=item["amount_text"])
+                if item["amount_text"] else item["name"]
+                for item in items if item["status"] in ("eligible", "may_be_eligible")], []
+
+    @staticmethod
+    def _item(bv: "_BenefitView", mv: "_MeasureView", view: "_View", clean: Mapping[str, Any],
+              role: str) -> dict[str, Any]:
+        b = bv.benefit
+        reasons: list[dict] = []
+        missing: set[str] = set()
+        if not view.notice_in_force:
+            status = "not_in_force"
+            reasons.append({"met": False, "text": view.notice_reason})
+        elif not bv.in_force:
+            status = "not_in_force"
+            reasons.append({"met": False, "text": bv.not_in_force_reason})
+        else:
+            figures = mv.figure_values
+            failed = False
+            for (_, rule), condition_text in zip(b.conditions, bv.condition_texts):
+                met = rule.test(clean, figures)
+                if met is False:
+                    failed = True
+                elif met is None:
+                    rule.unknowns(clean, figures, missing)
+                reasons.append({"met": met, "text": condition_text})
+            if b.count_question is not None and b.count_question not in clean:
+                missing.add(b.count_question)
+            if failed:
+                status = "not_eligible"
+            elif missing:
+                status = "needs_answers"
+            else:
+                status = "may_be_eligible" if bv.self_check else "eligible"
+
+        amount = amount_text = duration_text = None
+        arithmetic: list[str] = []
+        left_out: list[str] = []
+        if status in _SHOWS_AMOUNT:
+            amount, amount_text, duration_text = bv.amount, bv.amount_text, bv.duration_text
+            count = clean.get(b.count_question) if b.count_question is not None else None
+            if count is not None:
+                text = view.text
+                unit = view.units[b.count_question]
+                figure_text = bv.amount_text
+                if b.kind == "per":
+                    amount = _yuan(bv.value, count)
+                    amount_text = format_money(amount, view.lang)
+                    arithmetic.append(fill(text["amount.per_one" if count == 1 else "amount.per"],
+                                           count=f"{count:,}", unit=unit, amount=figure_text, total=amount_text))
+                    total = clean.get(b.left_out_question) if b.left_out_question is not None else None
+                    if total is not None and total > count:
+                        left_out.append(fill(text["amount.left_out"], count=f"{total - count:,}",
+                                             total=f"{total:,}", unit=view.units[b.left_out_question],
+                                             reason=bv.left_out_reason))
+                else:  # each: the amount is per recipient, never added up
+                    amount_text = fill(text["amount.each_one" if count == 1 else "amount.each"],
+                                       count=f"{count:,}", unit=unit, amount=figure_text)
+            elif b.count_question is not None:
+                amount, amount_text = None, bv.rate_text
+
+        recipient = b.recipient_for(role)
+        return {
+            "measure_id": mv.measure.id,
+            "measure_number": mv.measure.number,
+            "measure_title": mv.title,
+            "benefit_id": b.id,
+            "name": bv.name,
+            "recipient": recipient,
+            "recipient_title": view.recipient_titles.get(recipient, recipient),
+            "status": status,
+            "status_text": view.text["status." + status],
+            "amount": amount,
+            "amount_text": amount_text,
+            "arithmetic": arithmetic,
+            "duration_text": duration_text,
+            "frequency_text": bv.frequency_text,
+            "reasons": reasons,
+            "self_check": list(bv.self_check) if status in _SHOWS_AMOUNT else [],
+            "missing": [view.missing_entry(q) for q in sorted(missing, key=view.question_index.__getitem__)]
+            if status == "needs_answers" else [],
+            "left_out": left_out,
+            "how_to_apply": mv.how_to_apply,
+            "url": mv.url,
+        }
+
+    def _groups(self, items: list[dict], view: "_View") -> list[dict]:
+        by_recipient: dict[str, list[dict]] = {}
+        for item in items:
+            if item["status"] != "not_eligible":
+                by_recipient.setdefault(item["recipient"], []).append(item)
+        order = [r for r in self.recipients if r in by_recipient]
+        order += [r for r in by_recipient if r not in self.recipients]
+        groups = []
+        for rid in order:
+            group_items = by_recipient[rid]
+            fixed = [i["amount"] for i in group_items if i["status"] == "eligible" and i["amount"] is not None]
+            total = sum(fixed) if fixed else None
+            groups.append({
+                "recipient": rid,
+                "title": view.recipient_titles.get(rid, rid),
+                "total": total,
+                "total_text": format_money(total, view.lang) if total is not None else None,
+                "items": group_items,
+            })
+        return groups
+
+
+def _error(question: str | None, code: str, message: str) -> dict:
+    return {"question": question, "label": None, "code": code, "message": message}
+
+
+def _day(on: Any) -> _dt.date | None:
+    """The chosen day: None -> today; a date; or 'YYYY-MM-DD' exactly. Anything else -> None."""
+    if on is None:
+        return _dt.date.today()
+    if type(on) is _dt.date:
+        return on
+    if isinstance(on, str) and _DATE.match(on):
+        try:
+            return _dt.date.fromisoformat(on)
+        except ValueError:
+            return None
+    return None
+
+
+def _render(text: Any, lang: str, figures: Mapping[str, Any], iso: str) -> str:
+    """A {zh, en} text in `lang` with its [[figure]] placeholders filled for the day."""
+    s = text[lang]
+    if "[[" not in s:
+        return s
+    try:
+        return render_text(s, lang, figures, iso)
+    except (KeyError, IndexError):  # an unknown figure: leave the placeholder (validation reports it)
+        return s
+
+
+class _View:
+    """Everything that depends only on the day and the language."""
+
+    def __init__(self, rules: Rules, iso: str, lang: str) -> None:
+        self.iso, self.lang = iso, lang
+        self.text = text = rules.texts[lang]
+        self.date_text = format_date(iso, lang)
+        sep = text["separator"]
+        self.question_index = {q.id: q.index for q in rules.questions}
+        self.labels = {q.id: _render(q.raw["label"], lang, rules.all_figures, iso) for q in rules.questions}
+        self.options = {q.id: sep.join(o["label"][lang] for o in q.raw.get("options") or ())
+                        for q in rules.questions}
+        self.units = {q.id: (q.raw.get("unit") or {}).get(lang, "") for q in rules.questions}
+        in_force = rules.notice.get("in_force") or {}
+        start, end = in_force.get("from"), in_force.get("until")
+        self.notice_in_force = (start is None or str(start) <= iso) and (end is None or iso <= str(end))
+        self.notice_reason = fill(text["reasons.notice_not_in_force"], date=self.date_text)
+        self.recipient_titles = {rid: r["name"][lang] for rid, r in rules.recipients.items()}
+        role_labels = {o["value"]: o["label"][lang] for o in rules.question_by_id[ROLE].raw["options"]}
+        self.measures = [_MeasureView(m, self, role_labels) for m in rules.measures]
+
+    def missing_entry(self, question: str) -> dict:
+        return {"question": question, "label": self.labels[question]}
+
+    def missing_reason(self, missing: list[dict]) -> str:
+        quoted = self.text["reasons.quoted"]
+        labels = self.text["separator"].join(fill(quoted, text=m["label"]) for m in missing)
+        return fill(self.text["reasons.missing"], labels=labels)
+
+
+class _MeasureView:
+    __slots__ = ("measure", "title", "url", "how_to_apply", "figure_values", "benefits", "for_roles")
+
+    def __init__(self, m: Measure, view: _View, role_labels: Mapping[str, str]) -> None:
+        lang, iso, text = view.lang, view.iso, view.text
+        self.measure = m
+        self.title = _render(m.raw["title"], lang, m.figures, iso)
+        self.url = fill(text["links.measure"], id=m.id)
+        how = (m.raw.get("apply") or {}).get("how")
+        self.how_to_apply = _render(how, lang, m.figures, iso) if how else None
+        self.figure_values = {fid: (value_on(fig, iso) or {}).get("value") for fid, fig in m.figures.items()}
+        self.for_roles = fill(text["reasons.for_roles"],
+                              roles=text["separator"].join(role_labels.get(r, r) for r in m.roles))
+        self.benefits = [_BenefitView(b, self, view) for b in m.benefits]
+
+
+class _BenefitView:
+    __slots__ = ("benefit", "name", "condition_texts", "self_check", "frequency_text", "in_force",
+                 "not_in_force_reason", "value", "amount", "amount_text", "rate_text", "duration_text",
+                 "left_out_reason")
+
+    def __init__(self, b: Benefit, mv: _MeasureView, view: _View) -> None:
+        lang, iso, text = view.lang, view.iso, view.text
+        figures, values = mv.measure.figures, mv.figure_values
+        raw = b.raw
+        self.benefit = b
+        self.name = name = _render(raw["name"], lang, figures, iso)
+        self.condition_texts = [_render(c["text"], lang, figures, iso) for c, _ in b.conditions]
+        self.self_check = [_render(t, lang, figures, iso) for t in raw.get("self_check") or ()]
+        self.frequency_text = text["frequency." + raw["frequency"]]
+        self.in_force = all(values.get(f) is not None for f in b.figures_used)
+        self.not_in_force_reason = fill(text["reasons.figure_not_in_force"], name=name, date=view.date_text)
+        self.value = values.get(b.figure) if b.figure else None
+        self.amount = self.amount_text = self.rate_text = self.duration_text = self.left_out_reason = None
+        if not self.in_force:
+            return
+        if b.kind in ("fixed", "per", "each"):
+            self.amount = _yuan(self.value)
+            self.amount_text = format_money(self.amount, lang)
+            if b.kind != "fixed":
+                self.rate_text = fill(text["amount.rate"], unit=view.units[b.count_question], amount=self.amount_text)
+        elif b.kind == "by_regulations":
+            self.amount_text = text["amount.by_regulations"]
+        else:
+            self.amount_text = fill(text["amount.none"], name=name)
+        if b.kind != "fixed" and b.kind != "each":
+            self.amount = None
+        if b.duration_figure:
+            duration = format_quantity(values[b.duration_figure], figures[b.duration_figure]["unit"], lang)
+            self.duration_text = fill(text["amount.duration"], duration=duration)
+        if b.left_out_question:
+            self.left_out_reason = _render(raw["amount"]["left_out"]["text"], lang, figures, iso)
+
+
+def load_rules(bundle: Mapping[str, Any]) -> Rules:
+    """Compile a rules bundle ({"version", "notice", "questions", "measures", "texts"})."""
+    return Rules(bundle)
+
+
+def evaluate(rules: Rules | Mapping[str, Any], answers: Any, on: Any = None, lang: Any = "zh") -> dict[str, Any]:
+    """Evaluate `answers` on day `on` in `lang`. `rules`: a `Rules` (fast: compile once with
+    `load_rules`) or a bundle dict (compiled on every call)."""
+    if not isinstance(rules, Rules):
+        rules = Rules(rules)
+    return rules.evaluate(answers, on, lang)

@@ -1,0 +1,61 @@
+"""The calculator's own words (policy/texts/results.yaml) and `{placeholder}` filling."""
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+from .rules import RulesError
+
+LANGS = ("zh", "en")
+_FIELD = re.compile(r"\{([a-z_]+)\}")
+
+# Every text the engine uses, by dotted key: results.yaml must hold exactly these.
+REQUIRED = (
+    "status.eligible", "status.may_be_eligible", "status.needs_answers", "status.not_eligible",
+    "status.info_only", "status.not_in_force",
+    "frequency.one_time", "frequency.recurring",
+    "amount.per", "amount.per_one", "amount.rate", "amount.each", "amount.each_one",
+    "amount.by_regulations", "amount.none", "amount.duration", "amount.left_out",
+    "reasons.for_roles", "reasons.missing", "reasons.not_met", "reasons.figure_not_in_force",
+    "reasons.notice_not_in_force", "reasons.info_only", "reasons.benefit", "reasons.quoted",
+    "separator", "links.measure", "disclaimer",
+    "errors.not_an_object", "errors.request", "errors.request_field", "errors.invalid_json",
+    "errors.unknown_question", "errors.unknown_option", "errors.boolean", "errors.whole_number",
+    "errors.money", "errors.above_other", "errors.invalid_date", "errors.invalid_lang", "errors.internal",
+    "report.heading", "report.errors", "report.nothing", "report.total", "report.measures",
+    "report.measure", "report.self_check", "report.how_to_apply",
+)
+
+
+def fill(template: str, **values: str) -> str:
+    """'{count} × {amount}' with count='3', amount='2,111 元' -> '3 × 2,111 元' (one pass, so a
+    value containing braces is never filled again)."""
+    return _FIELD.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+def is_text(node: Any) -> bool:
+    return isinstance(node, Mapping) and all(isinstance(node.get(lang), str) for lang in LANGS)
+
+
+def flatten(group: Any, prefix: str = "") -> dict[str, Mapping[str, str]]:
+    """{'status': {'eligible': {zh, en}}} -> {'status.eligible': {zh, en}}."""
+    out: dict[str, Mapping[str, str]] = {}
+    if not isinstance(group, Mapping):
+        return out
+    for key, node in group.items():
+        name = f"{prefix}{key}"
+        if is_text(node):
+            out[name] = node
+        else:
+            out.update(flatten(node, name + "."))
+    return out
+
+
+def result_texts(bundle_texts: Any) -> dict[str, dict[str, str]]:
+    """{lang: {key: text}} from the bundle's texts.results; RulesError names any missing text."""
+    results = bundle_texts.get("results") if isinstance(bundle_texts, Mapping) else None
+    flat = flatten(results)
+    missing = [k for k in REQUIRED if k not in flat]
+    if missing:
+        raise RulesError(f"texts.results: missing {', '.join(missing)} (policy/texts/results.yaml)")
+    return {lang: {k: flat[k][lang] for k in REQUIRED} for lang in LANGS}
