@@ -2,6 +2,7 @@
 calculator assets + security headers (after it). All logic lives in the modules it calls."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -20,13 +21,17 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_pre_build(config) -> None:
-    policy = load_policy()  # raises on an invalid policy: nothing is built or published
+    # POLICY_DIR: build from another policy folder (e.g. scripts/synthetic_policy.py output)
+    root = os.environ.get("POLICY_DIR")
+    policy = load_policy(Path(root)) if root else load_policy()  # raises on an invalid policy
     _state["policy"] = policy
     docs = Path(config["docs_dir"])
     site_pages.generate(policy, docs)
+    config.extra["site_texts"] = site_pages.theme_texts(policy)  # 404 page, feed link
     calculator_page.generate(policy, docs)
 
 
 def on_post_build(config) -> None:
+    site_pages.keep_not_found_pages(config)
     calculator_assets.install(_state["policy"], Path(config["site_dir"]),
                               serving=_state["command"] == "serve")

@@ -1,6 +1,292 @@
-"""Placeholder: filled in by the site work."""
+"""Generate the site's Markdown pages and Atom feeds from the loaded policy, in both languages.
+
+Called by the MkDocs hook before every build. Pages are written only when their content
+changed (else `mkdocs serve` would rebuild forever) and generated files that no longer belong
+(a measure removed) are deleted. Page structure lives in scripts/templates/*.md.j2; every word
+comes from policy/ (measures, notice, texts/site.yaml); anything missing raises.
+"""
+from __future__ import annotations
+
+import html
+import json
+import math
 from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import jinja2
+from markupsafe import Markup
+from subsidy_calculator.formatting import format_date
+
+from scripts.site_feed import build_feed
+from scripts.site_text import LANGS, Texts, html_text, md_inline, pick
+from scripts.site_view import (PolicyIndex, benefit_rows, condition_blocks, key_amounts,
+                               newest_first, render)
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+GENERATED_DIRS = ("measures", "parts", "audiences", "changes")
+GENERATED_FILES = tuple(f"{name}.{lang}.{ext}" for lang in LANGS
+                        for name, ext in (("index", "md"), ("changes", "md"), ("feed", "xml")))
+# Lists longer than this are split into pages, so no page grows with the number of measures.
+MEASURES_PER_PAGE = 30
+CHANGES_PER_PAGE = 60
 
 
-def generate(policy: dict, docs_dir: Path) -> None:
-    pass
+def _yaml_string(value: str) -> Markup:
+    """A front-matter string: HTML-escaped (MkDocs prints meta titles as they are) and quoted."""
+    return Markup(json.dumps(html.escape(str(value), quote=False), ensure_ascii=False))
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(md=md_inline, br=html_text, yaml=_yaml_string)
+    return env
+
+
+class _Site:
+    """Everything one build generates, as {path relative to docs/: content}."""
+
+    def __init__(self, policy: Mapping[str, Any]) -> None:
+        self.index = PolicyIndex(policy)
+        self.t = Texts(policy["texts"]["site"])
+        self.env = _environment()
+        self.files: dict[str, str] = {}
+
+    # -- helpers ------------------------------------------------------------------------
+    def texts(self, lang: str) -> dict[str, dict[str, str]]:
+        return {g: self.t.group(g, lang) for g in ("common", "home", "part", "audience", "measure", "changes")}
+
+    def page(self, path: str, template: str, lang: str, **values: Any) -> None:
+        self.files[path] = self.env.get_template(template).render(t=self.texts(lang), **values)
+
+    def paginate(self, base: str, lang: str, items: list, per_page: int) -> Iterable[tuple[str, list, dict | None]]:
+        """Split a list over `base.<lang>.md`, `base/page-2.<lang>.md`, ... with pager links
+        (relative to each page's own file)."""
+        pages = max(1, math.ceil(len(items) / per_page))
+        name = base.rsplit("/", 1)[-1]
+        for number in range(1, pages + 1):
+            path = f"{base}.{lang}.md" if number == 1 else f"{base}/page-{number}.{lang}.md"
+            pager = None
+            if pages > 1:
+                here = "" if number == 1 else "../"
+                link = (lambda n: f"{here}{name}.md" if n == 1 else
+                        (f"{name}/page-{n}.md" if number == 1 else f"page-{n}.md"))
+                pager = {
+                    "previous": link(number - 1) if number > 1 else None,
+                    "next": link(number + 1) if number < pages else None,
+                    "position": self.t("common.page_of", lang, page=number, pages=pages),
+                }
+            yield path, items[(number - 1) * per_page:number * per_page], pager
+
+    def measure_label(self, measure: Mapping, lang: str) -> str:
+        return self.t("common.measure_number", lang, number=measure["number"])
+
+    def name_of(self, item: Mapping, lang: str, where: str) -> str:
+        return pick(item["title"] if "title" in item else item["name"], lang, where)
+
+    # -- pages --------------------------------------------------------------------------
+    def home(self, lang: str) -> None:
+        notice, t = self.index.notice, self.t
+        in_force = notice.get("in_force") or {}
+        dates = {k: format_date(str(in_force[k]), lang) if in_force.get(k) else t("home.not_stated", lang)
+                 for k in ("from", "until")}
+        changes = newest_first(self.index)
+        groups = []
+        for group in notice["audience_groups"]:
+            count = len(self.group_measures(group["id"]))
+            groups.append({"id": group["id"], "title": self.name_of(group, lang, f"audience_groups.{group['id']}"),
+                           "count": self.count_text(count, lang)})
+        parts = [{"id": p["id"], "label": t("common.part_number", lang, number=p["number"]),
+                  "title": self.name_of(p, lang, f"parts.{p['id']}"),
+                  "count": self.count_text(len(self.part_measures(p["id"])), lang)}
+                 for p in notice["parts"]]
+        self.page(f"index.{lang}.md", "home.md.j2", lang,
+                  title=pick(notice["title"], lang, "policy/notice.yaml: title"),
+                  summary=pick(notice["summary"], lang, "policy/notice.yaml: summary"),
+                  in_force_from=t("home.in_force_from", lang, date=dates["from"]),
+                  in_force_until=t("home.in_force_until", lang, date=dates["until"]),
+                  groups=groups, parts=parts,
+                  last_updated=t("home.last_updated", lang, date=format_date(changes[0][0], lang)) if changes else "")
+
+    def count_text(self, count: int, lang: str) -> str:
+        return self.t("home.measure_count_one", lang) if count == 1 else self.t("home.measure_count", lang, count=count)
+
+    def part_measures(self, part_id: str) -> list[dict]:
+        return [m for m in self.index.measures if m["part"] == part_id]
+
+    def group_measures(self, group_id: str) -> list[dict]:
+        return [m for m in self.index.measures if group_id in self.index.measure_groups(m)]
+
+    def measure_link(self, measure: Mapping, lang: str, prefix: str) -> dict[str, str]:
+        return {"label": self.measure_label(measure, lang), "title": render(measure, measure["title"], lang),
+                "href": f"{prefix}measures/{measure['id']}.md"}
+
+    def part_pages(self, lang: str) -> None:
+        for part in self.index.notice["parts"]:
+            items = self.part_measures(part["id"])
+            for path, chunk, pager in self.paginate(f"parts/{part['id']}", lang, items, MEASURES_PER_PAGE):
+                prefix = "../" * path.count("/")
+                measures = [{**self.measure_link(m, lang, prefix), "summary": render(m, m["summary"], lang)}
+                            for m in chunk]
+                self.page(path, "part.md.j2", lang, title=self.name_of(part, lang, f"parts.{part['id']}"),
+                          label=self.t("common.part_number", lang, number=part["number"]),
+                          measures=measures, pager=pager)
+
+    def audience_pages(self, lang: str) -> None:
+        sep = self.t("common.list_separator", lang)
+        for group in self.index.notice["audience_groups"]:
+            title = self.name_of(group, lang, f"audience_groups.{group['id']}")
+            role = group.get("role")
+            members = [a for a in self.index.notice["audiences"] if a["group"] == group["id"]]
+            items = self.group_measures(group["id"])
+            for path, chunk, pager in self.paginate(f"audiences/{group['id']}", lang, items, MEASURES_PER_PAGE):
+                prefix = "../" * path.count("/")
+                measures = []
+                for m in chunk:
+                    names = [pick(a["name"], lang, f"audiences.{a['id']}") for a in members if a["id"] in m["audiences"]]
+                    measures.append({**self.measure_link(m, lang, prefix),
+                                     "concerns": self.t("audience.concerns", lang, audiences=sep.join(names)),
+                                     "amounts": key_amounts(self.index, self.for_role(m, role), lang, self.t)})
+                self.page(path, "audience.md.j2", lang, title=title, measures=measures, pager=pager,
+                          intro=self.t("audience.intro", lang, group=title),
+                          calculator_href=f"{prefix}calculator/index.md#role={role}" if role else "")
+
+    @staticmethod
+    def for_role(measure: Mapping, role: str | None) -> Mapping:
+        """The measure with only the benefits assessed for `role` (all if none is)."""
+        benefits = measure.get("benefits") or []
+        mine = [b for b in benefits if role in (b.get("roles") or [])]
+        return {**measure, "benefits": mine or benefits}
+
+    def measure_pages(self, lang: str) -> None:
+        index, t = self.index, self.t
+        for m in index.measures:
+            role = index.calculator_role(m)
+            where = f"policy/measures: {m['id']}"
+            part = index.parts[m["part"]]
+            self.page(
+                f"measures/{m['id']}.{lang}.md", "measure.md.j2", lang,
+                title=render(m, m["title"], lang), summary=render(m, m["summary"], lang),
+                label=self.measure_label(m, lang), part_id=part["id"],
+                part_title=self.name_of(part, lang, f"parts.{part['id']}"),
+                calculator_href="../calculator/index.md" + (f"#role={role}" if role else ""),
+                calculator_text=t("measure.calculator_link" if role else "measure.calculator_general", lang),
+                audiences=[pick(index.audiences[a]["name"], lang, f"audiences.{a}") for a in m["audiences"]],
+                rows=benefit_rows(index, m, lang, t), conditions=condition_blocks(index, m, lang, t),
+                apply_how=render(m, m["apply"]["how"], lang, "apply.how"),
+                apply_where=render(m, m["apply"]["where"], lang, "apply.where") if m["apply"].get("where") else "",
+                documents=[render(m, d, lang, "apply.documents") for d in m["apply"].get("documents") or []],
+                contacts=[self.contact(c, lang, where) for c in m.get("contacts") or []],
+                source_as_published=m["source"]["as_published"],
+                source_translation=m["source"].get("zh", "") if lang == "zh" else "",
+                change_log=[{"date": format_date(str(e["date"]), lang), "text": render(m, e["text"], lang, "change_log"),
+                             "quote": e.get("quote", "")} for e in m.get("change_log") or []],
+            )
+
+    def contact(self, contact: Mapping, lang: str, where: str) -> dict:
+        t = self.t
+        lines: list[tuple[str, str, str]] = []
+        if contact.get("phone"):
+            phone = str(contact["phone"])
+            lines.append((t("measure.phone", lang), phone, "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")))
+        if contact.get("email"):
+            lines.append((t("measure.email", lang), contact["email"], f"mailto:{contact['email']}"))
+        for key in ("address", "hours"):
+            if contact.get(key):
+                lines.append((t(f"measure.{key}", lang), pick(contact[key], lang, f"{where}.contacts.{key}"), ""))
+        if contact.get("url"):
+            url = str(contact["url"])
+            safe = url.startswith(("https://", "http://"))  # never a javascript: link
+            lines.append((t("measure.website", lang), url, url if safe else ""))
+        return {"name": pick(contact["name"], lang, f"{where}.contacts.name"), "lines": lines}
+
+    def changes_pages(self, lang: str) -> None:
+        entries = newest_first(self.index)
+        for path, chunk, pager in self.paginate("changes", lang, entries, CHANGES_PER_PAGE):
+            prefix = "../" * path.count("/")
+            days: list[dict] = []
+            for day, _position, m, entry in chunk:
+                if not days or days[-1]["iso"] != day:
+                    days.append({"iso": day, "date": format_date(day, lang), "entries": []})
+                days[-1]["entries"].append({**self.measure_link(m, lang, prefix),
+                                            "text": render(m, entry["text"], lang, "change_log"),
+                                            "quote": entry.get("quote", "")})
+            self.page(path, "changes.md.j2", lang, days=days, pager=pager, feed_href=f"{prefix}feed.xml")
+        self.files[f"feed.{lang}.xml"] = build_feed(self.index, lang, self.t)
+
+    def build(self) -> dict[str, str]:
+        for lang in LANGS:
+            self.home(lang)
+            self.part_pages(lang)
+            self.audience_pages(lang)
+            self.measure_pages(lang)
+            self.changes_pages(lang)
+        return self.files
+
+
+def theme_texts(policy: Mapping[str, Any]) -> dict[str, dict]:
+    """Texts the theme templates need (404 page, feed link in the head), per language."""
+    t = Texts(policy["texts"]["site"])
+    return {lang: {g: t.group(g, lang) for g in ("not_found", "head")} for lang in LANGS}
+
+
+def _write_if_changed(path: Path, content: str) -> bool:
+    if path.exists() and path.read_text(encoding="utf-8") == content:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(content, encoding="utf-8")
+    tmp.replace(path)
+    return True
+
+
+def _remove_stale(docs_dir: Path, keep: set[str]) -> None:
+    candidates = [p for d in GENERATED_DIRS if (docs_dir / d).is_dir() for p in (docs_dir / d).rglob("*")
+                  if p.is_file()]
+    candidates += [docs_dir / name for name in GENERATED_FILES if (docs_dir / name).exists()]
+    for path in candidates:
+        if path.relative_to(docs_dir).as_posix() not in keep:
+            path.unlink()
+    for d in GENERATED_DIRS:
+        for folder in sorted((docs_dir / d).rglob("*"), reverse=True) if (docs_dir / d).is_dir() else []:
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+
+
+def check_translations(docs_dir: Path) -> None:
+    """Every page in docs/ exists in both languages (static-i18n would silently fall back)."""
+    missing = []
+    for lang in LANGS:
+        for page in docs_dir.rglob(f"*.{lang}.md"):
+            for other in LANGS:
+                twin = page.with_name(page.name[: -len(f".{lang}.md")] + f".{other}.md")
+                if not twin.exists():
+                    missing.append(twin.relative_to(docs_dir).as_posix())
+    if missing:
+        raise FileNotFoundError("pages missing a translation: " + ", ".join(sorted(set(missing))))
+
+
+_not_found_pages: dict[str, bytes] = {}
+
+
+def keep_not_found_pages(config: Any) -> None:
+    """Give each language its own 404 page. MkDocs writes a theme's 404.html to site/404.html in
+    every language build, so the last build would overwrite the first: after each build, move
+    a non-default language's page to site/<lang>/404.html and put the default one back."""
+    i18n = config.plugins["i18n"]
+    site = Path(config["site_dir"])
+    page = site / "404.html"
+    if i18n.is_default_language_build:
+        _not_found_pages["default"] = page.read_bytes()
+    elif "default" in _not_found_pages:
+        page.replace(site / i18n.current_language / "404.html")
+        page.write_bytes(_not_found_pages["default"])
+
+
+def generate(policy: Mapping[str, Any], docs_dir: Path) -> None:
+    files = _Site(policy).build()
+    for rel, content in files.items():
+        _write_if_changed(docs_dir / rel, content)
+    _remove_stale(docs_dir, set(files))
+    check_translations(docs_dir)
