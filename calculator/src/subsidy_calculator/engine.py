@@ -37,7 +37,7 @@ def _yuan(value: Any, count: int = 1) -> int:
 
 class Benefit:
     __slots__ = ("id", "raw", "kind", "figure", "count_question", "left_out_question", "duration_figure",
-                 "roles", "recipient", "conditions", "figures_used")
+                 "roles", "recipient_of", "conditions", "figures_used")
 
     def __init__(self, raw: Mapping[str, Any], where: str, measure_figures: Mapping[str, Any],
                  questions: Mapping[str, Question], recipients: Mapping[str, Any], role_values: frozenset) -> None:
@@ -99,14 +99,11 @@ class Benefit:
         targets = list(recipient.values()) if isinstance(recipient, Mapping) else [recipient]
         if not targets or any(t not in recipients for t in targets):
             raise RulesError(f"{where}.recipient: must be a recipient id of notice.yaml or {{role: recipient}}")
-        self.recipient = recipient
+        # who receives the money, by the visitor's role ({role: recipient} or one recipient for all)
+        self.recipient_of = {role: recipient.get(role, targets[0]) if isinstance(recipient, Mapping) else recipient
+                             for role in role_values}
         if raw.get("frequency") not in ("one_time", "recurring"):
             raise RulesError(f"{where}.frequency: must be one_time or recurring")
-
-    def recipient_for(self, role: str) -> str:
-        if isinstance(self.recipient, Mapping):
-            return self.recipient.get(role) or next(iter(self.recipient.values()))
-        return self.recipient
 
 
 class Measure:
@@ -222,23 +219,21 @@ class Rules:
         text = view.text
         items: list[dict] = []
         missing: list[dict] = []
-        if not mv.benefits:
-            status = "info_only" if view.notice_in_force else "not_in_force"
-            reasons = [text["reasons.info_only"] if view.notice_in_force else view.notice_reason]
-        elif role is None:
-            if view.notice_in_force:
-                status, missing = "needs_answers", [view.missing_entry(ROLE)]
-                reasons = [view.missing_reason(missing)]
-            else:
-                status, reasons = "not_in_force", [view.notice_reason]
-        else:
+        if role is not None:
             items = [self._item(bv, mv, view, clean, role) for bv in mv.benefits
                      if bv.benefit.roles is None or role in bv.benefit.roles]
-            if not items:
-                status, reasons = "not_eligible", [mv.for_roles]
-            else:
-                status = min((item["status"] for item in items), key=_RANK.__getitem__)
-                reasons, missing = self._measure_reasons(status, items, view)
+        if not view.notice_in_force:
+            status, reasons = "not_in_force", [view.notice_reason]
+        elif not mv.benefits:
+            status, reasons = "info_only", [text["reasons.info_only"]]
+        elif role is None:
+            status, missing = "needs_answers", [view.missing_entry(ROLE)]
+            reasons = [view.missing_reason(missing)]
+        elif not items:
+            status, reasons = "not_eligible", [mv.for_roles]
+        else:
+            status = min((item["status"] for item in items), key=_RANK.__getitem__)
+            reasons, missing = self._measure_reasons(status, items, view)
         entry = {
             "id": mv.measure.id,
             "number": mv.measure.number,
@@ -330,7 +325,7 @@ class Rules:
             elif b.count_question is not None:
                 amount, amount_text = None, bv.rate_text
 
-        recipient = b.recipient_for(role)
+        recipient = b.recipient_of[role]
         return {
             "measure_id": mv.measure.id,
             "measure_number": mv.measure.number,

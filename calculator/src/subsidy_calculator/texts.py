@@ -28,7 +28,7 @@ REQUIRED = (
 
 
 def fill(template: str, **values: str) -> str:
-    """'{count} × {amount}' with count='3', amount='2,111 元' -> '3 × 2,111 元' (one pass, so a
+    """'{count} × {amount}' with count='3', amount='5 yuan' -> '3 × 5 yuan' (one pass, so a
     value containing braces is never filled again)."""
     return _FIELD.sub(lambda m: values.get(m.group(1), m.group(0)), template)
 

@@ -1,0 +1,390 @@
+"""The engine's behaviour, asserting what a visitor would see."""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+
+from subsidy_calculator import RulesError, evaluate, load_rules
+
+DAY = "2026-11-26"
+SMALL_3 = {"role": "enterprise", "enterprise_size": "small", "graduates_hired": 3}
+AGENCY = {"role": "hr_agency", "agency_qualified": True, "placements_free": 5, "placements_qualifying": 4}
+
+
+def measure(result: dict, mid: str) -> dict:
+    return next(m for m in result["measures"] if m["id"] == mid)
+
+
+def item(result: dict, benefit: str) -> dict:
+    return next(i for m in result["measures"] for i in m["items"] if i["benefit_id"] == benefit)
+
+
+def group(result: dict, recipient: str) -> dict:
+    return next(g for g in result["groups"] if g["recipient"] == recipient)
+
+
+def figure(bundle: dict, mid: str, fid: str) -> dict:
+    return next(m for m in bundle["measures"] if m["id"] == mid)["figures"][fid]
+
+
+# -- amounts and arithmetic ----------------------------------------------------------------------
+
+def test_small_enterprise_hiring_three_graduates_zh(rules) -> None:
+    r = rules.evaluate(SMALL_3, DAY, "zh")
+    award = item(r, "graduate-hiring-award")
+    assert (award["status"], award["amount"], award["amount_text"]) == ("eligible", 6333, "6,333 元")
+    assert award["arithmetic"] == ["3 名 × 2,111 元 = 6,333 元"]
+    assert award["recipient"] == "enterprise" and award["frequency_text"] == "一次性"
+    assert award["reasons"] == [{"met": True, "text": "为小型或微型企业"},
+                                {"met": True, "text": "招用了毕业年度或择业期内的高校毕业生"}]
+    each = item(r, "graduate-employment-subsidy")
+    assert (each["amount"], each["amount_text"], each["recipient"]) == (2111, "每名 2,111 元（共 3 名）", "graduate")
+    assert each["arithmetic"] == []
+    insurance = item(r, "hiring-social-insurance-subsidy")
+    assert (insurance["amount"], insurance["amount_text"], insurance["duration_text"]) == \
+        (None, "按规定标准给予", "最长 1.2 个月")
+    # Totals per recipient, never across: the graduates' money is not in the enterprise's total.
+    assert (group(r, "enterprise")["total"], group(r, "enterprise")["total_text"]) == (6333, "6,333 元")
+    assert (group(r, "graduate")["total"], group(r, "graduate")["title"]) == (2111, "高校毕业生本人")
+    assert [g["recipient"] for g in r["groups"]] == ["enterprise", "graduate"]
+    assert measure(r, "employment-entrepreneurship-subsidies")["status"] == "eligible"
+    assert r["date"] == DAY and r["date_text"] == "2026年11月26日" and r["errors"] == []
+
+
+def test_small_enterprise_hiring_three_graduates_en(rules) -> None:
+    r = rules.evaluate(SMALL_3, DAY, "en")
+    assert item(r, "graduate-hiring-award")["arithmetic"] == ["3 graduates × 2,111 yuan = 6,333 yuan"]
+    assert item(r, "graduate-employment-subsidy")["amount_text"] == "2,111 yuan for each of the 3 graduates"
+    insurance = item(r, "hiring-social-insurance-subsidy")
+    assert (insurance["amount_text"], insurance["duration_text"]) == ("Amount set by regulations", "for up to 1.2 months")
+    assert group(r, "graduate")["title"] == "Each graduate"
+    assert r["date_text"] == "26 November 2026"
+
+
+def test_one_graduate_reads_well_in_english(rules) -> None:
+    r = rules.evaluate({**SMALL_3, "graduates_hired": 1}, DAY, "en")
+    assert item(r, "graduate-hiring-award")["arithmetic"] == ["graduates: 1 × 2,111 yuan = 2,111 yuan"]
+    assert item(r, "graduate-employment-subsidy")["amount_text"] == "2,111 yuan for each of the graduates (1 in all)"
+
+
+def test_group_total_adds_only_eligible_fixed_amounts(rules) -> None:
+    r = rules.evaluate(SMALL_3, DAY, "zh")
+    enterprise = group(r, "enterprise")
+    assert enterprise["total"] == sum(i["amount"] for i in enterprise["items"]
+                                      if i["status"] == "eligible" and i["amount"] is not None)
+    # may-be-eligible and needs-answers items are shown but not added
+    assert {i["status"] for i in enterprise["items"]} >= {"eligible", "may_be_eligible", "needs_answers"}
+
+
+def test_agency_placements_with_one_left_out(rules) -> None:
+    r = rules.evaluate(AGENCY, DAY, "zh")
+    placement = item(r, "placement-subsidy")
+    assert (placement["status"], placement["amount"]) == ("eligible", 1244)
+    assert placement["arithmetic"] == ["4 人 × 311 元 = 1,244 元"]
+    assert placement["left_out"] == [
+        "5 人中有 1 人不计入：这些人员不计入补贴人数：通知要求被介绍人员与本市用人单位签订 1 年以上劳动合同，并按规定缴纳社会保险费。"]
+    assert group(r, "agency")["total"] == 1244
+    en = item(rules.evaluate(AGENCY, DAY, "en"), "placement-subsidy")
+    assert en["arithmetic"] == ["4 people × 311 yuan = 1,244 yuan"]
+    assert en["left_out"][0].startswith("1 of the 5 people not counted: These placements are not counted")
+
+
+def test_not_a_payment_says_what_it_is(rules) -> None:
+    r = rules.evaluate({"role": "person", "employment_difficulties": True}, DAY, "en")
+    posts = item(r, "public-welfare-posts")
+    assert (posts["status"], posts["amount"]) == ("eligible", None)
+    assert posts["amount_text"] == "Not a payment: Employment assistance and public welfare jobs"
+    assert group(r, "individual")["total"] is None
+
+
+def test_recipient_follows_the_role(rules) -> None:
+    loan = {"guarantee_loan_amount": 800000}
+    assert item(rules.evaluate({"role": "person", **loan}, DAY), "counter-guarantee-exemption")["recipient"] == "individual"
+    assert item(rules.evaluate({"role": "individual_business", **loan}, DAY),
+                "counter-guarantee-exemption")["recipient"] == "individual_business"
+
+
+def test_flexible_employment_up_to_three_years(rules) -> None:
+    answers = {"role": "person", "is_college_graduate": True, "years_since_leaving_school": 1,
+               "employment": "flexible", "employment_difficulties": False}
+    subsidy = item(rules.evaluate(answers, DAY, "zh"), "flexible-employment-social-insurance-subsidy")
+    assert (subsidy["status"], subsidy["duration_text"]) == ("may_be_eligible", "最长 3 年")
+    assert subsidy["self_check"]  # the checklist is shown
+    late = item(rules.evaluate({**answers, "years_since_leaving_school": 3}, DAY, "zh"),
+                "flexible-employment-social-insurance-subsidy")
+    assert late["status"] == "not_eligible"
+    assert [r["met"] for r in late["reasons"]] == [True, False]
+    assert late["duration_text"] is None and late["self_check"] == []
+
+
+# -- statuses and reasons ------------------------------------------------------------------------
+
+def test_medium_enterprise_reasons(rules) -> None:
+    r = rules.evaluate({**SMALL_3, "enterprise_size": "medium"}, DAY, "zh")
+    m = measure(r, "employment-entrepreneurship-subsidies")
+    assert m["status"] == "not_eligible" and m["status_text"] == "不符合条件"
+    assert "吸纳高校毕业生一次性奖励：不符合“为小型或微型企业”" in m["reasons"]
+    award = item(r, "graduate-hiring-award")
+    assert award["reasons"][0] == {"met": False, "text": "为小型或微型企业"}
+    assert award["amount"] is None and award["amount_text"] is None
+    assert all(i["status"] != "not_eligible" for g in r["groups"] for i in g["items"])
+
+
+def test_junior_college_reason(rules) -> None:
+    answers = {"role": "person", "is_college_graduate": True, "education": "junior_college",
+               "full_time": True, "employment": "top_industrial"}
+    r = rules.evaluate(answers, DAY, "en")
+    assert "One-time job-seeking subsidy – condition not met: You hold a bachelor's degree or above" \
+        in measure(r, "employment-entrepreneurship-subsidies")["reasons"]
+
+
+def test_without_a_role_everything_asks_for_it(rules) -> None:
+    r = rules.evaluate({}, DAY, "zh")
+    for m in r["measures"]:
+        if any(b.benefits for b in rules.measures if b.id == m["id"]):
+            assert m["status"] == "needs_answers"
+            assert m["missing"] == [{"question": "role", "label": "您以什么身份查询？"}]
+            assert m["reasons"] == ["请补充回答：“您以什么身份查询？”"]
+        else:
+            assert m["status"] == "info_only" and m["status_text"] == "政策信息"
+    assert r["groups"] == []
+
+
+def test_measure_for_other_roles_names_who_it_is_for(rules) -> None:
+    r = rules.evaluate({"role": "enterprise"}, DAY, "zh")
+    m = measure(r, "job-placement-subsidy")
+    assert (m["status"], m["reasons"], m["items"]) == ("not_eligible", ["本措施的补贴面向：人力资源服务机构。"], [])
+    loans = measure(rules.evaluate({"role": "hr_agency"}, DAY, "en"), "business-loans")
+    assert loans["reasons"] == [
+        "The benefits of this measure are for: An individual industrial and commercial household; "
+        "A college graduate or job-seeker."]
+
+
+def test_needs_answers_names_the_questions_in_order(rules) -> None:
+    r = rules.evaluate({"role": "person", "employment": "flexible"}, DAY, "zh")
+    subsidy = item(r, "flexible-employment-social-insurance-subsidy")
+    assert subsidy["status"] == "needs_answers"
+    assert [m["question"] for m in subsidy["missing"]] == [
+        "is_college_graduate", "years_since_leaving_school", "employment_difficulties"]
+    m = measure(r, "flexible-employment")
+    assert m["missing"] == subsidy["missing"]
+    assert m["reasons"] == ["请补充回答：“您是否为高校毕业生？”、“离校已有几年？”、“您是否经认定为就业困难人员？”"]
+
+
+def test_may_be_eligible_shows_the_checklist(rules) -> None:
+    r = rules.evaluate({"role": "individual_business"}, DAY, "zh")
+    subsidies = item(r, "entrepreneurship-subsidies")
+    assert subsidies["status"] == "may_be_eligible" and subsidies["status_text"] == "可能符合条件"
+    assert subsidies["self_check"] == ["符合创业补贴的具体申领条件（以人力资源社会保障部门公布的规定为准）"]
+
+
+def test_item_shape(rules) -> None:
+    award = item(rules.evaluate(SMALL_3, DAY, "zh"), "graduate-hiring-award")
+    assert list(award) == [
+        "measure_id", "measure_number", "measure_title", "benefit_id", "name", "recipient", "recipient_title",
+        "status", "status_text", "amount", "amount_text", "arithmetic", "duration_text", "frequency_text",
+        "reasons", "self_check", "missing", "left_out", "how_to_apply", "url"]
+    assert award["url"] == "/measures/employment-entrepreneurship-subsidies/"
+    assert item(rules.evaluate(SMALL_3, DAY, "en"), "graduate-hiring-award")["url"] == \
+        "/en/measures/employment-entrepreneurship-subsidies/"
+
+
+# -- dates ---------------------------------------------------------------------------------------
+
+def test_new_amount_from_a_date_keeps_the_old_amount_before_it(bundle) -> None:
+    award = figure(bundle, "employment-entrepreneurship-subsidies", "hiring_award")
+    award["values"][0]["until"] = "2027-06-30"
+    award["values"].append({**award["values"][0], "value": 2500, "from": "2027-07-01", "until": None})
+    rules = load_rules(bundle)
+    before = item(rules.evaluate(SMALL_3, "2027-06-30", "zh"), "graduate-hiring-award")
+    after = item(rules.evaluate(SMALL_3, "2027-07-01", "zh"), "graduate-hiring-award")
+    assert (before["amount"], before["arithmetic"]) == (6333, ["3 名 × 2,111 元 = 6,333 元"])
+    assert (after["amount"], after["arithmetic"]) == (7500, ["3 名 × 2,500 元 = 7,500 元"])
+    # the graduates' own subsidy is another figure and did not change
+    assert item(rules.evaluate(SMALL_3, "2027-07-01", "zh"), "graduate-employment-subsidy")["amount"] == 2111
+
+
+def test_figure_with_no_value_in_force_is_not_in_force(bundle) -> None:
+    figure(bundle, "employment-entrepreneurship-subsidies", "hiring_award")["values"][0]["from"] = "2027-01-01"
+    limit = figure(bundle, "business-loans", "loan_limit")
+    limit["values"][0]["until"] = "2026-12-31"
+    rules = load_rules(bundle)
+    r = rules.evaluate(SMALL_3, "2026-12-31", "zh")
+    award = item(r, "graduate-hiring-award")
+    assert (award["status"], award["amount"], award["status_text"]) == ("not_in_force", None, "所选日期不在执行期内")
+    assert award["reasons"] == [{"met": False, "text": "吸纳高校毕业生一次性奖励：2026年12月31日没有执行中的补贴标准"}]
+    assert item(r, "hiring-social-insurance-subsidy")["status"] == "eligible"  # other figures still apply
+    assert group(r, "enterprise")["total"] is None
+    assert item(rules.evaluate(SMALL_3, "2027-01-01", "zh"), "graduate-hiring-award")["amount"] == 6333
+    # a limit used in a condition counts too
+    loan = {"role": "person", "guarantee_loan_amount": 800000}
+    assert item(rules.evaluate(loan, "2027-01-01", "en"), "counter-guarantee-exemption")["status"] == "not_in_force"
+    assert measure(rules.evaluate(loan, "2027-01-01", "en"), "business-loans")["status"] == "not_in_force"
+
+
+def test_notice_out_of_force(bundle) -> None:
+    bundle["notice"]["in_force"] = {"from": "2027-01-01", "until": "2027-12-31"}
+    rules = load_rules(bundle)
+    before = rules.evaluate(SMALL_3, "2026-12-31", "zh")
+    assert {m["status"] for m in before["measures"]} == {"not_in_force"}
+    assert measure(before, "return-to-work")["reasons"] == ["本通知2026年12月31日不在执行期内。"]
+    assert all(i["status"] == "not_in_force" and i["amount"] is None for g in before["groups"] for i in g["items"])
+    assert item(rules.evaluate(SMALL_3, "2027-01-01", "zh"), "graduate-hiring-award")["amount"] == 6333
+    assert item(rules.evaluate(SMALL_3, "2027-12-31", "zh"), "graduate-hiring-award")["amount"] == 6333
+    assert measure(rules.evaluate(SMALL_3, "2028-01-01", "zh"), "return-to-work")["status"] == "not_in_force"
+
+
+def test_default_day_is_today(rules) -> None:
+    r = rules.evaluate(SMALL_3)
+    assert r["date"] == dt.date.today().isoformat() and r["lang"] == "zh"
+    assert rules.evaluate(SMALL_3, dt.date(2026, 11, 26))["date"] == DAY
+
+
+@pytest.mark.parametrize("on", ["2026-02-30", "20261126", "2026-W48-4", "26/11/2026", "", 20261126, [], {}])
+def test_bad_day_is_reported_and_today_used(rules, on: Any) -> None:
+    r = rules.evaluate(SMALL_3, on, "en")
+    assert [e["code"] for e in r["errors"]] == ["invalid_date"]
+    assert r["errors"][0]["message"] == "The date must be written YYYY-MM-DD; today's date was used."
+    assert r["date"] == dt.date.today().isoformat()
+
+
+@pytest.mark.parametrize("lang", ["fr", "", 1, None, ["en"]])
+def test_bad_language_falls_back_to_chinese(rules, lang: Any) -> None:
+    r = rules.evaluate(SMALL_3, DAY, lang)
+    assert r["lang"] == "zh"
+    assert [e["code"] for e in r["errors"]] == ([] if lang is None else ["invalid_lang"])
+
+
+# -- answers -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("answers", "question", "code", "message"), [
+    ({"role": "boss"}, "role", "unknown_option",
+     "“Who is asking?”: please choose one of: An enterprise; An individual industrial and commercial household; "
+     "A college graduate or job-seeker; A human-resources service agency."),
+    ({"role": "enterprise", "graduates_hired": -1}, "graduates_hired", "out_of_range",
+     "“How many college graduates in their graduation year or job-selection period did you hire?”: "
+     "please enter a whole number from 0 to 100,000."),
+    ({"role": "enterprise", "graduates_hired": "3"}, "graduates_hired", "wrong_type", None),
+    ({"role": "enterprise", "graduates_hired": 2.5}, "graduates_hired", "wrong_type", None),
+    ({"role": "enterprise", "graduates_hired": True}, "graduates_hired", "wrong_type", None),
+    ({"role": "enterprise", "graduates_hired": float("nan")}, "graduates_hired", "wrong_type", None),
+    ({"role": "enterprise", "pays_unemployment_insurance": "yes"}, "pays_unemployment_insurance", "wrong_type",
+     "“Does the enterprise take part in unemployment insurance and pay its contributions in full?”: "
+     "please answer yes or no."),
+    ({"role": "person", "guarantee_loan_amount": 10 ** 30}, "guarantee_loan_amount", "wrong_type",
+     "“Personal business guarantee loan you plan to apply for”: please enter an amount in whole yuan "
+     "from 0 to 100,000,000."),
+    ({"role": "hr_agency", "placements_free": 2, "placements_qualifying": 3}, "placements_qualifying", "above_other",
+     "“Of these, how many signed a labour contract of more than 1 year with an employer in this city, with social "
+     "insurance paid according to regulations?”: cannot be more than your answer to “How many unemployed college "
+     "graduates who have left school, or registered unemployed people, did you place in jobs free of charge?” (2)."),
+    ({"role": "enterprise", "colour": "blue"}, "colour", "unknown_question",
+     "There is no question “colour”; this answer was not used."),
+])
+def test_invalid_answers_are_named_and_not_used(rules, answers, question, code, message) -> None:
+    r = rules.evaluate(answers, DAY, "en")
+    errors = [e for e in r["errors"] if e["question"] == question]
+    assert len(errors) == 1 and errors[0]["code"] == code
+    if message:
+        assert errors[0]["message"] == message
+    if code != "unknown_question":
+        assert errors[0]["label"] and errors[0]["label"] in errors[0]["message"]
+        # an invalid answer counts as unanswered: if the question matters it is asked again
+        asked = {q["question"] for m in r["measures"] for q in m["missing"]}
+        asked |= {q["question"] for m in r["measures"] for i in m["items"] for q in i["missing"]}
+        assert question in asked
+
+
+def test_error_messages_in_chinese(rules) -> None:
+    r = rules.evaluate({"role": "enterprise", "graduates_hired": 100001}, DAY, "zh")
+    assert r["errors"][0]["message"] == \
+        "“招用了多少名毕业年度或择业期内的高校毕业生？”：请输入 0 到 100,000 之间的整数。"
+
+
+def test_whole_numbers_written_as_floats_are_accepted(rules) -> None:
+    assert item(rules.evaluate({**SMALL_3, "graduates_hired": 3.0}, DAY), "graduate-hiring-award")["amount"] == 6333
+
+
+def test_null_means_not_answered(rules) -> None:
+    r = rules.evaluate({"role": "enterprise", "enterprise_size": None, "graduates_hired": None}, DAY)
+    assert r["errors"] == [] and item(r, "graduate-hiring-award")["status"] == "needs_answers"
+
+
+def test_hidden_questions_are_ignored(rules) -> None:
+    # an enterprise is never asked about education or a loan: those answers change nothing
+    extra = {"education": "bachelor", "guarantee_loan_amount": "lots", "agency_qualified": 7}
+    plain = rules.evaluate(SMALL_3, DAY)
+    assert rules.evaluate({**SMALL_3, **extra}, DAY) == plain
+    # education is asked only of a person who is a graduate
+    r = rules.evaluate({"role": "person", "is_college_graduate": False, "education": 5}, DAY)
+    assert r["errors"] == []
+
+
+@pytest.mark.parametrize("answers", [[], "role=enterprise", 3, True, [["role", "enterprise"]]])
+def test_answers_that_are_not_an_object(rules, answers: Any) -> None:
+    r = rules.evaluate(answers, DAY, "en")
+    assert [e["code"] for e in r["errors"]] == ["not_an_object"]
+    assert r["errors"][0]["message"] == "The answers must be an object keyed by question id."
+    assert {m["status"] for m in r["measures"]} == {"needs_answers", "info_only"}
+
+
+def test_evaluate_accepts_a_bundle_dict(_bundle) -> None:
+    assert item(evaluate(_bundle, SMALL_3, DAY, "zh"), "graduate-hiring-award")["amount"] == 6333
+
+
+def test_result_is_plain_json(rules) -> None:
+    r = rules.evaluate({**AGENCY, "x": 1}, DAY, "zh")
+    assert json.loads(json.dumps(r, allow_nan=False)) == r
+
+
+def test_result_does_not_share_state_between_calls(rules) -> None:
+    first = rules.evaluate({"role": "individual_business"}, DAY, "zh")
+    item(first, "entrepreneurship-subsidies")["self_check"].append("changed")
+    second = rules.evaluate({"role": "individual_business"}, DAY, "zh")
+    assert "changed" not in item(second, "entrepreneurship-subsidies")["self_check"]
+
+
+# -- the bundle ----------------------------------------------------------------------------------
+
+def test_missing_result_text_is_named(bundle) -> None:
+    del bundle["texts"]["results"]["amount"]["per"]
+    with pytest.raises(RulesError, match=r"amount\.per"):
+        load_rules(bundle)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda b: b["measures"][4]["benefits"][2]["conditions"][0].update(rule={"question": "shoe_size", "min": 1}),
+     "no question 'shoe_size'"),
+    (lambda b: b["measures"][4]["benefits"][2].update(amount={"figure": "nothing", "per": "graduates_hired"}),
+     "not a yuan figure"),
+    (lambda b: b["measures"][4]["benefits"][2]["conditions"][0].update(rule={"condition": "hired-graduates"})
+     or b["measures"][4]["benefits"][2]["conditions"][1].update(rule={"condition": "small-or-micro"}),
+     "in a circle"),
+    (lambda b: b["measures"][4]["benefits"][2].update(roles=["martian"]), "roles"),
+    (lambda b: b["measures"][4]["benefits"][2].update(recipient="nobody"), "recipient"),
+    (lambda b: b["questions"].pop(0), "'role'"),
+])
+def test_broken_bundle_is_refused_at_load(bundle, change, message) -> None:
+    assert bundle["measures"][4]["id"] == "employment-entrepreneurship-subsidies"
+    change(bundle)
+    with pytest.raises(RulesError, match=message):
+        load_rules(bundle)
+
+
+def test_results_texts_are_exactly_what_the_engine_uses(_bundle) -> None:
+    from subsidy_calculator.texts import REQUIRED, _FIELD, flatten
+
+    flat = flatten(_bundle["texts"]["results"])
+    assert sorted(flat) == sorted(REQUIRED)
+    for key, text in flat.items():
+        assert text["zh"].strip() and text["en"].strip(), key
+        assert set(_FIELD.findall(text["zh"])) == set(_FIELD.findall(text["en"])), key
+
+
+def test_loading_twice_gives_the_same_results(_bundle) -> None:
+    a, b = load_rules(copy.deepcopy(_bundle)), load_rules(copy.deepcopy(_bundle))
+    assert a.evaluate(AGENCY, DAY, "en") == b.evaluate(AGENCY, DAY, "en")

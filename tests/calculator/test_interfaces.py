@@ -1,0 +1,174 @@
+"""The browser entry points, the command line, and what the package must never contain."""
+from __future__ import annotations
+
+import ast
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from policy_bundle import ROOT
+from subsidy_calculator import __main__ as cli
+from subsidy_calculator import browser
+
+PACKAGE = ROOT / "calculator" / "src" / "subsidy_calculator"
+DAY = "2026-11-26"
+SMALL_3 = {"role": "enterprise", "enterprise_size": "small", "graduates_hired": 3}
+
+
+@pytest.fixture()
+def rules_file(_bundle, tmp_path: Path) -> Path:
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps(_bundle, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+# -- browser -------------------------------------------------------------------------------------
+
+def test_browser_round_trip(rules_file: Path, _bundle) -> None:
+    assert browser.load_rules(rules_file.read_text(encoding="utf-8")) == _bundle["version"]
+    out = json.loads(browser.evaluate_json(json.dumps({"answers": SMALL_3, "on": DAY, "lang": "en"})))
+    award = next(i for g in out["groups"] for i in g["items"] if i["benefit_id"] == "graduate-hiring-award")
+    assert (award["amount"], award["amount_text"], out["lang"], out["rules_version"]) == \
+        (6333, "6,333 yuan", "en", _bundle["version"])
+
+
+@pytest.mark.parametrize(("request_json", "codes"), [
+    ("not json", ["invalid_json"]),
+    ("[1, 2]", ["request"]),
+    ('"answers"', ["request"]),
+    ('{"answers": {"role": "enterprise"}, "when": "now"}', ["request_field"]),
+    ('{"answers": [], "on": "tomorrow", "lang": "de"}', ["invalid_lang", "invalid_date", "not_an_object"]),
+    ("[" * 100000, ["invalid_json"]),
+    ('{"answers": {"graduates_hired": ' + "9" * 5000 + "}}", ["invalid_json"]),
+])
+def test_browser_broken_requests_give_structured_errors(rules_file: Path, request_json: str, codes) -> None:
+    browser.load_rules(rules_file.read_text(encoding="utf-8"))
+    out = json.loads(browser.evaluate_json(request_json))
+    assert [e["code"] for e in out["errors"]] == codes
+    assert all(e["message"] for e in out["errors"]) and len(out["measures"]) == 18
+
+
+def test_browser_messages_follow_the_language(rules_file: Path) -> None:
+    browser.load_rules(rules_file.read_text(encoding="utf-8"))
+    out = json.loads(browser.evaluate_json('{"answers": {}, "lang": "en", "later": 1}'))
+    assert out["errors"][0]["message"] == "The request has a field “later” that is not recognised."
+
+
+# -- command line --------------------------------------------------------------------------------
+
+def run_cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    env_path = str(ROOT / "calculator" / "src")
+    return subprocess.run([sys.executable, "-m", "subsidy_calculator", *args], cwd=cwd, capture_output=True,
+                          text=True, encoding="utf-8", env={"PYTHONPATH": env_path, "PATH": "/usr/bin:/bin"})
+
+
+def test_cli_json(rules_file: Path, tmp_path: Path) -> None:
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(SMALL_3), encoding="utf-8")
+    done = run_cli([str(answers), "--on", DAY, "--rules", str(rules_file)], tmp_path)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["date"] == DAY and result["groups"][0]["total"] == 6333
+
+
+def test_cli_text(rules_file: Path, tmp_path: Path) -> None:
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({**SMALL_3, "colour": "red"}), encoding="utf-8")
+    done = run_cli([str(answers), "--on", DAY, "--lang", "en", "--format", "text", "--rules", str(rules_file)],
+                   tmp_path)
+    assert done.returncode == 1  # an answer was not used
+    out = done.stdout
+    assert out.startswith("Employment subsidy estimate (26 November 2026)")
+    assert "There is no question “colour”; this answer was not used." in out
+    assert "The enterprise — Total: 6,333 yuan" in out
+    assert "3 graduates × 2,111 yuan = 6,333 yuan" in out
+    assert "Amount set by regulations for up to 1.2 months" in out
+    assert "Each graduate — Total: 2,111 yuan" in out
+    assert "✓ The enterprise is small or micro" in out
+    zh = run_cli([str(answers), "--on", DAY, "--format", "text", "--rules", str(rules_file)], tmp_path).stdout
+    assert "企业 — 合计：6,333 元" in zh and "3 名 × 2,111 元 = 6,333 元" in zh
+
+
+def test_cli_default_rules_path_missing_says_make_rules(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.json"
+    answers.write_text("{}", encoding="utf-8")
+    done = run_cli([str(answers)], tmp_path)
+    assert done.returncode == 2
+    assert "build/rules.json" in done.stderr and "make rules" in done.stderr
+
+
+def test_cli_default_rules_path_is_relative_to_cwd(rules_file: Path, tmp_path: Path) -> None:
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "rules.json").write_bytes(rules_file.read_bytes())
+    (tmp_path / "a.json").write_text(json.dumps(SMALL_3), encoding="utf-8")
+    assert run_cli(["a.json", "--on", DAY], tmp_path).returncode == 0
+
+
+def test_cli_bad_answers_file(rules_file: Path, tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text("{role: enterprise", encoding="utf-8")
+    done = run_cli(["a.json", "--rules", str(rules_file)], tmp_path)
+    assert done.returncode == 2 and "not valid JSON" in done.stderr
+    done = run_cli(["missing.json", "--rules", str(rules_file)], tmp_path)
+    assert done.returncode == 2 and "cannot read missing.json" in done.stderr
+
+
+def test_cli_broken_rules_file(tmp_path: Path) -> None:
+    (tmp_path / "rules.json").write_text('{"version": "x"}', encoding="utf-8")
+    (tmp_path / "a.json").write_text("{}", encoding="utf-8")
+    done = run_cli(["a.json", "--rules", "rules.json"], tmp_path)
+    assert done.returncode == 2 and "not a usable rules bundle" in done.stderr and "make rules" in done.stderr
+
+
+def test_cli_main_in_process(rules_file: Path, tmp_path: Path, capsys) -> None:
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"role": "hr_agency", "agency_qualified": True, "placements_free": 5,
+                                   "placements_qualifying": 4}), encoding="utf-8")
+    assert cli.main([str(answers), "--on", DAY, "--format", "text", "--rules", str(rules_file)]) == 0
+    out = capsys.readouterr().out
+    assert "4 人 × 311 元 = 1,244 元" in out and "5 人中有 1 人不计入" in out
+
+
+# -- what the package must never contain ----------------------------------------------------------
+
+def _sources() -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(PACKAGE.glob("*.py"))}
+
+
+def test_standard_library_only() -> None:
+    stdlib = set(sys.stdlib_module_names)
+    for name, source in _sources().items():
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                modules = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                modules = [] if node.level else [node.module or ""]
+            else:
+                continue
+            for module in modules:
+                assert module.split(".")[0] in stdlib | {"__future__"}, f"{name} imports {module}"
+
+
+def test_no_visible_text_in_the_engine() -> None:
+    """Words come from the bundle. formatting.py is the exception by design: it is how each
+    language writes numbers, units and dates (元, 个月, month names), shared with the site."""
+    cjk = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+    for name, source in _sources().items():
+        if name == "formatting.py":
+            continue
+        assert not cjk.search(source), f"{name} contains Chinese text: it belongs in policy/texts/results.yaml"
+
+
+def test_no_policy_figure_in_the_engine(_bundle) -> None:
+    """No amount, limit or duration of the policy is written in the code (0-3 are too common
+    to tell apart from ordinary arithmetic, so they are not checked)."""
+    figures = {v["value"] for m in _bundle["measures"] for f in (m.get("figures") or {}).values() for v in f["values"]}
+    telling = {v for v in figures if v not in (0, 1, 2, 3)}
+    assert {1111, 2111, 311, 1.2, 1000000} <= telling
+    for name, source in _sources().items():
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+                assert node.value not in telling, f"{name}:{node.lineno}: {node.value} is a policy figure"
