@@ -7,6 +7,7 @@ PY_STAMP   := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 SYS_STAMP  := build/.system-deps
 export PYTHONDONTWRITEBYTECODE := 1
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve site test test-unit test-browser validate rules fuzz bench clean setup
 
