@@ -98,6 +98,7 @@ def test_not_a_payment_says_what_it_is(rules) -> None:
     posts = item(r, "public-welfare-posts")
     assert (posts["status"], posts["amount"]) == ("eligible", None)
     assert posts["amount_text"] == "Not a payment: Employment assistance and public welfare jobs"
+    assert measure(r, "employment-assistance")["reasons"] == [posts["amount_text"]]
     assert group(r, "individual")["total"] is None
 
 
@@ -116,6 +117,8 @@ def test_flexible_employment_up_to_three_years(rules) -> None:
     assert subsidy["self_check"]  # the checklist is shown
     late = item(rules.evaluate({**answers, "years_since_leaving_school": 3}, DAY, "zh"),
                 "flexible-employment-social-insurance-subsidy")
+    assert measure(rules.evaluate(answers, DAY, "en"), "flexible-employment")["reasons"] == [
+        "Social insurance subsidy for flexible employment: Amount set by regulations for up to 3 years"]
     assert late["status"] == "not_eligible"
     assert [r["met"] for r in late["reasons"]] == [True, False]
     assert late["duration_text"] is None and late["self_check"] == []
@@ -271,11 +274,12 @@ def test_bad_language_falls_back_to_chinese(rules, lang: Any) -> None:
     ({"role": "enterprise", "graduates_hired": "3"}, "graduates_hired", "wrong_type", None),
     ({"role": "enterprise", "graduates_hired": 2.5}, "graduates_hired", "wrong_type", None),
     ({"role": "enterprise", "graduates_hired": True}, "graduates_hired", "wrong_type", None),
+    ({"role": "enterprise", "graduates_hired": 10 ** 30}, "graduates_hired", "out_of_range", None),
     ({"role": "enterprise", "graduates_hired": float("nan")}, "graduates_hired", "wrong_type", None),
     ({"role": "enterprise", "pays_unemployment_insurance": "yes"}, "pays_unemployment_insurance", "wrong_type",
      "“Does the enterprise take part in unemployment insurance and pay its contributions in full?”: "
      "please answer yes or no."),
-    ({"role": "person", "guarantee_loan_amount": 10 ** 30}, "guarantee_loan_amount", "wrong_type",
+    ({"role": "person", "guarantee_loan_amount": 1e30}, "guarantee_loan_amount", "out_of_range",
      "“Personal business guarantee loan you plan to apply for”: please enter an amount in whole yuan "
      "from 0 to 100,000,000."),
     ({"role": "hr_agency", "placements_free": 2, "placements_qualifying": 3}, "placements_qualifying", "above_other",

@@ -86,12 +86,10 @@ def compile_questions(raw_questions: Any) -> list[Question]:
 def _whole(value: Any) -> int | None:
     """A whole number from JSON (3 or 3.0), else None. Booleans are not numbers."""
     if type(value) is int:
-        n = value
-    elif type(value) is float and math.isfinite(value) and value.is_integer():
-        n = int(value)
-    else:
-        return None
-    return n if -SAFE_INTEGER <= n <= SAFE_INTEGER else None
+        return value
+    if type(value) is float and math.isfinite(value) and value.is_integer():
+        return int(value)
+    return None
 
 
 def check_answers(questions: list[Question], answers: Any, words: Any) -> tuple[dict[str, Any], list[dict]]:
@@ -138,12 +136,20 @@ def check_answers(questions: list[Question], answers: Any, words: Any) -> tuple[
                 message = fill(text["errors.money" if kind == "money" else "errors.whole_number"],
                                label=words.labels[q.id], min=f"{q.min:,}", max=f"{q.max:,}")
         errors.append({"question": q.id, "label": words.labels[q.id], "code": code, "message": message})
-    known = words.labels
+    known = words.labels  # keyed by every question id
     for key in answers:
         if key not in known:
-            name = key if isinstance(key, str) else repr(key)
+            name = key if isinstance(key, str) else _show(key)
             if len(name) > 60:
                 name = name[:57] + "..."
             errors.append({"question": name, "label": None, "code": "unknown_question",
                            "message": fill(text["errors.unknown_question"], question=name)})
     return clean, errors
+
+
+def _show(key: Any) -> str:
+    """A non-text key from Python callers (JSON keys are always text), shown safely."""
+    try:
+        return repr(key)
+    except Exception:  # e.g. an int too long to print, or a deeply nested tuple
+        return type(key).__name__

@@ -141,6 +141,7 @@ class Rules:
         self.texts = result_texts(bundle.get("texts"))
         self.questions = compile_questions(bundle.get("questions"))
         self.question_by_id = {q.id: q for q in self.questions}
+        self.question_index = {q.id: q.index for q in self.questions}
         role_question = self.question_by_id.get(ROLE)
         if role_question is None or role_question.type != "choice":
             raise RulesError(f"questions: a choice question {ROLE!r} (who is asking) is required")
@@ -264,9 +265,14 @@ class Rules:
                     for r in item["reasons"] if r["met"] is False], []
         if status == "not_in_force":
             return list(dict.fromkeys(r["text"] for item in items for r in item["reasons"])), []
-        return [fill(text["reasons.benefit"], name=item["name"], amount=item["amount_text"])
-                if item["amount_text"] else item["name"]
-                for item in items if item["status"] in ("eligible", "may_be_eligible")], []
+        # "name: amount for up to ...", unless the amount text already names the benefit
+        lines = []
+        for item in items:
+            if item["status"] in ("eligible", "may_be_eligible"):
+                amount = " ".join(t for t in (item["amount_text"], item["duration_text"]) if t)
+                lines.append(amount if item["name"] in amount else
+                             fill(text["reasons.benefit"], name=item["name"], amount=amount))
+        return lines, []
 
     @staticmethod
     def _item(bv: "_BenefitView", mv: "_MeasureView", view: "_View", clean: Mapping[str, Any],
@@ -409,7 +415,7 @@ class _View:
         self.text = text = rules.texts[lang]
         self.date_text = format_date(iso, lang)
         sep = text["separator"]
-        self.question_index = {q.id: q.index for q in rules.questions}
+        self.question_index = rules.question_index
         self.labels = {q.id: _render(q.raw["label"], lang, rules.all_figures, iso) for q in rules.questions}
         self.options = {q.id: sep.join(o["label"][lang] for o in q.raw.get("options") or ())
                         for q in rules.questions}
