@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import inspect
 import json
 import os
 import re
@@ -162,7 +163,7 @@ def rules_bundle(policy: Mapping[str, Any]) -> dict[str, Any]:
         from scripts.rules_bundle import build_bundle  # the validator engineer's module
     except ImportError:
         return _fallback_bundle(policy)
-    return build_bundle(policy)
+    return build_bundle(policy) if inspect.signature(build_bundle).parameters else build_bundle()
 
 
 def bundle_text(bundle: Mapping[str, Any]) -> str:

@@ -171,12 +171,10 @@ function main() {
     return params.toString();
   }
 
-  let lastWrittenHash = null;
+  // The share link is shown and copied, not written into the address bar: changing the URL on
+  // every answer makes browsers fetch the favicon again, and computing must send no request.
   function writeFragment(answers) {
     const frag = fragmentOf(answers);
-    const url = location.pathname + location.search + (frag ? "#" + frag : "");
-    lastWrittenHash = frag ? "#" + frag : "";
-    if (location.hash !== lastWrittenHash) history.replaceState(history.state, "", url);
     $("calc-share-link").value = location.origin + location.pathname + (frag ? "#" + frag : "");
   }
 
@@ -570,7 +568,6 @@ function main() {
     if (q && q.input && q.input.value !== "") { q.touched = true; collect(); showErrors(false); }
   });
   window.addEventListener("hashchange", () => {
-    if (location.hash === lastWrittenHash) return;
     applyFragment(location.hash);
     update(true);
   });

@@ -19,6 +19,41 @@ class StageError extends Error {
   constructor(stage, detail) { super(`${stage}: ${detail}`); this.stage = stage; this.detail = detail; }
 }
 
+// Pyodide does not always reject when its own files fail (a missing or corrupt .wasm makes
+// Emscripten abort and wait forever): watch its fetches and WebAssembly compiles, and fail fast.
+let reportLoadFailure = () => {};
+const loadFailure = new Promise((resolve, reject) => { reportLoadFailure = reject; });
+loadFailure.catch(() => {});
+const realFetch = self.fetch.bind(self);
+self.fetch = async (input, init) => {
+  const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+  const ours = String(url).startsWith(PYODIDE.href);
+  try {
+    const response = await realFetch(input, init);
+    if (ours && !response.ok) reportLoadFailure(new StageError("python", `${new URL(url).pathname}: HTTP ${response.status}`));
+    return response;
+  } catch (err) {
+    if (ours) reportLoadFailure(new StageError("python", `${new URL(url).pathname}: ${err && err.message ? err.message : err}`));
+    throw err;
+  }
+};
+for (const name of ["instantiate", "instantiateStreaming", "compile", "compileStreaming"]) {
+  const real = WebAssembly[name];
+  if (typeof real !== "function") continue;
+  WebAssembly[name] = function (...args) {
+    const result = real.apply(this, args);
+    if (result && typeof result.then === "function") {
+      result.catch((err) => {
+        const text = String(err && err.message ? err.message : err);
+        // a wrong MIME type on a streaming compile is retried from a buffer: not a failure yet
+        if (name.endsWith("Streaming") && /MIME/i.test(text)) return;
+        reportLoadFailure(new StageError("python", `pyodide.asm.wasm: ${text}`));
+      });
+    }
+    return result;
+  };
+}
+
 async function fetchOk(url, stage, init) {
   let response;
   try {
@@ -53,9 +88,12 @@ async function start() {
   self.postMessage({ type: "phase", phase: "starting" });
   let pyodide;
   try {
-    pyodide = await loadPyodide({ indexURL: PYODIDE.href, stdout: () => {}, stderr: () => {} });
+    pyodide = await Promise.race([
+      loadPyodide({ indexURL: PYODIDE.href, stdout: () => {}, stderr: () => {} }),
+      loadFailure,
+    ]);
   } catch (err) {
-    throw new StageError("python", String(err && err.message ? err.message : err).slice(0, 200));
+    throw err instanceof StageError ? err : new StageError("python", String(err && err.message ? err.message : err).slice(0, 200));
   }
   try {
     pyodide.unpackArchive(await wheel, "wheel");

@@ -1,0 +1,38 @@
+"""Shared steps of the calculator page's browser tests (waits on selectors and data-* only:
+under the site's CSP, Playwright's wait_for_function cannot run)."""
+from __future__ import annotations
+
+from playwright.sync_api import Page
+
+READY = '#calc[data-phase="ready"]'
+FAILED = '#calc[data-phase="failed"]'
+PY_TIMEOUT = 120_000  # a cold Pyodide start on a busy 2-core machine
+TOTAL_TEXT = {"zh": "6,333 元", "en": "6,333 yuan"}
+
+
+def calculator_path(lang: str = "zh", rest: str = "") -> str:
+    return ("/en" if lang == "en" else "") + "/calculator/" + rest
+
+
+def wait_ready(page: Page, timeout: int = PY_TIMEOUT) -> None:
+    page.wait_for_selector(f"{READY}, {FAILED}", state="attached", timeout=timeout)
+    if page.locator(FAILED).count():
+        raise AssertionError("calculator failed to start: " + page.inner_text("#calc-failure"))
+
+
+def choose(page: Page, question: str, value: str) -> None:
+    page.locator(f'#q-{question} input[value="{value}"]').check()
+
+
+def fill(page: Page, question: str, number: int | str) -> None:
+    page.locator(f"#q-{question}-input").fill(str(number))
+
+
+def total(page: Page, recipient: str = "enterprise"):
+    return page.locator(f'#calc-results[data-state="done"] .calc-group[data-recipient="{recipient}"] .calc-total')
+
+
+def small_enterprise_three_graduates(page: Page) -> None:
+    choose(page, "role", "enterprise")
+    choose(page, "enterprise_size", "small")
+    fill(page, "graduates_hired", 3)

@@ -1,0 +1,195 @@
+"""The calculator page in Chromium, against the built site: Pyodide computes the answer a visitor
+reads, in both languages, from a share link, by keyboard only, and fails visibly and safely."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from calc_page_helpers import (
+    PY_TIMEOUT, TOTAL_TEXT, calculator_path, choose, fill, small_enterprise_three_graduates, total, wait_ready,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "test-results" / "calculator-page"
+
+
+def _watch_console(page: Page) -> list[str]:
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" and "Content Security Policy" in m.text else None)
+    page.on("console", lambda m: problems.append(m.text) if "Refused to" in m.text else None)
+    page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
+    return problems
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_small_enterprise_three_graduates(page: Page, lang: str) -> None:
+    problems = _watch_console(page)
+    page.goto(calculator_path(lang))
+    # the form is there and usable before Python has started
+    expect(page.locator("#q-role")).to_be_visible()
+    expect(page.locator("#q-graduates_hired")).to_be_hidden()
+    small_enterprise_three_graduates(page)
+    expect(page.locator("#q-is_college_graduate")).to_be_hidden()
+    wait_ready(page)
+    expect(total(page)).to_have_text(TOTAL_TEXT[lang], timeout=10_000)
+    item = page.locator('.calc-item[data-benefit="graduate-hiring-award"]')
+    expect(item).to_contain_text("3")
+    expect(item.locator(".calc-arithmetic")).to_contain_text(TOTAL_TEXT[lang])
+    expect(item.locator("a")).to_have_attribute("href", re.compile(r"measures/employment-entrepreneurship-subsidies/$"))
+    version = page.get_attribute("#calc", "data-rules-version")
+    assert version and version in page.inner_text("#calc-status") and version in page.inner_text(".calc-applied")
+    # the link to the measure page is right for this language
+    href = item.locator("a").get_attribute("href")
+    assert href.startswith("/en/") == (lang == "en"), href
+    page.goto(href)
+    expect(page.locator("h1")).to_be_visible()
+    assert not problems, problems
+
+
+def test_role_from_measure_page_link(page: Page) -> None:
+    page.goto(calculator_path("zh", "#role=enterprise"))
+    expect(page.locator('#q-role input[value="enterprise"]')).to_be_checked()
+    expect(page.locator("#q-enterprise_size")).to_be_visible()
+    expect(page.locator("#q-employment")).to_be_hidden()
+    expect(page.locator("#calc-notice")).to_be_hidden()  # one known answer: nothing to report
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_share_link_restores_the_same_result(page: Page, lang: str) -> None:
+    page.goto(calculator_path(lang))
+    small_enterprise_three_graduates(page)
+    choose(page, "pays_unemployment_insurance", "true")
+    wait_ready(page)
+    expect(total(page)).to_have_text(TOTAL_TEXT[lang])
+    link = page.input_value("#calc-share-link")
+    fragment = link.split("#", 1)[1]
+    assert fragment == "role=enterprise&enterprise_size=small&graduates_hired=3&pays_unemployment_insurance=true"
+    assert "?" not in link  # answers only in the fragment, never in what goes to a server
+    results = page.inner_text("#calc-results")
+
+    other = page.context.new_page()
+    other.goto(link)
+    wait_ready(other)
+    expect(total(other)).to_have_text(TOTAL_TEXT[lang])
+    expect(other.locator("#q-graduates_hired-input")).to_have_value("3")
+    assert other.inner_text("#calc-results") == results
+    other.close()
+
+
+def test_hostile_fragment_is_ignored(page: Page) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(calculator_path("zh", "#role=<img src=x onerror=alert(1)>&evil=<script>alert(2)</script>&graduates_hired=1e9"))
+    expect(page.locator("#calc-notice")).to_be_visible()
+    expect(page.locator("#calc-notice")).to_contain_text("3")  # three items ignored, none echoed
+    assert page.locator("#calc img, #calc script:not([type='application/json'])").count() == 0
+    assert page.locator("#q-role input:checked").count() == 0
+    assert "onerror" not in page.inner_text("#calc")
+    wait_ready(page)
+    assert not dialogs
+
+    page.goto(calculator_path("en", "#role=enterprise&x=" + "a" * 3000))
+    expect(page.locator("#calc-notice")).to_have_text(re.compile("too long"))
+    assert page.locator("#q-role input:checked").count() == 0
+
+
+@pytest.mark.parametrize("broken", ["wasm", "wheel", "worker"])
+def test_loading_failure_shows_a_message(page: Page, broken: str) -> None:
+    if broken == "wasm":
+        page.route("**/assets/pyodide/pyodide.asm.wasm", lambda r: r.fulfill(status=404, body="not found"))
+    elif broken == "wheel":
+        page.route("**/*.whl", lambda r: r.fulfill(status=200, body=b"this is not a zip file", content_type="application/octet-stream"))
+    else:
+        page.route("**/assets/calculator/worker.js", lambda r: r.fulfill(status=404, body="not found"))
+    page.goto(calculator_path("zh"))
+    choose(page, "role", "enterprise")
+    page.wait_for_selector('#calc[data-phase="failed"]', state="attached", timeout=PY_TIMEOUT)
+    failure = page.locator("#calc-failure")
+    expect(failure).to_be_visible()
+    expect(failure).to_contain_text("计算器无法启动")
+    expect(failure.locator("a").first).to_have_attribute("href", "../")
+    expect(page.locator("#calc-status")).to_be_hidden()
+    expect(page.locator("#calc-results")).to_contain_text("计算器无法启动")
+    expect(page.locator("#q-enterprise_size")).to_be_visible()  # the page still works as a page
+
+
+def test_keyboard_only(page: Page) -> None:
+    page.goto(calculator_path("en"))
+    page.locator("h1").click()  # start from the page's heading, as a reader would
+    for _ in range(40):
+        if page.locator("#q-role input:focus").count():
+            break
+        page.keyboard.press("Tab")
+    assert page.locator("#q-role input:focus").count(), "Tab never reached the first question"
+    page.keyboard.press("Space")  # first option: an enterprise
+    expect(page.locator('#q-role input[value="enterprise"]')).to_be_checked()
+    page.keyboard.press("Tab")
+    expect(page.locator('#q-enterprise_size input[value="micro"]')).to_be_focused()
+    page.keyboard.press("ArrowDown")  # micro -> small
+    expect(page.locator('#q-enterprise_size input[value="small"]')).to_be_checked()
+    page.keyboard.press("Tab")
+    expect(page.locator("#q-graduates_hired-input")).to_be_focused()
+    page.keyboard.type("3")
+    wait_ready(page)
+    expect(total(page)).to_have_text(TOTAL_TEXT["en"])
+    # a wrong answer is explained in place, in the page's language
+    page.keyboard.press("Backspace")
+    page.keyboard.type("-2")
+    page.keyboard.press("Tab")
+    expect(page.locator("#q-graduates_hired-error")).to_be_visible()
+    expect(page.locator("#q-graduates_hired-error")).to_contain_text("from 0 to 100,000")
+    expect(page.locator("#q-graduates_hired-input")).to_have_attribute("aria-invalid", "true")
+
+
+def test_no_request_leaves_the_site_and_none_after_ready(page: Page, requests_seen: list[str]) -> None:
+    page.goto(calculator_path("zh"))
+    wait_ready(page)
+    small_enterprise_three_graduates(page)
+    expect(total(page)).to_have_text(TOTAL_TEXT["zh"])
+    before = len(requests_seen)
+    for n in (4, 5, 6, 7):
+        fill(page, "graduates_hired", n)
+        expect(total(page)).to_have_text(f"{n * 2111:,} 元")
+    choose(page, "role", "person")
+    choose(page, "is_college_graduate", "true")
+    expect(page.locator('#calc-results[data-state="done"]')).to_be_attached()
+    assert requests_seen[before:] == [], requests_seen[before:]
+
+
+def test_print_and_small_screen(page: Page) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(calculator_path("zh", "#role=enterprise&enterprise_size=small&graduates_hired=3"))
+    wait_ready(page)
+    expect(total(page)).to_have_text(TOTAL_TEXT["zh"])
+    # nothing wider than the screen
+    overflow = page.locator("#calc *").evaluate_all(
+        "els => els.filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map(e => e.tagName + '.' + e.className)")
+    assert overflow == [], overflow
+    page.screenshot(path=str(SHOTS / "zh-375.png"), full_page=True)
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.emulate_media(media="print")
+    expect(page.locator("#calc-form")).to_be_hidden()
+    expect(page.locator(".md-header")).to_be_hidden()
+    expect(page.locator("#calc-actions-heading")).to_be_hidden()
+    expect(page.locator("#calc-answers")).to_be_visible()
+    expect(page.locator("#calc-answers")).to_contain_text("小型企业")
+    expect(page.locator("#calc-results .calc-total").first).to_be_visible()
+    page.screenshot(path=str(SHOTS / "zh-print.png"), full_page=True)
+
+
+def test_download_results_json(page: Page) -> None:
+    page.goto(calculator_path("en", "#role=enterprise&enterprise_size=small&graduates_hired=3"))
+    wait_ready(page)
+    expect(total(page)).to_have_text(TOTAL_TEXT["en"])
+    with page.expect_download() as info:
+        page.click("#calc-download")
+    import json
+    data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+    assert data["answers"] == {"role": "enterprise", "enterprise_size": "small", "graduates_hired": 3}
+    assert data["result"]["groups"][0]["total_text"] == "6,333 yuan"
+    assert data["rules_version"] == page.get_attribute("#calc", "data-rules-version")
