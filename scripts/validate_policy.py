@@ -103,6 +103,10 @@ def _type_problem(error: ValidationError) -> tuple[str, str]:
     return message, hint
 
 
+_SPLIT_TEXT = ("inside { } a comma ends the text and starts a new key: put a text containing ',' in quotes, "
+               "e.g. en: \"Measure 5, second sentence\"")
+
+
 def _get(data: Any, path: PathT) -> Any:
     for part in path:
         try:
@@ -138,8 +142,8 @@ def _schema_problems(doc: Doc, error: ValidationError) -> list[Problem]:
     if kind == "additionalProperties":
         allowed = list(schema.get("properties", {}))
         extra = [k for k in value if k not in allowed]
-        return [doc.problem(path + (k,), f"unknown key '{k}'", _did_you_mean(k, allowed), key=True)
-                for k in extra]
+        return [doc.problem(path + (k,), f"unknown key '{k}'", _SPLIT_TEXT if value[k] is None and " " in k
+                            else _did_you_mean(k, allowed), key=True) for k in extra]
     if kind == "required":
         missing = [k for k in rule if k not in value]
         hint = "every text needs both zh and en" if set(missing) <= {"zh", "en"} else ""
@@ -544,8 +548,9 @@ class _Checker:
                 if (start is None or other_end is None or start <= other_end) and \
                         (other_start is None or end is None or other_start <= end):
                     self.add(doc, path + ("values", i, "from"),
-                             f"the dates of values[{i}] overlap values[{j}] "
-                             f"({other_start or 'start'} to {other_end or 'no end'})",
+                             f"the dates of values[{i}] overlap values[{j}] (in force "
+                             f"{'from ' + other_start if other_start else 'from the start'}"
+                             f"{' until ' + other_end if other_end else ' with no end'})",
                              f"set until on values[{j}] to the day before from of values[{i}]")
                 elif (start or "") < (other_start or ""):
                     self.add(doc, path + ("values", i, "from"), "values are not in date order",
@@ -646,7 +651,7 @@ class _Checker:
     def check_scenario(self, doc: Doc) -> None:
         if not self.all_measures:
             return
-        benefits = {_dict(b).get("id"): mid for mid, (_, m) in self.measures.items() for _, b in _items(m.get("benefits"))}
+        benefits = [b.get("id") for _, m in self.measures.values() for _, b in _items(m.get("benefits"))]
         for i, case in _items(_dict(doc.data).get("cases")):
             expect = _dict(case.get("expect"))
             for measure_id in _dict(expect.get("measures")):

@@ -1,0 +1,139 @@
+"""The real policy/ folder: it validates clean, its figures are quoted from the notice, it loads
+into JSON-able data, and the checks are fast enough to run on every build."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from policy_fixtures import POLICY, ROOT
+from scripts.policy_load import PolicyError, load_policy, read_policy
+from scripts.rules_bundle import build_bundle, canonical_json
+from scripts.validate_policy import published_numbers, validate
+
+
+def test_real_policy_is_clean() -> None:
+    problems = validate(POLICY)
+    assert problems == [], "\n".join(p.format() for p in problems)
+
+
+def test_all_measures_are_there() -> None:
+    numbers = [m["number"] for m in load_policy(POLICY)["measures"]]
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert len(numbers) == 18
+
+
+def _figure_values():
+    for measure in read_policy(POLICY).measures:
+        data = measure.data
+        quotes = [data["source"]["as_published"]] + [e["quote"] for e in data.get("change_log", []) if "quote" in e]
+        for name, figure in data.get("figures", {}).items():
+            for i, entry in enumerate(figure["values"]):
+                yield pytest.param(entry, quotes, id=f"{data['id']}.{name}[{i}]")
+
+
+@pytest.mark.parametrize(("entry", "quotes"), list(_figure_values()))
+def test_figure_is_quoted_from_the_notice(entry: dict, quotes: list[str]) -> None:
+    """Every structured figure appears word for word in its source paragraph, and its value is
+    the number the notice publishes."""
+    assert any(entry["as_published"] in quote for quote in quotes)
+    assert entry["value"] in published_numbers(entry["as_published"])
+
+
+@pytest.mark.parametrize(("text", "numbers"), [
+    ("1,111 yuan", [1111]),
+    ("2,111 yuan/person for the enterprise", [2111]),
+    ("up to 1.2 months", [1.2]),
+    ("RMB 1 million or less", [1_000_000]),
+    ("more than 1 years", [1]),
+    ("the standard is one-time 311 yuan/person", [311]),
+    ("up to three years", [3]),
+    ("RMB 1.5 million", [1_500_000]),
+    ("10 thousand yuan", [10_000]),
+])
+def test_published_numbers(text: str, numbers: list[float]) -> None:
+    assert published_numbers(text) == numbers
+
+
+def test_loaded_policy_is_plain_json() -> None:
+    policy = load_policy(POLICY)
+    assert set(policy) == {"notice", "questions", "measures", "texts"}
+    assert json.loads(json.dumps(policy, ensure_ascii=False)) == policy  # dates are ISO strings
+    dates = [e["date"] for m in policy["measures"] for e in m.get("change_log", [])]
+    assert dates and all(isinstance(d, str) and len(d) == 10 for d in dates)
+    assert {"results"} <= set(policy["texts"])
+
+
+def test_bundle_is_versioned_by_content() -> None:
+    policy = load_policy(POLICY)
+    bundle = build_bundle(policy)
+    assert set(bundle) == {"version", "notice", "questions", "measures", "texts"}
+    assert set(bundle["texts"]) == {"results"}
+    assert len(bundle["version"]) == 12 and int(bundle["version"], 16) >= 0
+    assert build_bundle(load_policy(POLICY))["version"] == bundle["version"]
+    policy["measures"][0]["title"]["en"] += "!"
+    assert build_bundle(policy)["version"] != bundle["version"]
+
+
+def test_bundle_command_writes_compact_sorted_utf8(tmp_path: Path) -> None:
+    out = tmp_path / "rules.json"
+    done = subprocess.run([sys.executable, "-m", "scripts.rules_bundle", str(out)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "吸纳" in text  # not \u escapes
+    assert text == canonical_json(json.loads(text))
+
+
+def test_load_policy_refuses_an_invalid_policy(policy_copy: Path) -> None:
+    measure = policy_copy / "measures" / "05-employment-entrepreneurship-subsidies.yaml"
+    measure.write_text(measure.read_text(encoding="utf-8").replace("value: 2111", 'value: "2,111"', 1),
+                       encoding="utf-8")
+    with pytest.raises(PolicyError) as caught:
+        load_policy(policy_copy)
+    assert [p.path for p in caught.value.problems] == ["figures.hiring_award.values[0].value"]
+    assert "policy/measures/05-employment-entrepreneurship-subsidies.yaml:" in str(caught.value)
+
+
+def test_command_line_reports_every_problem(policy_copy: Path) -> None:
+    measure = policy_copy / "measures" / "05-employment-entrepreneurship-subsidies.yaml"
+    text = measure.read_text(encoding="utf-8")
+    text = text.replace("amount: {figure: hiring_award,", "amount: {figure: hiring_awrd,", 1)
+    text = text.replace("part: reduce-burdens", "part: reduce-burden", 1)
+    measure.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    part = next(i for i, line in enumerate(lines) if line.startswith("part:"))
+    award = next(i for i, line in enumerate(lines) if "hiring_awrd" in line)
+    col = lines[award].index("hiring_awrd") + 1
+    done = subprocess.run([sys.executable, "-m", "scripts.validate_policy", str(policy_copy)], cwd=policy_copy.parent,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 1
+    out = done.stdout.splitlines()
+    assert len(out) == 2
+    assert out[0].startswith(f"policy/measures/05-employment-entrepreneurship-subsidies.yaml:{part + 1}:7: part: "
+                             "unknown part 'reduce-burden' — hint: parts in notice.yaml: did you mean 'reduce-burdens'?")
+    assert out[1].startswith(f"policy/measures/05-employment-entrepreneurship-subsidies.yaml:{award + 1}:{col}: "
+                             "benefits[2].amount.figure: unknown figure 'hiring_awrd' — hint: figures of this "
+                             "measure: did you mean 'hiring_award'?")
+
+
+def test_command_line_success_is_one_line_and_fast() -> None:
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "scripts.validate_policy"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=30)
+    elapsed = time.perf_counter() - started
+    assert done.returncode == 0, done.stdout
+    assert done.stdout.count("\n") == 1 and done.stdout.startswith("policy OK: 18 measures")
+    assert elapsed < 2, f"{elapsed:.2f} s"
+
+
+def test_validation_in_process_is_fast() -> None:
+    validate(POLICY)  # schemas compiled once
+    started = time.perf_counter()
+    validate(POLICY)
+    assert time.perf_counter() - started < 1
