@@ -430,7 +430,7 @@ def load_policy(root: Path = POLICY_DIR) -> dict[str, Any]:
     from scripts.validate_policy import check  # here, not at the top: validate_policy imports us
 
     docs = read_policy(root)
-    problems = check(docs)
+    problems = check(docs, Path(root))
     if problems:
         raise PolicyError(problems, Path(root).name)
     return assemble(docs)
@@ -438,10 +438,10 @@ def load_policy(root: Path = POLICY_DIR) -> dict[str, Any]:
 
 def load_scenarios(root: Path = POLICY_DIR) -> dict[str, list[dict[str, Any]]]:
     """Calculator test cases by file stem; raises PolicyError like load_policy."""
-    docs = read_policy(root)
     from scripts.validate_policy import check
 
-    problems = check(docs)
+    docs = read_policy(root)
+    problems = check(docs, Path(root))
     if problems:
         raise PolicyError(problems, Path(root).name)
     return {Path(d.file).stem: (d.data or {}).get("cases", []) for d in docs.scenarios}

@@ -50,7 +50,7 @@ def _validators() -> dict[str, Draft202012Validator]:
 
 
 def _did_you_mean(word: Any, choices: Iterable[Any]) -> str:
-    names = [str(c) for c in choices]
+    names = list(dict.fromkeys(str(c) for c in choices))
     close = difflib.get_close_matches(str(word), names, n=1, cutoff=0.6)
     listed = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
     return (f"did you mean '{close[0]}'? " if close else "") + (f"possible: {listed}" if names else "")

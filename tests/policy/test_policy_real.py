@@ -137,3 +137,21 @@ def test_validation_in_process_is_fast() -> None:
     started = time.perf_counter()
     validate(POLICY)
     assert time.perf_counter() - started < 1
+
+
+def test_markup_in_a_text_is_kept_as_text(policy_copy: Path) -> None:
+    """Escaping is the site's job; the policy keeps exactly what staff wrote."""
+    measure = policy_copy / "measures" / "05-employment-entrepreneurship-subsidies.yaml"
+    markup = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
+    text = measure.read_text(encoding="utf-8").replace(
+        "en: Employment and entrepreneurship subsidies", f'en: "{markup}"', 1)
+    measure.write_text(text, encoding="utf-8")
+    policy = load_policy(policy_copy)
+    assert policy["measures"][4]["title"]["en"] == markup
+
+
+def test_windows_file_loads_like_the_original(policy_copy: Path) -> None:
+    measure = policy_copy / "measures" / "05-employment-entrepreneurship-subsidies.yaml"
+    before = load_policy(policy_copy)
+    measure.write_bytes(b"\xef\xbb\xbf" + measure.read_bytes().replace(b"\n", b"\r\n"))
+    assert load_policy(policy_copy) == before
