@@ -87,21 +87,25 @@ self.addEventListener("message", (event) => {
   event.waitUntil((async () => {
     let count = 0;
     let failed = 0;
-    const urls = [...new Set(data.urls.slice(0, 500).map(String))]
+    const clean = (list) => [...new Set((Array.isArray(list) ? list : []).slice(0, 500).map(String))]
       .map((u) => { try { const x = new URL(u, ROOT); x.hash = ""; return x.href; } catch { return null; } })
       .filter((u) => u && u.startsWith(ROOT) && u !== ROOT + "sw.js");
-    await Promise.all(urls.map(async (u) => {
+    const required = clean(data.urls);
+    const optional = clean(data.optional).filter((u) => !required.includes(u));
+    // `urls` must all be kept (the calculator needs them); `optional` is kept when it can be.
+    const store = async (u, needed) => {
       try {
         if (await caches.match(u)) { count += 1; return; }
         const response = await fetch(u);
-        if (!keepable(response)) { failed += 1; return; }
+        if (!keepable(response)) { if (needed) failed += 1; return; }
         const cache = await caches.open(cacheFor(u));
         await cache.put(u, response);
         count += 1;
       } catch {
-        failed += 1;
+        if (needed) failed += 1;
       }
-    }));
+    };
+    await Promise.all([...required.map((u) => store(u, true)), ...optional.map((u) => store(u, false))]);
     if (port) port.postMessage({ type: "cached", count, failed });
   })());
 });

@@ -2,7 +2,13 @@
 under the site's CSP, Playwright's wait_for_function cannot run)."""
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from playwright.sync_api import Page
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE_DIR = Path(os.environ.get("SITE_DIR", ROOT / "site"))  # as tests/conftest.py
 
 READY = '#calc[data-phase="ready"]'
 FAILED = '#calc[data-phase="failed"]'

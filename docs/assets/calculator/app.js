@@ -319,8 +319,8 @@ function main() {
     const page = location.origin + location.pathname;
     const used = performance.getEntriesByType("resource").map((e) => e.name)
       .filter((u) => u.startsWith(location.origin + "/"));
-    const urls = [...new Set([page, new URL(root.dataset.siteRoot || "../", location.href).href, ...used, ...workerFiles])]
-      .map((u) => u.split("#")[0]);
+    const required = [page, ...workerFiles].map((u) => u.split("#")[0]);
+    const optional = [new URL(root.dataset.siteRoot || "../", location.href).href, ...used].map((u) => u.split("#")[0]);
     navigator.serviceWorker.ready.then((registration) => {
       const target = registration.active;
       if (!target) return;
@@ -332,7 +332,7 @@ function main() {
           $("calc-phase-note").textContent = T.status.offline_ready;
         }
       };
-      target.postMessage({ type: "cache-urls", urls }, [channel.port2]);
+      target.postMessage({ type: "cache-urls", urls: required, optional }, [channel.port2]);
     }).catch(() => {});
   }
 

@@ -1,0 +1,122 @@
+"""The service worker: guide pages fetch nothing of Pyodide; after a first visit of the calculator
+the site works with the server stopped; a new deployment replaces the cached rules."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, expect
+
+from calc_page_helpers import SITE_DIR, TOTAL_TEXT, calculator_path, small_enterprise_three_graduates, total, wait_ready
+
+OFFLINE_READY = '#calc[data-offline="ready"]'
+
+
+def _context(browser: Browser, base_url: str, seen: list[str]) -> BrowserContext:
+    context = browser.new_context(base_url=base_url, service_workers="allow", locale="zh-CN")
+    context.on("request", lambda r: seen.append(r.url))
+    return context
+
+
+def _only_local(seen: list[str], base_url: str) -> None:
+    outside = [u for u in seen if not u.startswith(base_url + "/") and not u.startswith(("data:", "blob:", "about:"))]
+    assert not outside, outside
+
+
+def test_guide_pages_fetch_no_pyodide(browser: Browser, base_url: str) -> None:
+    seen: list[str] = []
+    context = _context(browser, base_url, seen)
+    try:
+        page = context.new_page()
+        with context.expect_event("serviceworker", timeout=30_000):
+            page.goto("/")
+        page.goto("/en/")
+        page.goto("/measures/employment-entrepreneurship-subsidies/")
+        expect(page.locator("h1")).to_be_visible()
+        page.wait_for_timeout(1500)  # give a misbehaving worker time to fetch
+    finally:
+        context.close()
+    assert any(u.endswith("/sw.js") for u in seen)
+    assert not [u for u in seen if "/assets/pyodide/" in u or u.endswith(".whl") or "/rules." in u], seen
+    _only_local(seen, base_url)
+
+
+def test_calculator_works_offline_after_first_visit(browser: Browser, site_server, base_url: str) -> None:
+    seen: list[str] = []
+    context = _context(browser, base_url, seen)
+    try:
+        page = context.new_page()
+        page.goto(calculator_path("zh"))
+        wait_ready(page)
+        page.wait_for_selector(OFFLINE_READY, state="attached", timeout=60_000)
+        expect(page.locator("#calc-phase-note")).to_be_visible()
+        site_server.stop()
+        try:
+            page.reload()
+            wait_ready(page)
+            small_enterprise_three_graduates(page)
+            expect(total(page)).to_have_text(TOTAL_TEXT["zh"])
+            # a fresh page of the same visitor, opened while offline
+            other = context.new_page()
+            other.goto(calculator_path("zh", "#role=enterprise&enterprise_size=micro&graduates_hired=2"))
+            wait_ready(other)
+            expect(total(other)).to_have_text("4,222 元")
+        finally:
+            site_server.start()
+    finally:
+        context.close()
+    _only_local(seen, base_url)
+
+
+@pytest.fixture()
+def deployable_site(tmp_path: Path, site_server) -> Iterator[tuple[object, Path]]:
+    """A private copy of the built site, served on its own port, that a test may redeploy."""
+    copy = tmp_path / "site"
+    shutil.copytree(SITE_DIR, copy)
+    server = type(site_server)(copy)  # conftest's SiteServer
+    server.start()
+    yield server, copy
+    server.stop()
+
+
+def test_new_deployment_replaces_cached_rules(browser: Browser, deployable_site) -> None:
+    from scripts import calculator_assets
+
+    server, site = deployable_site
+    seen: list[str] = []
+    context = _context(browser, server.url, seen)
+    try:
+        page = context.new_page()
+        page.goto(calculator_path("en"))
+        wait_ready(page)
+        page.wait_for_selector(OFFLINE_READY, state="attached", timeout=60_000)
+        old = page.get_attribute("#calc", "data-rules-version")
+
+        # Deploy new rules: the same bundle with a new version and a changed disclaimer.
+        calc = site / "assets" / "calculator"
+        manifest = json.loads((calc / "manifest.json").read_text(encoding="utf-8"))
+        bundle = json.loads((calc / manifest["rules"]).read_text(encoding="utf-8"))
+        new = "feedface0001"
+        bundle["version"] = new
+        (calc / f"rules.{new}.json").write_text(json.dumps(bundle, ensure_ascii=False), encoding="utf-8")
+        (calc / manifest["rules"]).unlink()
+        manifest.update(version=new, rules=f"rules.{new}.json")
+        (calc / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        old_sw = (site / "sw.js").read_text(encoding="utf-8")
+        calculator_assets.write_service_worker(site, serving=False)
+        assert (site / "sw.js").read_text(encoding="utf-8") != old_sw  # new cache name
+
+        page.reload()
+        wait_ready(page)
+        assert old != new
+        expect(page.locator("#calc")).to_have_attribute("data-rules-version", new)
+        expect(page.locator("#calc-status")).to_contain_text(new)
+        small_enterprise_three_graduates(page)
+        expect(total(page)).to_have_text(TOTAL_TEXT["en"])
+        expect(page.locator(".calc-applied")).to_contain_text(new)
+    finally:
+        context.close()
+    _only_local(seen, server.url)
