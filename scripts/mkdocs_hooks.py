@@ -21,6 +21,8 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_pre_build(config) -> None:
+    if config.plugins["i18n"].building and "policy" in _state:
+        return  # static-i18n's build of another language: the first build generated every page
     # POLICY_DIR: build from another policy folder (e.g. scripts/synthetic_policy.py output)
     root = os.environ.get("POLICY_DIR")
     policy = load_policy(Path(root)) if root else load_policy()  # raises on an invalid policy
@@ -29,6 +31,10 @@ def on_pre_build(config) -> None:
     site_pages.generate(policy, docs)
     config.extra["site_texts"] = site_pages.theme_texts(policy)  # 404 page, feed link
     calculator_page.generate(policy, docs)
+
+
+def on_post_page(output: str, page, config) -> str:
+    return site_pages.compact_html(output)
 
 
 def on_post_build(config) -> None:
