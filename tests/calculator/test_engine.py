@@ -392,3 +392,12 @@ def test_results_texts_are_exactly_what_the_engine_uses(_bundle) -> None:
 def test_loading_twice_gives_the_same_results(_bundle) -> None:
     a, b = load_rules(copy.deepcopy(_bundle)), load_rules(copy.deepcopy(_bundle))
     assert a.evaluate(AGENCY, DAY, "en") == b.evaluate(AGENCY, DAY, "en")
+
+
+def test_amounts_are_whole_yuan_rounded_half_up(bundle) -> None:
+    figure(bundle, "employment-entrepreneurship-subsidies", "hiring_award")["values"][0]["value"] = 311.5
+    rules = load_rules(bundle)
+    award = item(rules.evaluate(SMALL_3, DAY, "zh"), "graduate-hiring-award")
+    assert (award["amount"], award["amount_text"]) == (935, "935 元")
+    assert award["arithmetic"] == ["3 名 × 311.5 元 = 935 元"]  # the rate as published, the product rounded
+    assert item(rules.evaluate({**SMALL_3, "graduates_hired": 2}, DAY), "graduate-hiring-award")["amount"] == 623

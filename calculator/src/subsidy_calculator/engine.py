@@ -473,17 +473,17 @@ class _BenefitView:
         self.amount = self.amount_text = self.rate_text = self.duration_text = self.left_out_reason = None
         if not self.in_force:
             return
-        if b.kind in ("fixed", "per", "each"):
+        if b.kind in ("fixed", "each"):  # what one recipient receives, in whole yuan
             self.amount = _yuan(self.value)
             self.amount_text = format_money(self.amount, lang)
-            if b.kind != "fixed":
-                self.rate_text = fill(text["amount.rate"], unit=view.units[b.count_question], amount=self.amount_text)
+        elif b.kind == "per":  # the rate as published; only the product is rounded
+            self.amount_text = format_money(self.value, lang)
         elif b.kind == "by_regulations":
             self.amount_text = text["amount.by_regulations"]
         else:
             self.amount_text = fill(text["amount.none"], name=name)
-        if b.kind != "fixed" and b.kind != "each":
-            self.amount = None
+        if b.count_question:
+            self.rate_text = fill(text["amount.rate"], unit=view.units[b.count_question], amount=self.amount_text)
         if b.duration_figure:
             duration = format_quantity(values[b.duration_figure], figures[b.duration_figure]["unit"], lang)
             self.duration_text = fill(text["amount.duration"], duration=duration)

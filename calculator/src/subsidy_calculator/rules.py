@@ -23,16 +23,14 @@ class RulesError(ValueError):
 
 
 class Rule:
-    """A compiled rule: `test(answers, figures)` and, when the result is unknown, the questions
-    whose answers would settle it (`unknowns`)."""
+    """A compiled rule: `test(answers, figures)`; when the result is unknown, `unknowns` adds
+    the questions whose answers would settle it; `figures`: the figures it compares with."""
 
-    __slots__ = ("test", "unknowns", "questions", "figures")
+    __slots__ = ("test", "unknowns", "figures")
 
-    def __init__(self, test: Test, unknowns: Callable[[Answers, Figures, set], None],
-                 questions: frozenset, figures: frozenset) -> None:
+    def __init__(self, test: Test, unknowns: Callable[[Answers, Figures, set], None], figures: frozenset) -> None:
         self.test = test
         self.unknowns = unknowns
-        self.questions = questions
         self.figures = figures
 
 
@@ -75,7 +73,7 @@ def compile_rule(rule: Any, where: str, questions: Collection[str],
             r = test(a, f)
             return None if r is None else not r
 
-        return Rule(negate, inner.unknowns, inner.questions, inner.figures)
+        return Rule(negate, inner.unknowns, inner.figures)
     if kind == "condition":
         if condition is None or not isinstance(body, str):
             raise RulesError(f"{where}.condition: only a benefit's conditions can refer to another condition")
@@ -151,7 +149,7 @@ def _leaf(rule: Mapping[str, Any], where: str, questions: Collection[str],
         if q not in a:
             out.add(q)
 
-    return Rule(test, unknowns, frozenset((q,)), frozenset(used_figures))
+    return Rule(test, unknowns, frozenset(used_figures))
 
 
 def _all(parts: list[Rule]) -> Rule:
@@ -167,7 +165,7 @@ def _all(parts: list[Rule]) -> Rule:
                 result = None
         return result
 
-    return Rule(test, _unknowns_of(parts), *_union(parts))
+    return Rule(test, _unknowns_of(parts), _figures_of(parts))
 
 
 def _any(parts: list[Rule]) -> Rule:
@@ -183,7 +181,7 @@ def _any(parts: list[Rule]) -> Rule:
                 result = None
         return result
 
-    return Rule(test, _unknowns_of(parts), *_union(parts))
+    return Rule(test, _unknowns_of(parts), _figures_of(parts))
 
 
 def _unknowns_of(parts: list[Rule]) -> Callable[[Answers, Figures, set], None]:
@@ -195,9 +193,8 @@ def _unknowns_of(parts: list[Rule]) -> Callable[[Answers, Figures, set], None]:
     return unknowns
 
 
-def _union(parts: list[Rule]) -> tuple[frozenset, frozenset]:
-    return (frozenset().union(*(p.questions for p in parts)),
-            frozenset().union(*(p.figures for p in parts)))
+def _figures_of(parts: list[Rule]) -> frozenset:
+    return frozenset().union(*(p.figures for p in parts))
 
 
 def compile_conditions(conditions: Any, where: str, questions: Collection[str],
