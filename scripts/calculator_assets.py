@@ -208,7 +208,7 @@ def write_service_worker(site_dir: Path, serving: bool) -> str:
 
 # --- Content-Security-Policy ------------------------------------------------------------------
 _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
-_CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>\s*', re.I)
+_CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>', re.I)
 _CHARSET = re.compile(r"<meta\s+charset=[\"']?[\w-]+[\"']?\s*/?>", re.I)
 _HEAD = re.compile(r"<head\b[^>]*>", re.I)
 _SRC_ATTR = re.compile(r"\ssrc\s*=", re.I)

@@ -1,0 +1,173 @@
+"""The calculator page's build steps, without a browser: the generated form, the CSP and what
+install() puts into the site."""
+from __future__ import annotations
+
+import copy
+import json
+import re
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+for path in (ROOT, ROOT / "calculator" / "src"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+from scripts import calculator_assets, calculator_page  # noqa: E402
+from scripts.policy_load import load_policy  # noqa: E402
+
+from calc_page_helpers import SITE_DIR  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def policy() -> dict:
+    return load_policy()
+
+
+class _Form(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.questions: dict[str, dict] = {}
+        self.ids: list[str] = []
+        self.texts_json = ""
+        self._in_texts = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.append(a["id"])
+        if "data-question" in a:
+            self.questions[a["data-question"]] = a
+        self._in_texts = tag == "script" and a.get("id") == "calc-texts"
+
+    def handle_data(self, data):
+        if self._in_texts:
+            self.texts_json += data
+
+    def handle_endtag(self, tag):
+        self._in_texts = False
+
+
+def _parse(markdown: str) -> _Form:
+    form = _Form()
+    form.feed(markdown.split("\n---\n", 1)[1])
+    return form
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_form_has_every_question_in_order(policy: dict, lang: str, tmp_path: Path) -> None:
+    text = calculator_page.render(policy, lang, tmp_path, today="2026-11-26")
+    assert text.startswith('---\ntemplate: "calculator.html"\n')
+    form = _parse(text)
+    assert list(form.questions) == [q["id"] for q in policy["questions"]]
+    assert len(form.ids) == len(set(form.ids)), "duplicate ids"
+    for q in policy["questions"]:
+        attrs = form.questions[q["id"]]
+        assert attrs["data-type"] == q["type"]
+        if q.get("ask_when"):
+            assert json.loads(attrs["data-ask-when"]) == q["ask_when"]
+            assert "hidden" in attrs
+        if isinstance(q.get("max"), dict):
+            assert attrs["data-max-question"] == q["max"]["question"]
+    assert "[[" not in text, "a figure placeholder was not replaced"
+    texts = json.loads(form.texts_json)
+    assert texts["status"]["starting"].startswith("Python")
+    assert "<" not in form.texts_json
+
+
+def test_figures_in_question_texts(policy: dict, tmp_path: Path) -> None:
+    figures = calculator_page.figures_map(policy)
+    from subsidy_calculator.formatting import format_quantity
+
+    figure = figures["job-placement-subsidy.min_contract"]
+    value = figure["values"][-1]["value"]
+    for lang in ("zh", "en"):
+        text = calculator_page.render(policy, lang, tmp_path, today="2026-11-26")
+        assert format_quantity(value, figure["unit"], lang) in text
+
+
+def test_everything_is_escaped(policy: dict, tmp_path: Path) -> None:
+    evil = copy.deepcopy(policy)
+    evil["questions"][0]["label"]["en"] = '<img src=x onerror="alert(1)"> & co'
+    evil["questions"][0]["options"][0]["label"]["en"] = "</label><script>alert(2)</script>"
+    text = calculator_page.render(evil, "en", tmp_path, today="2026-11-26")
+    assert "<img" not in text and "<script>alert" not in text
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; co" in text
+
+
+def test_generate_writes_only_when_changed(policy: dict, tmp_path: Path) -> None:
+    calculator_page.generate(policy, tmp_path)
+    page = tmp_path / "calculator" / "index.zh.md"
+    first = page.stat().st_mtime_ns
+    calculator_page.generate(policy, tmp_path)
+    assert page.stat().st_mtime_ns == first
+    assert (tmp_path / "calculator" / "index.en.md").exists()
+
+
+def test_texts_file_has_both_languages(policy: dict) -> None:
+    zh = calculator_page.page_texts(policy, "zh")
+    en = calculator_page.page_texts(policy, "en")
+
+    def keys(node, prefix=""):
+        return {prefix} if isinstance(node, str) else set().union(*(keys(v, f"{prefix}.{k}") for k, v in node.items()))
+
+    assert keys(zh) == keys(en)
+    placeholders = lambda s: sorted(re.findall(r"\{(\w+)\}", s))  # noqa: E731
+
+    def walk(a, b):
+        if isinstance(a, str):
+            assert placeholders(a) == placeholders(b), (a, b)
+        else:
+            for k in a:
+                walk(a[k], b[k])
+
+    walk(zh, en)
+
+
+def test_csp_hashes_inline_scripts_and_is_idempotent() -> None:
+    page = ('<!doctype html><html><head><meta charset="utf-8"><script>var a=1;</script>'
+            '<script src="x.js"></script></head><body><script>\nb()\n</script></body></html>')
+    once = calculator_assets.add_csp(page)
+    assert once == calculator_assets.add_csp(once)
+    meta = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', once)
+    assert meta and once.index(meta.group(0)) < once.index("<script")
+    policy = meta.group(1)
+    assert "'sha256-" in policy and policy.count("'sha256-") == 2
+    assert "script-src 'self' 'wasm-unsafe-eval' 'sha256-" in policy
+    for part in ("default-src 'self'", "worker-src 'self'", "connect-src 'self'", "img-src 'self' data:",
+                 "style-src 'self' 'unsafe-inline'", "object-src 'none'", "base-uri 'self'"):
+        assert part in policy
+    assert "unsafe-eval'" not in policy.replace("wasm-unsafe-eval", "")
+
+
+site_built = pytest.mark.skipif(not (SITE_DIR / "index.html").exists(), reason="no built site (make site)")
+
+
+@site_built
+def test_every_page_has_one_csp_before_any_script() -> None:
+    pages = list(SITE_DIR.rglob("*.html"))
+    assert len(pages) > 20
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert text.count('http-equiv="Content-Security-Policy"') == 1, page
+        assert text.index("Content-Security-Policy") < text.find("<script") or "<script" not in text, page
+        assert calculator_assets.add_csp(text) == text, f"{page}: CSP does not match its inline scripts"
+    assert (SITE_DIR / "404.html").exists() and (SITE_DIR / "en" / "calculator" / "index.html").exists()
+
+
+@site_built
+def test_site_holds_one_pyodide_and_a_consistent_manifest() -> None:
+    assert sorted(p.name for p in (SITE_DIR / "assets" / "pyodide").iterdir()) == sorted(calculator_assets.PYODIDE_FILES)
+    assert not list(SITE_DIR.glob("*/assets/pyodide")), "Pyodide copied twice"
+    calc = SITE_DIR / "assets" / "calculator"
+    manifest = json.loads((calc / "manifest.json").read_text(encoding="utf-8"))
+    assert (calc / manifest["wheel"]).is_file() and manifest["wheel"].endswith("-py3-none-any.whl")
+    bundle = json.loads((calc / manifest["rules"]).read_text(encoding="utf-8"))
+    assert bundle["version"] == manifest["version"] and manifest["rules"] == f"rules.{manifest['version']}.json"
+    sw = (SITE_DIR / "sw.js").read_text(encoding="utf-8")
+    assert "__SITE_CACHE__" not in sw and "__PYODIDE_CACHE__" not in sw
+    assert re.search(r'const SITE_CACHE = "site-[0-9a-f]{16}"', sw)
+    assert not list(SITE_DIR.rglob("*.whl"))[1:], "more than one wheel shipped"
