@@ -193,3 +193,39 @@ def test_download_results_json(page: Page) -> None:
     assert data["answers"] == {"role": "enterprise", "enterprise_size": "small", "graduates_hired": 3}
     assert data["result"]["groups"][0]["total_text"] == "6,333 yuan"
     assert data["rules_version"] == page.get_attribute("#calc", "data-rules-version")
+
+
+def test_results_follow_answers_within_50_ms(page: Page) -> None:
+    page.goto(calculator_path("zh", "#role=enterprise&enterprise_size=small&graduates_hired=1"))
+    wait_ready(page)
+    expect(total(page)).to_have_text("2,111 元")
+    times = []
+    for n in range(2, 12):
+        fill(page, "graduates_hired", n)
+        expect(total(page)).to_have_text(f"{n * 2111:,} 元")
+        times.append(int(page.get_attribute("#calc-results", "data-ms")))
+    times.sort()
+    assert times[len(times) // 2] <= 50, times  # answer -> rendered result, debounce included
+
+
+def test_without_webassembly_a_message_not_a_blank_page(page: Page) -> None:
+    page.add_init_script("delete globalThis.WebAssembly")
+    page.goto(calculator_path("en"))
+    page.wait_for_selector('#calc[data-phase="failed"]', state="attached", timeout=30_000)
+    expect(page.locator("#calc-failure")).to_contain_text("WebAssembly")
+    expect(page.locator("#calc-failure a").first).to_be_visible()
+    expect(page.locator("#q-role")).to_be_visible()
+
+
+def test_guide_pages_and_search_work_under_the_csp(page: Page) -> None:
+    problems = _watch_console(page)
+    for path in ("/", "/en/", "/measures/employment-entrepreneurship-subsidies/", "/404.html", "/en/calculator/"):
+        page.goto(path)
+        expect(page.locator("body")).to_be_visible()
+        assert page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1, path
+    page.goto("/")
+    page.locator(".md-search__input").click()
+    page.locator(".md-search__input").fill("补贴")
+    page.keyboard.press("End")  # Material reacts to keyup
+    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=30_000)
+    assert not problems, problems

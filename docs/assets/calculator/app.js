@@ -338,8 +338,10 @@ function main() {
 
   // ---- evaluation --------------------------------------------------------------------------
   let timer = null;
+  let changedAt = null; // when the oldest answer not yet shown was given (for data-ms)
   function update(immediate) {
     clearTimeout(timer);
+    if (changedAt === null) changedAt = performance.now();
     const run = () => {
       const { answers, errors } = collect();
       showErrors(false);
@@ -347,6 +349,7 @@ function main() {
       writeFragment(answers);
       renderAnswers(answers);
       lastAnswers = answers;
+      if (!("role" in answers) || !ready) changedAt = null;
       if (!("role" in answers)) {
         lastResult = null;
         renderPlaceholder(T.results.choose_role);
@@ -360,6 +363,9 @@ function main() {
         if (id !== latestRequested) return; // a newer answer is on its way
         lastResult = JSON.parse(json);
         renderResult(lastResult);
+        // time from the answer to the rendered result, for the speed test
+        if (changedAt !== null) resultsBox.dataset.ms = String(Math.round(performance.now() - changedAt));
+        changedAt = null;
       }).catch(() => {
         if (id !== latestRequested || failed) return;
         renderPlaceholder(T.failure.evaluate_failed);
@@ -403,6 +409,8 @@ function main() {
     list.replaceChildren(...rows);
   }
 
+  // Within a recipient, what the visitor can get comes first (the engine's order otherwise).
+  const STATUS_ORDER = { eligible: 0, may_be_eligible: 1, needs_answers: 2, info_only: 3, not_in_force: 4, not_eligible: 5 };
   const STATUS_CLASS = new Set(["eligible", "may_be_eligible", "needs_answers", "not_eligible", "info_only", "not_in_force"]);
 
   // A link from the result ("/measures/<id>/" from the site root) made relative to this page.
@@ -484,7 +492,9 @@ function main() {
     }
     const groups = Array.isArray(result.groups) ? result.groups : [];
     for (const group of groups) {
-      const items = Array.isArray(group.items) ? group.items : [];
+      const items = (Array.isArray(group.items) ? group.items : []).map((item, i) => [item, i])
+        .sort((a, b) => (STATUS_ORDER[a[0].status] ?? 9) - (STATUS_ORDER[b[0].status] ?? 9) || a[1] - b[1])
+        .map(([item]) => item);
       nodes.push(h("section", { class: "calc-group", "data-recipient": group.recipient || "" },
         h("h3", { class: "calc-group-title", text: group.title || "" }),
         group.total_text ? h("p", { class: "calc-group-total" }, h("span", { class: "calc-total-label", text: T.results.total + (lang === "zh" ? "：" : ": ") }),
