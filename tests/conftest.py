@@ -50,8 +50,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 class SiteServer:
     """A static server for site/ that tests can stop and start again on the same port."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, handler: type = _QuietHandler) -> None:
         self.directory = directory
+        self.handler = handler
         self.port = 0
         self._httpd: http.server.ThreadingHTTPServer | None = None
 
@@ -60,7 +61,7 @@ class SiteServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        handler = functools.partial(_QuietHandler, directory=str(self.directory))
+        handler = functools.partial(self.handler, directory=str(self.directory))
         self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), handler)
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
