@@ -158,7 +158,7 @@ class _Renderer:
             f'<script type="application/json" id="calc-texts">{texts_json}</script>'
             f'<p class="calc-intro">{_e(t["page"]["intro"])}</p>'
             f'<noscript><p class="calc-noscript">{_e(t["page"]["noscript"])}</p></noscript>'
-            f'<div class="calc-status" id="calc-status" aria-label="{_e(t["status"]["label"])}">'
+            f'<div class="calc-status" id="calc-status">'
             f'<progress id="calc-progress" max="4" value="0" aria-labelledby="calc-phase"></progress>'
             f'<p class="calc-phase" id="calc-phase" role="status">{_e(t["status"]["downloading"])}</p>'
             f'<p class="calc-phase-note" id="calc-phase-note">{_e(t["status"]["answer_now"])}</p>'

@@ -229,3 +229,32 @@ def test_guide_pages_and_search_work_under_the_csp(page: Page) -> None:
     page.keyboard.press("End")  # Material reacts to keyup
     expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=30_000)
     assert not problems, problems
+
+
+def test_answer_limited_by_another_answer(page: Page) -> None:
+    page.goto(calculator_path("zh", "#role=hr_agency&agency_qualified=true&placements_free=5"))
+    fill(page, "placements_qualifying", 6)
+    page.locator("#q-placements_qualifying-input").press("Tab")
+    error = page.locator("#q-placements_qualifying-error")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("（5）")
+    fill(page, "placements_qualifying", 5)
+    expect(error).to_be_hidden()
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="node_modules/axe-core missing (make setup)")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_accessibility_with_axe(page: Page, lang: str) -> None:
+    page.goto(calculator_path(lang, "#role=enterprise&enterprise_size=small&graduates_hired=3"))
+    wait_ready(page)
+    expect(total(page)).to_have_text(TOTAL_TEXT[lang])
+    fill(page, "graduates_hired", -1)
+    page.locator("#q-graduates_hired-input").press("Tab")  # an inline error is part of what is checked
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # through the devtools protocol: not blocked by the CSP
+    result = page.evaluate("""() => axe.run(document.querySelector('#calc'), {
+        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa', 'best-practice']}})""")
+    problems = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    assert not problems, problems
