@@ -1,0 +1,196 @@
+"""The page generator on its own (no browser): every page in both languages, figures written the
+way each language writes them, policy text never turned into markup, missing words stop it."""
+from __future__ import annotations
+
+import copy
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import markdown
+import pytest
+import yaml
+from mkdocs.config import load_config
+
+from scripts import site_pages
+from scripts.site_text import MissingText, md_inline
+from scripts.site_view import PolicyIndex, benefit_rows, period_text
+from scripts.site_text import Texts
+from site_helpers import LANGS, ROOT, amounts
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture(scope="module")
+def generated(policy, tmp_path_factory) -> Path:
+    docs = tmp_path_factory.mktemp("docs")
+    site_pages.generate(policy, docs)
+    return docs
+
+
+def _markdown_to_html(text: str) -> str:
+    """Render like the site does: the Markdown extensions of mkdocs.yml."""
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    return markdown.markdown(text, extensions=config["markdown_extensions"],
+                             extension_configs=config["mdx_configs"])
+
+
+def test_every_page_exists_in_both_languages(policy, generated: Path) -> None:
+    notice = policy["notice"]
+    expected = ["index", "changes"]
+    expected += [f"measures/{m['id']}" for m in policy["measures"]]
+    expected += [f"parts/{p['id']}" for p in notice["parts"]]
+    expected += [f"audiences/{g['id']}" for g in notice["audience_groups"]]
+    for page in expected:
+        for lang in LANGS:
+            assert (generated / f"{page}.{lang}.md").is_file(), f"{page}.{lang}.md"
+    for lang in LANGS:
+        assert (generated / f"feed.{lang}.xml").is_file()
+
+
+def test_measure_pages_show_title_and_every_amount(policy, generated: Path) -> None:
+    for measure in policy["measures"]:
+        for lang in LANGS:
+            page = (generated / f"measures/{measure['id']}.{lang}.md").read_text(encoding="utf-8")
+            html = _markdown_to_html(page)
+            text = re.sub(r"<[^>]+>", "", html)
+            assert measure["title"][lang] in text
+            for amount in amounts(measure, lang):
+                assert amount in text, (measure["id"], lang, amount)
+
+
+def test_measure_5_amounts_as_each_language_writes_them(policy) -> None:
+    index, t = PolicyIndex(policy), Texts(policy["texts"]["site"])
+    m5 = next(m for m in policy["measures"] if m["number"] == 5)
+    zh = {r["name"]: r for r in benefit_rows(index, m5, "zh", t)}
+    en = {r["name"]: r for r in benefit_rows(index, m5, "en", t)}
+    assert zh["一次性求职补贴"]["amount"] == "1,111 元"
+    assert en["One-time job-seeking subsidy"]["amount"] == "1,111 yuan"
+    assert zh["吸纳高校毕业生一次性奖励"]["amount"] == "每名 2,111 元"
+    assert en["One-time award for hiring college graduates"]["amount"] == "2,111 yuan × number of graduates"
+    assert zh["吸纳高校毕业生社会保险补贴"]["duration"] == "最长 1.2 个月"
+    assert en["Social insurance subsidy for hiring college graduates"]["duration"] == "up to 1.2 months"
+    assert zh["一次性求职补贴"]["period"] == "自通知施行之日起，无截止日期"
+    assert en["One-time job-seeking subsidy"]["period"] == "In force since the notice took effect, no end date"
+    # the same benefit assessed for the enterprise and for the graduate reads the same: shown once
+    assert len([r for r in benefit_rows(index, m5, "en", t) if r["name"].startswith("One-time employment")]) == 1
+
+
+def test_dated_values_each_with_their_period(policy) -> None:
+    t = Texts(policy["texts"]["site"])
+    assert period_text({"from": "2123-02-01", "until": None}, "zh", t) == "自2123年2月1日起，无截止日期"
+    assert period_text({"from": "2123-02-01", "until": None}, "en", t) == "In force from 1 February 2123, no end date"
+    assert period_text({"from": None, "until": "2123-01-31"}, "en", t) == \
+        "In force since the notice took effect until 31 January 2123"
+    changed = copy.deepcopy(policy)
+    m5 = next(m for m in changed["measures"] if m["number"] == 5)
+    m5["figures"]["hiring_award"]["values"] = [
+        {"value": 2111, "as_published": "x", "from": None, "until": "2123-01-31"},
+        {"value": 2500, "as_published": "y", "from": "2123-02-01", "until": None}]
+    rows = [r for r in benefit_rows(PolicyIndex(changed), m5, "en", t) if "award" in r["name"]]
+    assert [(r["amount"], r["period"]) for r in rows] == [
+        ("2,111 yuan × number of graduates", "In force since the notice took effect until 31 January 2123"),
+        ("2,500 yuan × number of graduates", "In force from 1 February 2123, no end date")]
+
+
+def test_policy_text_shows_as_text(policy, tmp_path: Path) -> None:
+    hostile = '<script>alert(1)</script> *x* [y](javascript:z) # 1. <b>&amp;'
+    changed = copy.deepcopy(policy)
+    m5 = next(m for m in changed["measures"] if m["number"] == 5)
+    for key in ("title", "summary"):
+        m5[key] = {"zh": hostile, "en": hostile}
+    m5["benefits"][0]["name"] = {"zh": hostile, "en": hostile}
+    m5["source"]["as_published"] = hostile
+    m5["contacts"] = [{"name": {"zh": hostile, "en": hostile}, "url": "javascript:alert(1)"}]
+    site_pages.generate(changed, tmp_path)
+    for lang in LANGS:
+        html = _markdown_to_html((tmp_path / f"measures/{m5['id']}.{lang}.md").read_text(encoding="utf-8"))
+        assert "<script" not in html and "<b>" not in html and "<em>" not in html
+        assert 'href="javascript' not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; *x* [y](javascript:z) # 1. &lt;b&gt;&amp;amp;" in html
+        for page in ("parts/reduce-burdens", "changes", "audiences/enterprises"):
+            listing = _markdown_to_html((tmp_path / f"{page}.{lang}.md").read_text(encoding="utf-8"))
+            assert "<script" not in listing and "&lt;script&gt;" in listing, page
+
+
+def test_md_inline_neutralises_markdown() -> None:
+    assert md_inline("1. *a* <b>") == r"1\. \*a\* &lt;b&gt;"
+    assert md_inline("line\n# heading") == r"line \# heading"
+
+
+def test_a_missing_translation_stops_the_build(policy, tmp_path: Path) -> None:
+    changed = copy.deepcopy(policy)
+    del changed["texts"]["site"]["measure"]["who_for"]["en"]
+    with pytest.raises(MissingText, match="measure.who_for"):
+        site_pages.generate(changed, tmp_path)
+    changed = copy.deepcopy(policy)
+    changed["measures"][0]["title"] = {"zh": "标题"}
+    with pytest.raises(MissingText, match="'en'"):
+        site_pages.generate(changed, tmp_path)
+
+
+def test_a_hand_written_page_without_its_translation_stops_the_build(policy, tmp_path: Path) -> None:
+    (tmp_path / "about.zh.md").write_text("# 关于\n", encoding="utf-8")
+    with pytest.raises(FileNotFoundError, match="about.en.md"):
+        site_pages.generate(policy, tmp_path)
+
+
+def test_pages_are_written_only_when_they_change(policy, tmp_path: Path) -> None:
+    site_pages.generate(policy, tmp_path)
+    page = tmp_path / "measures" / f"{policy['measures'][0]['id']}.zh.md"
+    before = page.stat().st_mtime_ns
+    site_pages.generate(policy, tmp_path)
+    assert page.stat().st_mtime_ns == before
+
+
+def test_removed_measure_pages_are_deleted(policy, tmp_path: Path) -> None:
+    site_pages.generate(policy, tmp_path)
+    fewer = copy.deepcopy(policy)
+    gone = fewer["measures"].pop()
+    site_pages.generate(fewer, tmp_path)
+    assert not (tmp_path / f"measures/{gone['id']}.zh.md").exists()
+    assert (tmp_path / f"measures/{fewer['measures'][0]['id']}.zh.md").exists()
+
+
+def test_feed_lists_every_change_newest_first(policy, generated: Path) -> None:
+    changes = [(str(e["date"]), m) for m in policy["measures"] for e in m.get("change_log") or []]
+    for lang in LANGS:
+        feed = ET.parse(generated / f"feed.{lang}.xml").getroot()
+        assert feed.tag == f"{ATOM}feed"
+        entries = feed.findall(f"{ATOM}entry")
+        assert len(entries) == min(len(changes), 100)
+        updated = [e.find(f"{ATOM}updated").text for e in entries]
+        assert updated == sorted(updated, reverse=True)
+        assert feed.find(f"{ATOM}updated").text == updated[0]
+        titles = " ".join(e.find(f"{ATOM}title").text for e in entries)
+        links = {e.find(f"{ATOM}link").get("href") for e in entries}
+        for _, measure in changes:
+            assert measure["title"][lang] in titles
+            assert f"measures/{measure['id']}/" in links
+        assert len({e.find(f"{ATOM}id").text for e in entries}) == len(entries)
+
+
+def test_nav_lists_every_part_and_audience_group(policy) -> None:
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    flat = yaml.safe_dump(config["nav"], allow_unicode=True)
+    for part in policy["notice"]["parts"]:
+        assert f"parts/{part['id']}.md" in flat
+    for group in policy["notice"]["audience_groups"]:
+        assert f"audiences/{group['id']}.md" in flat
+    assert "measures/" not in flat, "measure pages stay out of the menu"
+    for page in ("index.md", "calculator/index.md", "changes.md", "staff-guide.md", "privacy.md",
+                 "accessibility.md"):
+        assert page in flat
+    assert "assets/js/register-sw.js" in [str(s) for s in config["extra_javascript"]]
+    assert config["theme"]["font"] is False
+
+
+def test_lists_are_split_into_pages_at_scale(policy, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(site_pages, "MEASURES_PER_PAGE", 2)
+    site_pages.generate(policy, tmp_path)
+    part = policy["notice"]["parts"][1]["id"]
+    count = len([m for m in policy["measures"] if m["part"] == part])
+    pages = [tmp_path / f"parts/{part}.zh.md"] + sorted((tmp_path / "parts" / part).glob("page-*.zh.md"))
+    assert len(pages) == (count + 1) // 2
+    second = pages[1].read_text(encoding="utf-8")
+    assert f"](../{part}.md)" in second and "../../measures/" in second
