@@ -258,3 +258,13 @@ def test_accessibility_with_axe(page: Page, lang: str) -> None:
         runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa', 'best-practice']}})""")
     problems = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
     assert not problems, problems
+
+
+def test_in_page_anchor_keeps_the_answers(page: Page) -> None:
+    page.goto(calculator_path("zh", "#role=enterprise&enterprise_size=small&graduates_hired=3"))
+    wait_ready(page)
+    expect(total(page)).to_have_text(TOTAL_TEXT["zh"])
+    page.goto(calculator_path("zh", "#calc-results-heading"))  # same document: only a hashchange
+    expect(page.locator("#calc-notice")).not_to_contain_text("忽略")
+    expect(page.locator('#q-role input[value="enterprise"]')).to_be_checked()
+    expect(total(page)).to_have_text(TOTAL_TEXT["zh"])

@@ -195,7 +195,8 @@ function main() {
   // Treat the fragment as hostile: bounded, known keys only, values checked against the form.
   function applyFragment(hash) {
     const raw = (hash || "").replace(/^#/, "");
-    if (!raw) return false;
+    // "#main-content" and other in-page anchors (the theme's skip link) are not answers
+    if (!raw || !raw.includes("=")) return false;
     if (raw.length > FRAGMENT_LIMIT) { notice(T.share.too_long); return false; }
     let params;
     try { params = new URLSearchParams(raw); } catch { notice(fmt(T.share.ignored, { count: 1 })); return false; }
