@@ -155,7 +155,7 @@ class _Site:
                                      "concerns": self.t("audience.concerns", lang, audiences=sep.join(names)),
                                      "amounts": key_amounts(self.index, self.for_role(m, role), lang, self.t)})
                 self.page(path, "audience.md.j2", lang, title=title, measures=measures, pager=pager,
-                          intro=self.t("audience.intro", lang, group=title),
+                          intro=self.t("audience.intro", lang),
                           calculator_href=f"{prefix}calculator/index.md#role={role}" if role else "")
 
     @staticmethod
@@ -180,6 +180,7 @@ class _Site:
                 calculator_text=t("measure.calculator_link" if role else "measure.calculator_general", lang),
                 audiences=[pick(index.audiences[a]["name"], lang, f"audiences.{a}") for a in m["audiences"]],
                 rows=benefit_rows(index, m, lang, t), conditions=condition_blocks(index, m, lang, t),
+                has_duration=any(b.get("duration") for b in m.get("benefits") or []),
                 apply_how=render(m, m["apply"]["how"], lang, "apply.how"),
                 apply_where=render(m, m["apply"]["where"], lang, "apply.where") if m["apply"].get("where") else "",
                 documents=[render(m, d, lang, "apply.documents") for d in m["apply"].get("documents") or []],

@@ -49,7 +49,7 @@ class PolicyIndex:
 
 
 def period_text(entry: Mapping[str, Any], lang: str, t: Texts) -> str:
-    """'In force from 1 February 2123 until ...' for one dated value."""
+    """'From 1 February 2123 until ...' for one dated value (the table's column says 'In force')."""
     start, end = entry.get("from"), entry.get("until")
     values = {}
     if start:
@@ -155,20 +155,20 @@ def condition_blocks(index: PolicyIndex, measure: Mapping[str, Any], lang: str, 
 
 
 def key_amounts(index: PolicyIndex, measure: Mapping[str, Any], lang: str, t: Texts) -> list[str]:
-    """"Name: amount" for each benefit with a figure, at its latest value (with its start date
-    when it has one), for the audience pages."""
+    """"Name: amount (paid to: recipient)" for each benefit with a figure, at its latest value
+    (with its start date when it has one), for the audience pages."""
     out: list[str] = []
     for benefit in measure.get("benefits") or []:
         amount = benefit.get("amount") or {}
         if "figure" not in amount:
             continue
         text, entry = amount_texts(index, measure, benefit, lang, t)[-1]
-        name = render(measure, benefit["name"], lang)
+        values = {"name": render(measure, benefit["name"], lang), "amount": text,
+                  "recipient": recipient_text(index, benefit, lang, t)}
         if entry and entry.get("from"):
-            line = t("audience.key_amount_dated", lang, name=name, amount=text,
-                     period=period_text(entry, lang, t))
+            line = t("audience.key_amount_dated", lang, period=period_text(entry, lang, t), **values)
         else:
-            line = t("audience.key_amount", lang, name=name, amount=text)
+            line = t("audience.key_amount", lang, **values)
         if line not in out:
             out.append(line)
     return out

@@ -71,7 +71,7 @@ def test_measure_5_amounts_as_each_language_writes_them(policy) -> None:
     assert zh["吸纳高校毕业生社会保险补贴"]["duration"] == "最长 1.2 个月"
     assert en["Social insurance subsidy for hiring college graduates"]["duration"] == "up to 1.2 months"
     assert zh["一次性求职补贴"]["period"] == "自通知施行之日起，无截止日期"
-    assert en["One-time job-seeking subsidy"]["period"] == "In force since the notice took effect, no end date"
+    assert en["One-time job-seeking subsidy"]["period"] == "Since the notice took effect; no end date"
     # the same benefit assessed for the enterprise and for the graduate reads the same: shown once
     assert len([r for r in benefit_rows(index, m5, "en", t) if r["name"].startswith("One-time employment")]) == 1
 
@@ -79,9 +79,9 @@ def test_measure_5_amounts_as_each_language_writes_them(policy) -> None:
 def test_dated_values_each_with_their_period(policy) -> None:
     t = Texts(policy["texts"]["site"])
     assert period_text({"from": "2123-02-01", "until": None}, "zh", t) == "自2123年2月1日起，无截止日期"
-    assert period_text({"from": "2123-02-01", "until": None}, "en", t) == "In force from 1 February 2123, no end date"
+    assert period_text({"from": "2123-02-01", "until": None}, "en", t) == "From 1 February 2123; no end date"
     assert period_text({"from": None, "until": "2123-01-31"}, "en", t) == \
-        "In force since the notice took effect until 31 January 2123"
+        "Since the notice took effect until 31 January 2123"
     changed = copy.deepcopy(policy)
     m5 = next(m for m in changed["measures"] if m["number"] == 5)
     m5["figures"]["hiring_award"]["values"] = [
@@ -89,8 +89,8 @@ def test_dated_values_each_with_their_period(policy) -> None:
         {"value": 2500, "as_published": "y", "from": "2123-02-01", "until": None}]
     rows = [r for r in benefit_rows(PolicyIndex(changed), m5, "en", t) if "award" in r["name"]]
     assert [(r["amount"], r["period"]) for r in rows] == [
-        ("2,111 yuan × number of graduates", "In force since the notice took effect until 31 January 2123"),
-        ("2,500 yuan × number of graduates", "In force from 1 February 2123, no end date")]
+        ("2,111 yuan × number of graduates", "Since the notice took effect until 31 January 2123"),
+        ("2,500 yuan × number of graduates", "From 1 February 2123; no end date")]
 
 
 def test_policy_text_shows_as_text(policy, tmp_path: Path) -> None:
