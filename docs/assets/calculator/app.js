@@ -343,6 +343,9 @@ function main() {
   function update(immediate) {
     clearTimeout(timer);
     if (changedAt === null) changedAt = performance.now();
+    // Show or hide the follow-up questions at once, so the next Tab reaches them;
+    // only the evaluation waits for the typing to pause.
+    if (!immediate) collect();
     const run = () => {
       const { answers, errors } = collect();
       showErrors(false);
