@@ -24,7 +24,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = ROOT / "policy"
-HOSTILE = '<script>alert("x")</script> *not bold* [not a link](https://example.org) & 1. # <b>'
+HOSTILE = '</title><script>alert("x")</script> *not bold* [not a link](https://example.org) & 1. # <b>'
 
 
 def _read(path: Path) -> Any:
