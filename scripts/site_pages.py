@@ -45,6 +45,15 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+def _page_link(base: str, here: int, there: int) -> str:
+    """Link from page `here` to page `there` of a list split by _Site.paginate: page 1 is
+    `parts/x.md`, page n is `parts/x/page-n.md`."""
+    name = base.rsplit("/", 1)[-1]
+    if there == 1:
+        return f"../{name}.md"  # only ever linked from page 2
+    return f"{name}/page-{there}.md" if here == 1 else f"page-{there}.md"
+
+
 class _Site:
     """Everything one build generates, as {path relative to docs/: content}."""
 
@@ -67,20 +76,15 @@ class _Site:
         self.files[path] = self.env.get_template(template).render(t=self.texts(lang), **values)
 
     def paginate(self, base: str, lang: str, items: list, per_page: int) -> Iterable[tuple[str, list, dict | None]]:
-        """Split a list over `base.<lang>.md`, `base/page-2.<lang>.md`, ... with pager links
-        (relative to each page's own file)."""
+        """Split a list over `base.<lang>.md`, `base/page-2.<lang>.md`, ... with pager links."""
         pages = max(1, math.ceil(len(items) / per_page))
-        name = base.rsplit("/", 1)[-1]
         for number in range(1, pages + 1):
             path = f"{base}.{lang}.md" if number == 1 else f"{base}/page-{number}.{lang}.md"
             pager = None
             if pages > 1:
-                here = "" if number == 1 else "../"
-                link = (lambda n: f"{here}{name}.md" if n == 1 else
-                        (f"{name}/page-{n}.md" if number == 1 else f"page-{n}.md"))
                 pager = {
-                    "previous": link(number - 1) if number > 1 else None,
-                    "next": link(number + 1) if number < pages else None,
+                    "previous": _page_link(base, number, number - 1) if number > 1 else None,
+                    "next": _page_link(base, number, number + 1) if number < pages else None,
                     "position": self.t("common.page_of", lang, page=number, pages=pages),
                 }
             yield path, items[(number - 1) * per_page:number * per_page], pager

@@ -155,22 +155,23 @@ def condition_blocks(index: PolicyIndex, measure: Mapping[str, Any], lang: str, 
 
 
 def key_amounts(index: PolicyIndex, measure: Mapping[str, Any], lang: str, t: Texts) -> list[str]:
-    """"Name: amount (paid to: recipient)" for each benefit with a figure, at its latest value
-    (with its start date when it has one), for the audience pages."""
+    """"Name: amount (paid to: recipient)" for each benefit with a figure, for the audience
+    pages; a figure with several dated values gives one line per value, with its period."""
     out: list[str] = []
     for benefit in measure.get("benefits") or []:
-        amount = benefit.get("amount") or {}
-        if "figure" not in amount:
+        if "figure" not in (benefit.get("amount") or {}):
             continue
-        text, entry = amount_texts(index, measure, benefit, lang, t)[-1]
-        values = {"name": render(measure, benefit["name"], lang), "amount": text,
+        pairs = amount_texts(index, measure, benefit, lang, t)
+        values = {"name": render(measure, benefit["name"], lang),
                   "recipient": recipient_text(index, benefit, lang, t)}
-        if entry and entry.get("from"):
-            line = t("audience.key_amount_dated", lang, period=period_text(entry, lang, t), **values)
-        else:
-            line = t("audience.key_amount", lang, **values)
-        if line not in out:
-            out.append(line)
+        for text, entry in pairs:
+            if len(pairs) > 1 or (entry or {}).get("from") or (entry or {}).get("until"):
+                line = t("audience.key_amount_dated", lang, amount=text, period=period_text(entry, lang, t),
+                         **values)
+            else:
+                line = t("audience.key_amount", lang, amount=text, **values)
+            if line not in out:
+                out.append(line)
     return out
 
 

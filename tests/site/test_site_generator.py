@@ -14,7 +14,7 @@ from mkdocs.config import load_config
 
 from scripts import site_pages
 from scripts.site_text import MissingText, md_inline
-from scripts.site_view import PolicyIndex, benefit_rows, period_text
+from scripts.site_view import PolicyIndex, benefit_rows, key_amounts, period_text
 from scripts.site_text import Texts
 from site_helpers import LANGS, ROOT, amounts
 
@@ -91,6 +91,10 @@ def test_dated_values_each_with_their_period(policy) -> None:
     assert [(r["amount"], r["period"]) for r in rows] == [
         ("2,111 yuan × number of graduates", "Since the notice took effect until 31 January 2123"),
         ("2,500 yuan × number of graduates", "From 1 February 2123; no end date")]
+    # the audience pages list both values, each with its period
+    lines = [line for line in key_amounts(PolicyIndex(changed), m5, "zh", t) if "奖励" in line]
+    assert lines == ["吸纳高校毕业生一次性奖励：每名 2,111 元（领取人：企业；自通知施行之日起至2123年1月31日）",
+                     "吸纳高校毕业生一次性奖励：每名 2,500 元（领取人：企业；自2123年2月1日起，无截止日期）"]
 
 
 def test_policy_text_shows_as_text(policy, tmp_path: Path) -> None:
