@@ -75,13 +75,20 @@ def bench_builds(runs: int, scale: bool) -> dict[str, Any]:
         out.update(build_real_s=median(times), real_total_mb=round(total / 1e6, 1),
                    real_largest_page_kb=round(largest / 1e3, 1), real_largest_page=name)
         if scale:
-            policy_dir = Path(tmp) / "policy-1000"
-            subprocess.run([sys.executable, "-m", "scripts.synthetic_policy", str(policy_dir), "--count", "1000"],
-                           cwd=ROOT, check=True, capture_output=True)
-            scale_site = Path(tmp) / "site-1000"
-            times = [_build(scale_site, policy_dir) for _ in range(max(1, runs // 2))]
-            total, largest, name = _sizes(scale_site)
-            out.update(build_scale_s=median(times), scale_total_mb=round(total / 1e6, 1),
+            from scripts import site_scale
+            work = Path(tmp) / "scale"
+            work.mkdir()
+            config_file = site_scale.prepare(work, 1000, hostile=False)
+            times = []
+            for _ in range(max(1, runs // 2)):
+                shutil.rmtree(work / "site", ignore_errors=True)
+                times.append(subprocess.run(
+                    [sys.executable, "-c", "import sys; from pathlib import Path; from scripts import site_scale; "
+                     "print(site_scale.build(Path(sys.argv[1]), Path(sys.argv[2])))",
+                     str(config_file), str(work / "policy")],
+                    cwd=ROOT, check=True, capture_output=True, text=True).stdout.split()[-1])
+            total, largest, name = _sizes(work / "site")
+            out.update(build_scale_s=median([float(t) for t in times]), scale_total_mb=round(total / 1e6, 1),
                        scale_largest_page_kb=round(largest / 1e3, 1), scale_largest_page=name)
     return out
 

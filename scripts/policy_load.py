@@ -133,13 +133,39 @@ class _Loader(yaml.SafeLoader):
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> str:  # type: ignore[override]
         try:
-            value = super().construct_yaml_timestamp(node)
+            value = yaml.constructor.SafeConstructor.construct_yaml_timestamp(self, node)
         except ValueError:  # 2026-02-30: keep the text, the schema says "not a date"
             return str(node.value)
         return value.isoformat()
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+class _FastLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
+    """libyaml's parser, for the common case: a file with no anchors (so no alias to count) that
+    parses cleanly. Anything else goes through _Loader, whose messages the hints are made for."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.alias_uses: list[tuple[yaml.Mark, yaml.Node]] = []
+
+    construct_yaml_timestamp = _Loader.construct_yaml_timestamp
+
+
+_FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _FastLoader.construct_yaml_timestamp)
+
+
+def _fast_node(text: str) -> tuple[_FastLoader, yaml.Node | None] | None:
+    """Compose with libyaml when that is safe and the file is well-formed, else None."""
+    if "&" in text or "*" in text:
+        return None
+    loader = _FastLoader(text)
+    try:
+        return loader, loader.get_single_node()
+    except (yaml.YAMLError, RecursionError):
+        loader.dispose()
+        return None
 
 
 class _Stop(Exception):
@@ -330,10 +356,11 @@ def read_yaml(path: Path, file: str) -> tuple[Doc | None, list[Problem]]:
     if text is None:
         return None, problems
     doc = Doc(file, None)
-    loader = _Loader(text)
+    fast = _fast_node(text)
+    loader = fast[0] if fast else _Loader(text)
     try:
         try:
-            node = loader.get_single_node()
+            node = fast[1] if fast else loader.get_single_node()
         except yaml.YAMLError as error:
             return None, [_yaml_error(file, error)]
         except RecursionError:
@@ -360,7 +387,7 @@ def read_yaml(path: Path, file: str) -> tuple[Doc | None, list[Problem]]:
 
 # ---- the folder -------------------------------------------------------------------------------
 
-MEASURE_FILE = re.compile(r"^(\d\d)-([a-z0-9]+(?:-[a-z0-9]+)*)\.yaml$")
+MEASURE_FILE = re.compile(r"^(\d{2,})-([a-z0-9]+(?:-[a-z0-9]+)*)\.yaml$")
 
 
 @dataclass

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -21,15 +20,6 @@ import yaml
 from scripts import site_pages, synthetic_policy
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _allow_many_measures() -> None:
-    """The validator's file-name pattern (scripts/policy_load.py, MEASURE_FILE) accepts only
-    two-digit measure numbers, so a policy of more than 99 measures cannot load. Widen it for
-    this run only, until the pattern itself accepts NN or more digits."""
-    from scripts import policy_load, validate_policy
-    wide = re.compile(policy_load.MEASURE_FILE.pattern.replace(r"^(\d\d)-", r"^(\d{2,})-"))
-    policy_load.MEASURE_FILE = validate_policy.MEASURE_FILE = wide
 
 
 def prepare(work: Path, count: int, hostile: bool) -> Path:
@@ -79,7 +69,6 @@ def main(argv: list[str] | None = None) -> int:
         if work.exists():
             shutil.rmtree(work)
         work.mkdir(parents=True)
-        _allow_many_measures()
         config_file = prepare(work, args.count, args.hostile)
         seconds = build(config_file, work / "policy")
         sizes = page_sizes(work / "site")
