@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
     target = Path(args[0]) if args else ROOT / "site"
-    check = subprocess.run([sys.executable, "-m", "scripts.validate_policy"], cwd=ROOT)
+    policy_dir = os.environ.get("POLICY_DIR")  # another policy folder (tests, scale runs)
+    check = subprocess.run([sys.executable, "-m", "scripts.validate_policy", *([policy_dir] if policy_dir else [])],
+                           cwd=ROOT)
     if check.returncode != 0:
         print(f"build_site: policy/ has problems (above); {target} was left unchanged.", file=sys.stderr)
         return 1
