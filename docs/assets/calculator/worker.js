@@ -67,8 +67,18 @@ async function fetchOk(url, stage, init) {
 
 async function start() {
   self.postMessage({ type: "phase", phase: "downloading" });
-  // The manifest names this deployment's wheel and rules: always ask the server first (the
-  // service worker answers from its cache when offline).
+  // Python starts at once; the manifest (this deployment's wheel and rules) is fetched meanwhile.
+  const python = import(new URL("pyodide.mjs", PYODIDE).href)
+    .catch((err) => { throw new StageError("python", `pyodide.mjs: ${err && err.message ? err.message : err}`); })
+    .then(({ loadPyodide }) => {
+      self.postMessage({ type: "phase", phase: "starting" });
+      return Promise.race([loadPyodide({ indexURL: PYODIDE.href, stdout: () => {}, stderr: () => {} }), loadFailure]);
+    })
+    .catch((err) => {
+      throw err instanceof StageError ? err : new StageError("python", String(err && err.message ? err.message : err).slice(0, 200));
+    });
+  python.catch(() => {});
+  // Always ask the server for the manifest first (the service worker answers when offline).
   const manifestUrl = new URL("manifest.json", HERE);
   const manifest = await (await fetchOk(manifestUrl, "manifest", { cache: "no-cache" })).json()
     .catch((err) => { throw err instanceof StageError ? err : new StageError("manifest", String(err)); });
@@ -78,23 +88,7 @@ async function start() {
   const rules = fetchOk(rulesUrl, "rules").then((r) => r.text());
   wheel.catch(() => {});
   rules.catch(() => {});
-
-  let loadPyodide;
-  try {
-    ({ loadPyodide } = await import(new URL("pyodide.mjs", PYODIDE).href));
-  } catch (err) {
-    throw new StageError("python", `pyodide.mjs: ${err && err.message ? err.message : err}`);
-  }
-  self.postMessage({ type: "phase", phase: "starting" });
-  let pyodide;
-  try {
-    pyodide = await Promise.race([
-      loadPyodide({ indexURL: PYODIDE.href, stdout: () => {}, stderr: () => {} }),
-      loadFailure,
-    ]);
-  } catch (err) {
-    throw err instanceof StageError ? err : new StageError("python", String(err && err.message ? err.message : err).slice(0, 200));
-  }
+  const pyodide = await python;
   try {
     pyodide.unpackArchive(await wheel, "wheel");
     calculator = pyodide.pyimport("subsidy_calculator.browser");
