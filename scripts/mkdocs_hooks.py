@@ -20,6 +20,12 @@ def on_startup(command: str, dirty: bool) -> None:
     _state["command"] = command
 
 
+def on_shutdown() -> None:
+    # after static-i18n's last language build has written the search index
+    if "site_dir" in _state:
+        site_pages.compact_search_index(_state["site_dir"])
+
+
 def on_pre_build(config) -> None:
     if config.plugins["i18n"].building and "policy" in _state:
         return  # static-i18n's build of another language: the first build generated every page
@@ -38,6 +44,7 @@ def on_post_page(output: str, page, config) -> str:
 
 
 def on_post_build(config) -> None:
+    _state["site_dir"] = Path(config["site_dir"])
     site_pages.keep_not_found_pages(config)
     calculator_assets.install(_state["policy"], Path(config["site_dir"]),
                               serving=_state["command"] == "serve")

