@@ -195,17 +195,14 @@ def test_download_results_json(page: Page) -> None:
     assert data["rules_version"] == page.get_attribute("#calc", "data-rules-version")
 
 
-def test_results_follow_answers_within_50_ms(page: Page) -> None:
+def test_results_follow_each_change(page: Page) -> None:
+    """Each change is recomputed (how fast is measured by `make bench`, not asserted here)."""
     page.goto(calculator_path("zh", "#role=enterprise&enterprise_size=small&graduates_hired=1"))
     wait_ready(page)
     expect(total(page)).to_have_text("2,111 元")
-    times = []
     for n in range(2, 12):
         fill(page, "graduates_hired", n)
         expect(total(page)).to_have_text(f"{n * 2111:,} 元")
-        times.append(int(page.get_attribute("#calc-results", "data-ms")))
-    times.sort()
-    assert times[len(times) // 2] <= 50, times  # answer -> rendered result, debounce included
 
 
 def test_without_webassembly_a_message_not_a_blank_page(page: Page) -> None:
@@ -268,3 +265,28 @@ def test_in_page_anchor_keeps_the_answers(page: Page) -> None:
     expect(page.locator("#calc-notice")).not_to_contain_text("忽略")
     expect(page.locator('#q-role input[value="enterprise"]')).to_be_checked()
     expect(total(page)).to_have_text(TOTAL_TEXT["zh"])
+
+
+@pytest.mark.parametrize("lang, message", [("zh", "整数"), ("en", "whole number")])
+@pytest.mark.parametrize("answer", ["-3", "2.5", "1e30", "99999999999999999999"])
+def test_a_bad_head_count_gets_a_message_on_its_field(page: Page, lang: str, message: str, answer: str) -> None:
+    page.goto(calculator_path(lang, "#role=enterprise&enterprise_size=small&graduates_hired=2"))
+    wait_ready(page)
+    expect(total(page)).to_have_text(TOTAL_TEXT[lang].replace("6,333", "4,222"))
+    fill(page, "graduates_hired", answer)
+    page.locator("#q-graduates_hired-input").press("Tab")
+    error = page.locator("#q-graduates_hired-error")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text(message)
+    expect(page.locator("#q-graduates_hired-input")).to_have_value(answer)  # nothing the visitor typed is lost
+    fill(page, "graduates_hired", "3")
+    expect(error).to_be_hidden()
+    expect(total(page)).to_have_text(TOTAL_TEXT[lang])
+
+
+def test_bad_answers_in_a_share_link_are_named_not_applied(page: Page) -> None:
+    page.goto(calculator_path("en", "#role=enterprise&enterprise_size=huge&graduates_hired=-4&colour=blue"))
+    wait_ready(page)
+    expect(page.locator("#calc-notice")).to_be_visible()
+    assert page.locator("#q-enterprise_size input:checked").count() == 0
+    assert "<" not in page.inner_text("#calc-notice")
