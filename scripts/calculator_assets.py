@@ -25,6 +25,7 @@ import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Mapping
+from scripts.files import write_if_changed
 
 ROOT = Path(__file__).resolve().parent.parent
 PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
@@ -59,13 +60,6 @@ def _file_sha(path: Path) -> str:
     return h.hexdigest()
 
 
-def _write_if_changed(path: Path, data: bytes) -> None:
-    if path.exists() and path.read_bytes() == data:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
 
 
 # --- Pyodide ----------------------------------------------------------------------------------
@@ -190,7 +184,7 @@ def write_service_worker(site_dir: Path, serving: bool) -> str:
                 "self.addEventListener('activate', (e) => e.waitUntil((async () => {\n"
                 "  for (const k of await caches.keys()) await caches.delete(k);\n"
                 "  await self.registration.unregister();\n})()));\n")
-        _write_if_changed(site_dir / "sw.js", text.encode())
+        write_if_changed(site_dir / "sw.js", text.encode())
         return ""
     pyodide_dir = site_dir / "assets" / "pyodide"
     pyodide_files = [pyodide_dir / n for n in PYODIDE_FILES]
@@ -202,7 +196,7 @@ def write_service_worker(site_dir: Path, serving: bool) -> str:
     pyodide_cache = f"pyodide-{pyodide_version()}-" + _content_version(site_dir, pyodide_files)[:8]
     text = SW_SOURCE.read_text(encoding="utf-8")
     text = text.replace("__SITE_CACHE__", site_cache).replace("__PYODIDE_CACHE__", pyodide_cache)
-    _write_if_changed(site_dir / "sw.js", text.encode())
+    write_if_changed(site_dir / "sw.js", text.encode())
     return site_cache
 
 
@@ -279,10 +273,10 @@ def install(policy: dict, site_dir: Path, serving: bool = False) -> None:
     if not re.fullmatch(r"[A-Za-z0-9._-]{1,64}", version):
         raise ValueError(f"rules bundle version {version!r} is not usable in a file name")
     rules_name = f"rules.{version}.json"
-    _write_if_changed(calc_dir / rules_name, bundle_text(bundle).encode("utf-8"))
+    write_if_changed(calc_dir / rules_name, bundle_text(bundle).encode("utf-8"))
 
     manifest = {"version": version, "rules": rules_name, "wheel": wheel_rel, "pyodide": pyodide_version()}
-    _write_if_changed(calc_dir / "manifest.json", (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
+    write_if_changed(calc_dir / "manifest.json", (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
 
     if not serving:
         inject_csp(site_dir)

@@ -23,6 +23,7 @@ if str(_CALC_SRC) not in sys.path:  # the shared formatting helpers; stdlib only
     sys.path.insert(0, str(_CALC_SRC))
 
 from subsidy_calculator import formatting  # noqa: E402
+from scripts.files import write_if_changed  # noqa: E402
 
 LANGS = ("zh", "en")
 PAGE_DIR = "calculator"
@@ -228,17 +229,9 @@ def render(policy: Mapping[str, Any], lang: str, docs_dir: Path, today: str | No
     return _Renderer(policy, lang, day, docs_dir).markdown()
 
 
-def _write_if_changed(path: Path, text: str) -> bool:
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return True
 
 
 def generate(policy: dict, docs_dir: Path) -> None:
     """Write docs/calculator/index.<lang>.md for every language (only when changed)."""
     for lang in LANGS:
-        _write_if_changed(Path(docs_dir) / PAGE_DIR / f"index.{lang}.md", render(policy, lang, Path(docs_dir)))
+        write_if_changed(Path(docs_dir) / PAGE_DIR / f"index.{lang}.md", render(policy, lang, Path(docs_dir)))

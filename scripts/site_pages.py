@@ -20,6 +20,7 @@ from subsidy_calculator.formatting import format_date
 
 from scripts.site_feed import build_feed
 from scripts.site_text import LANGS, Texts, html_text, md_inline, pick
+from scripts.files import write_if_changed
 from scripts.site_view import (PolicyIndex, benefit_rows, condition_blocks, key_amounts,
                                newest_first, render)
 
@@ -242,14 +243,6 @@ def theme_texts(policy: Mapping[str, Any]) -> dict[str, dict]:
     return {lang: {g: t.group(g, lang) for g in ("not_found", "head")} for lang in LANGS}
 
 
-def _write_if_changed(path: Path, content: str) -> bool:
-    if path.exists() and path.read_text(encoding="utf-8") == content:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(content, encoding="utf-8")
-    tmp.replace(path)
-    return True
 
 
 def _remove_stale(docs_dir: Path, keep: set[str]) -> None:
@@ -323,6 +316,6 @@ def compact_search_index(site_dir: Path) -> None:
 def generate(policy: Mapping[str, Any], docs_dir: Path) -> None:
     files = _Site(policy).build()
     for rel, content in files.items():
-        _write_if_changed(docs_dir / rel, content)
+        write_if_changed(docs_dir / rel, content)
     _remove_stale(docs_dir, set(files))
     check_translations(docs_dir)
