@@ -257,6 +257,18 @@ def test_accessibility_with_axe(page: Page, lang: str) -> None:
     assert not problems, problems
 
 
+@pytest.mark.skipif(not AXE.exists(), reason="node_modules/axe-core missing (make setup)")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_accessibility_of_the_empty_calculator_page(page: Page, lang: str) -> None:
+    page.goto(calculator_path(lang))
+    wait_ready(page)
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("""() => axe.run(document, {
+        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']}})""")
+    problems = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    assert not problems, problems
+
+
 def test_in_page_anchor_keeps_the_answers(page: Page) -> None:
     page.goto(calculator_path("zh", "#role=enterprise&enterprise_size=small&graduates_hired=3"))
     wait_ready(page)
