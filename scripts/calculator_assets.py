@@ -5,6 +5,8 @@
                                 manifest.json (what the worker loads: wheel, rules, version)
     site/sw.js                  the service worker (scope: the whole site), cache names versioned
                                 by the content of what they cache
+    site/assets/{js,stylesheets,calculator}/*.{js,css}
+                                our own scripts and styles, minified (scripts/asset_minify.py)
     every site/**/*.html        a Content-Security-Policy <meta>, with the hashes of that page's
                                 inline scripts (skipped under `mkdocs serve`, for live reload)
 
@@ -25,6 +27,7 @@ import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Mapping
+from scripts import asset_minify
 from scripts.files import write_if_changed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -196,7 +199,7 @@ def write_service_worker(site_dir: Path, serving: bool) -> str:
     pyodide_cache = f"pyodide-{pyodide_version()}-" + _content_version(site_dir, pyodide_files)[:8]
     text = SW_SOURCE.read_text(encoding="utf-8")
     text = text.replace("__SITE_CACHE__", site_cache).replace("__PYODIDE_CACHE__", pyodide_cache)
-    write_if_changed(site_dir / "sw.js", text.encode())
+    write_if_changed(site_dir / "sw.js", asset_minify.minify_js(text).encode())
     return site_cache
 
 
@@ -278,6 +281,7 @@ def install(policy: dict, site_dir: Path, serving: bool = False) -> None:
     manifest = {"version": version, "rules": rules_name, "wheel": wheel_rel, "pyodide": pyodide_version()}
     write_if_changed(calc_dir / "manifest.json", (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
 
-    if not serving:
+    if not serving:  # under `mkdocs serve`, readable files and quick reloads
+        asset_minify.minify_files(site_dir, asset_minify.own_assets(site_dir))
         inject_csp(site_dir)
     write_service_worker(site_dir, serving)
