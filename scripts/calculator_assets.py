@@ -2,7 +2,8 @@
 
     site/assets/pyodide/        the 5 Pyodide core files, copied from node_modules/pyodide (once)
     site/assets/calculator/     the calculator wheel (content-hashed name), rules.<version>.json,
-                                manifest.json (what the worker loads: wheel, rules, version)
+                                the Pyodide memory snapshot (Python started, calculator imported),
+                                manifest.json (what the worker loads: wheel, snapshot, rules, version)
     site/sw.js                  the service worker (scope: the whole site), cache names versioned
                                 by the content of what they cache
     site/assets/{js,stylesheets,calculator}/*.{js,css}
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import inspect
 import json
 import os
 import re
@@ -36,6 +36,8 @@ PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_s
 # The calculator package to ship. CALCULATOR_DIR may point elsewhere (development only).
 CALCULATOR_DIR = Path(os.environ.get("CALCULATOR_DIR", ROOT / "calculator"))
 WHEEL_CACHE = ROOT / "build" / "calculator-wheel"
+SNAPSHOT_CACHE = ROOT / "build" / "pyodide-snapshot"
+SNAPSHOT_SCRIPT = Path(__file__).with_name("pyodide_snapshot.mjs")
 SW_SOURCE = Path(__file__).with_name("service_worker.js")
 
 CSP_BASE = [
@@ -141,26 +143,29 @@ def build_wheel(project: Path = CALCULATOR_DIR) -> Path:
         raise RuntimeError("could not build the calculator wheel:\n" + "\n".join(errors))
 
 
+# --- the Pyodide memory snapshot -------------------------------------------------------------
+def build_snapshot(wheel: Path) -> Path:
+    """Python started with the calculator imported, as a gzip memory snapshot made under Node
+    (scripts/pyodide_snapshot.mjs); made once per Pyodide build, wheel and script."""
+    key = _sha256(f"{pyodide_version()}\0{_file_sha(wheel)}\0{_file_sha(SNAPSHOT_SCRIPT)}".encode())[:16]
+    out = SNAPSHOT_CACHE / f"python-{key}.snapshot.gz"
+    if out.exists():
+        return out
+    SNAPSHOT_CACHE.mkdir(parents=True, exist_ok=True)
+    for old in SNAPSHOT_CACHE.glob("python-*.snapshot.gz"):
+        old.unlink()
+    done = subprocess.run(["node", str(SNAPSHOT_SCRIPT), str(wheel), str(out)], cwd=ROOT,
+                          capture_output=True, text=True)
+    if done.returncode != 0 or not out.exists():
+        raise RuntimeError(f"could not make the Pyodide snapshot:\n{done.stderr[-2000:]}")
+    return out
+
+
 # --- the rules bundle -------------------------------------------------------------------------
-def _fallback_bundle(policy: Mapping[str, Any]) -> dict[str, Any]:
-    """Used only until scripts/rules_bundle.py exists."""
-    body = {
-        "notice": policy["notice"],
-        "questions": policy["questions"],
-        "measures": policy["measures"],
-        "texts": {"results": policy.get("texts", {}).get("results")},
-    }
-    canonical = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-    return {"version": _sha256(canonical.encode())[:12], **body}
-
-
 def rules_bundle(policy: Mapping[str, Any]) -> dict[str, Any]:
-    """The rules bundle the calculator loads (one function, so the source can switch)."""
-    try:
-        from scripts.rules_bundle import build_bundle  # the validator engineer's module
-    except ImportError:
-        return _fallback_bundle(policy)
-    return build_bundle(policy) if inspect.signature(build_bundle).parameters else build_bundle()
+    """The rules bundle the calculator loads (scripts/rules_bundle.py)."""
+    from scripts.rules_bundle import build_bundle
+    return build_bundle(policy)
 
 
 def bundle_text(bundle: Mapping[str, Any]) -> str:
@@ -271,6 +276,12 @@ def install(policy: dict, site_dir: Path, serving: bool = False) -> None:
         wheel_dst.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(wheel, wheel_dst)
 
+    snapshot = build_snapshot(wheel)
+    snapshot_rel = f"snapshots/{snapshot.name}"
+    if not (calc_dir / snapshot_rel).exists():
+        (calc_dir / "snapshots").mkdir(exist_ok=True)
+        shutil.copy2(snapshot, calc_dir / snapshot_rel)
+
     bundle = rules_bundle(policy)
     version = str(bundle.get("version") or _sha256(bundle_text(bundle).encode())[:12])
     if not re.fullmatch(r"[A-Za-z0-9._-]{1,64}", version):
@@ -278,7 +289,8 @@ def install(policy: dict, site_dir: Path, serving: bool = False) -> None:
     rules_name = f"rules.{version}.json"
     write_if_changed(calc_dir / rules_name, bundle_text(bundle).encode("utf-8"))
 
-    manifest = {"version": version, "rules": rules_name, "wheel": wheel_rel, "pyodide": pyodide_version()}
+    manifest = {"version": version, "rules": rules_name, "wheel": wheel_rel, "snapshot": snapshot_rel,
+                "pyodide": pyodide_version()}
     write_if_changed(calc_dir / "manifest.json", (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
 
     if not serving:  # under `mkdocs serve`, readable files and quick reloads

@@ -32,10 +32,20 @@ function keepable(response) {
   return response && response.ok && response.status === 200 && response.type === "basic";
 }
 
+// Puts in progress, by URL: a large file (the Pyodide snapshot) takes a moment to store, and the
+// calculator page's "cache-urls" must not download it a second time meanwhile.
+const storing = new Map();
+
 async function keep(request, response) {
   if (!keepable(response)) return;
-  const cache = await caches.open(cacheFor(request.url));
-  await cache.put(request, response);
+  const url = typeof request === "string" ? request : request.url;
+  const put = caches.open(cacheFor(url)).then((cache) => cache.put(request, response));
+  storing.set(url, put);
+  try {
+    await put;
+  } finally {
+    if (storing.get(url) === put) storing.delete(url);
+  }
 }
 
 async function networkFirst(request, isPage) {
@@ -95,11 +105,11 @@ self.addEventListener("message", (event) => {
     // `urls` must all be kept (the calculator needs them); `optional` is kept when it can be.
     const store = async (u, needed) => {
       try {
+        await (storing.get(u) || Promise.resolve()).catch(() => {});
         if (await caches.match(u)) { count += 1; return; }
         const response = await fetch(u);
         if (!keepable(response)) { if (needed) failed += 1; return; }
-        const cache = await caches.open(cacheFor(u));
-        await cache.put(u, response);
+        await keep(u, response);
         count += 1;
       } catch {
         if (needed) failed += 1;

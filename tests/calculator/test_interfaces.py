@@ -58,6 +58,15 @@ def test_browser_messages_follow_the_language(rules_file: Path) -> None:
     assert out["errors"][0]["message"] == "The request has a field “later” that is not recognised."
 
 
+def test_browser_warm_up_requests_are_valid_requests_for_every_role(rules_file: Path, _bundle) -> None:
+    browser.load_rules(rules_file.read_text(encoding="utf-8"))
+    requests = [json.loads(r) for r in browser.warm_up_requests()]
+    roles = {o["value"] for q in _bundle["questions"] if q["id"] == "role" for o in q["options"]}
+    assert {(r["answers"]["role"], r["lang"]) for r in requests} == {(role, lang) for role in roles for lang in ("zh", "en")}
+    for request in requests:
+        assert json.loads(browser.evaluate_json(json.dumps(request)))["errors"] == []
+
+
 # -- command line --------------------------------------------------------------------------------
 
 def run_cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess:

@@ -96,6 +96,22 @@ def test_hostile_fragment_is_ignored(page: Page) -> None:
     assert page.locator("#q-role input:checked").count() == 0
 
 
+@pytest.mark.parametrize("snapshot", ["missing", "corrupt"])
+def test_without_a_usable_snapshot_python_starts_the_ordinary_way(page: Page, snapshot: str) -> None:
+    """The memory snapshot only makes the start faster: without it the visitor gets the same answer."""
+    if snapshot == "missing":
+        page.route("**/*.snapshot.gz", lambda r: r.fulfill(status=404, body="not found"))
+    else:
+        page.route("**/*.snapshot.gz", lambda r: r.fulfill(status=200, body=b"\x1f\x8b not really gzip",
+                                                            content_type="application/gzip"))
+    problems = _watch_console(page)
+    page.goto(calculator_path("en"))
+    small_enterprise_three_graduates(page)
+    wait_ready(page)
+    expect(total(page)).to_have_text(TOTAL_TEXT["en"], timeout=10_000)
+    assert not problems, problems
+
+
 @pytest.mark.parametrize("broken", ["wasm", "wheel", "worker"])
 def test_loading_failure_shows_a_message(page: Page, broken: str) -> None:
     if broken == "wasm":

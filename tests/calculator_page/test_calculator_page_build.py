@@ -167,6 +167,8 @@ def test_site_holds_one_pyodide_and_a_consistent_manifest() -> None:
     assert (calc / manifest["wheel"]).is_file() and manifest["wheel"].endswith("-py3-none-any.whl")
     bundle = json.loads((calc / manifest["rules"]).read_text(encoding="utf-8"))
     assert bundle["version"] == manifest["version"] and manifest["rules"] == f"rules.{manifest['version']}.json"
+    snapshot = calc / manifest["snapshot"]  # Python started with the calculator imported, gzip
+    assert snapshot.name.endswith(".snapshot.gz") and snapshot.read_bytes()[:2] == b"\x1f\x8b"
     sw = (SITE_DIR / "sw.js").read_text(encoding="utf-8")
     assert "__SITE_CACHE__" not in sw and "__PYODIDE_CACHE__" not in sw
     assert re.search(r'"site-[0-9a-f]{16}"', sw)

@@ -2,6 +2,7 @@
 
     load_rules(rules_json)   -> the rules version (raises RulesError on a broken bundle)
     evaluate_json(request)   -> the result as JSON text; never raises
+    warm_up_requests()       -> requests the worker evaluates while the visitor reads the form
 The request is {"answers": {...}, "on": "YYYY-MM-DD" | null, "lang": "zh" | "en"}.
 """
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .engine import Rules
+from .engine import ROLE, Rules
 from .texts import LANGS, fill
 
 _REQUEST_FIELDS = ("answers", "on", "lang")
@@ -53,6 +54,16 @@ def evaluate_request(rules: Rules, request_json: Any) -> dict[str, Any]:
                              "message": fill(words["errors." + code], **values)}
                             for code, values in problems]
     return result
+
+
+def warm_up_requests() -> list[str]:
+    """One request per role and language. The worker evaluates them a few hundred times while the
+    visitor reads the form, so that the browser has optimised the WebAssembly code the visitor's
+    first answers run (Python restored from a memory snapshot starts with none of it optimised)."""
+    if _rules is None:
+        return []
+    roles = sorted(_rules.question_by_id[ROLE].options)
+    return [dumps({"answers": {ROLE: role}, "on": None, "lang": lang}) for role in roles for lang in LANGS]
 
 
 def evaluate_json(request_json: str) -> str:

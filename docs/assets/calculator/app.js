@@ -3,6 +3,8 @@
 // (textContent only, never innerHTML). All the rules live in Python; this file computes nothing
 // but which questions are relevant (a tiny evaluator for the ask_when rules).
 
+import { takeWorker } from "./boot.js";
+
 const FRAGMENT_LIMIT = 2048; // characters of a share link's fragment we are willing to read
 const FRAGMENT_MAX_ITEMS = 64;
 const DEBOUNCE_MS = 15;
@@ -270,19 +272,17 @@ function main() {
     if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") return fail("no_wasm");
     if (typeof Worker !== "function") return fail("no_worker");
     setPhase("downloading");
-    try {
-      worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
-    } catch (err) {
-      return fail("load_failed", err && err.message);
-    }
+    const started = takeWorker(); // boot.js started it while the page loaded
+    if (!started.worker) return fail("load_failed", started.error && started.error.message);
+    worker = started.worker;
     const slow = setTimeout(() => { if (!ready && !failed) $("calc-phase-note").textContent = T.status.slow; }, SLOW_MS);
-    worker.addEventListener("error", (event) => {
+    const onError = (event) => {
       event.preventDefault();
       clearTimeout(slow);
       fail(ready ? "crashed" : "load_failed", ready ? "" : "worker.js");
-    });
-    worker.addEventListener("messageerror", () => fail("crashed"));
-    worker.addEventListener("message", (event) => {
+    };
+    const onMessageError = () => fail("crashed");
+    const onMessage = (event) => {
       const m = event.data || {};
       if (m.type === "phase") setPhase(m.phase);
       else if (m.type === "ready") {
@@ -303,7 +303,12 @@ function main() {
         if (m.error) p.reject(new Error(m.error));
         else p.resolve(m.type === "result" ? m.json : m.list);
       }
-    });
+    };
+    worker.addEventListener("error", onError);
+    worker.addEventListener("messageerror", onMessageError);
+    worker.addEventListener("message", onMessage);
+    const handlers = { error: onError, messageerror: onMessageError, message: onMessage };
+    for (const event of started.early) handlers[event.type](event);
   }
 
   function call(message) {
@@ -320,7 +325,8 @@ function main() {
     const page = location.origin + location.pathname;
     const used = performance.getEntriesByType("resource").map((e) => e.name)
       .filter((u) => u.startsWith(location.origin + "/"));
-    const required = [page, ...workerFiles].map((u) => u.split("#")[0]);
+    const scripts = [import.meta.url, new URL("./boot.js", import.meta.url).href];
+    const required = [page, ...scripts, ...workerFiles].map((u) => u.split("#")[0]);
     const optional = [new URL(root.dataset.siteRoot || "../", location.href).href, ...used].map((u) => u.split("#")[0]);
     navigator.serviceWorker.ready.then((registration) => {
       const target = registration.active;

@@ -65,31 +65,60 @@ async function fetchOk(url, stage, init) {
   return response;
 }
 
+// The memory snapshot made at build time (scripts/pyodide_snapshot.mjs), gzip, unpacked while it
+// downloads. A host that sends it with Content-Encoding: gzip has had the browser unpack it already.
+async function fetchSnapshot(url) {
+  const response = await fetchOk(url, "snapshot");
+  const unpacked = /gzip/i.test(response.headers.get("Content-Encoding") || "");
+  const body = unpacked ? response : new Response(response.body.pipeThrough(new DecompressionStream("gzip")));
+  return new Uint8Array(await body.arrayBuffer());
+}
+
+async function startPython(loadPyodide, snapshotUrl) {
+  const options = { indexURL: PYODIDE.href, stdout: () => {}, stderr: () => {} };
+  if (snapshotUrl && typeof DecompressionStream === "function") {
+    const snapshot = fetchSnapshot(snapshotUrl);
+    snapshot.catch(() => {}); // handled below, once loadPyodide gets to it
+    try {
+      // Restoring the snapshot skips Python's start-up and the calculator's import
+      return await Promise.race([loadPyodide({ ...options, _loadSnapshot: snapshot }), loadFailure]);
+    } catch (err) {
+      if (err instanceof StageError && err.stage === "python") throw err; // Pyodide's own files failed
+      // no usable snapshot: start Python the ordinary way
+    }
+  }
+  return Promise.race([loadPyodide(options), loadFailure]);
+}
+
 async function start() {
   self.postMessage({ type: "phase", phase: "downloading" });
-  // Python starts at once; the manifest (this deployment's wheel and rules) is fetched meanwhile.
-  const python = import(new URL("pyodide.mjs", PYODIDE).href)
-    .catch((err) => { throw new StageError("python", `pyodide.mjs: ${err && err.message ? err.message : err}`); })
-    .then(({ loadPyodide }) => {
-      self.postMessage({ type: "phase", phase: "starting" });
-      return Promise.race([loadPyodide({ indexURL: PYODIDE.href, stdout: () => {}, stderr: () => {} }), loadFailure]);
-    })
-    .catch((err) => {
-      throw err instanceof StageError ? err : new StageError("python", String(err && err.message ? err.message : err).slice(0, 200));
-    });
-  python.catch(() => {});
+  // Pyodide's loader is fetched while the manifest (this deployment's files) is.
+  const loader = import(new URL("pyodide.mjs", PYODIDE).href)
+    .catch((err) => { throw new StageError("python", `pyodide.mjs: ${err && err.message ? err.message : err}`); });
+  loader.catch(() => {});
   // Always ask the server for the manifest first (the service worker answers when offline).
   const manifestUrl = new URL("manifest.json", HERE);
   const manifest = await (await fetchOk(manifestUrl, "manifest", { cache: "no-cache" })).json()
     .catch((err) => { throw err instanceof StageError ? err : new StageError("manifest", String(err)); });
   const wheelUrl = new URL(manifest.wheel, HERE);
   const rulesUrl = new URL(manifest.rules, HERE);
+  const snapshotUrl = manifest.snapshot ? new URL(manifest.snapshot, HERE) : null;
+  const python = loader
+    .then(({ loadPyodide }) => {
+      self.postMessage({ type: "phase", phase: "starting" });
+      return startPython(loadPyodide, snapshotUrl);
+    })
+    .catch((err) => {
+      throw err instanceof StageError ? err : new StageError("python", String(err && err.message ? err.message : err).slice(0, 200));
+    });
+  python.catch(() => {});
   const wheel = fetchOk(wheelUrl, "wheel").then((r) => r.arrayBuffer());
   const rules = fetchOk(rulesUrl, "rules").then((r) => r.text());
   wheel.catch(() => {});
   rules.catch(() => {});
   const pyodide = await python;
   try {
+    // also after a snapshot restore, which holds the calculator's modules but not its files
     pyodide.unpackArchive(await wheel, "wheel");
     calculator = pyodide.pyimport("subsidy_calculator.browser");
   } catch (err) {
@@ -104,10 +133,29 @@ async function start() {
   }
   const files = [
     new URL("worker.js", HERE).href, manifestUrl.href, wheelUrl.href, rulesUrl.href,
+    ...(snapshotUrl ? [snapshotUrl.href] : []),
     ...PYODIDE_FILES.map((name) => new URL(name, PYODIDE).href),
   ];
   resolveReady();
   self.postMessage({ type: "ready", version, files });
+  warmUp(Array.from(calculator.warm_up_requests().toJs()));
+}
+
+// While the visitor reads the form: evaluate sample requests, one per task so that a real request
+// waits for one evaluation at most, until the browser has optimised the code they run.
+const WARM_UP = { evaluations: 1000, ms: 1500 };
+function warmUp(requests) {
+  if (!requests.length) return;
+  const channel = new MessageChannel();
+  const until = performance.now() + WARM_UP.ms;
+  let done = 0;
+  channel.port1.onmessage = () => {
+    try { evaluate(requests[done % requests.length]); } catch { done = WARM_UP.evaluations; }
+    done += 1;
+    if (done < WARM_UP.evaluations && performance.now() < until) channel.port2.postMessage(0);
+    else channel.port1.close();
+  };
+  channel.port2.postMessage(0);
 }
 
 function evaluate(request) {
