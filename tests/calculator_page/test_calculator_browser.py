@@ -98,7 +98,8 @@ def test_hostile_fragment_is_ignored(page: Page) -> None:
 
 @pytest.mark.parametrize("snapshot", ["missing", "corrupt"])
 def test_without_a_usable_snapshot_python_starts_the_ordinary_way(page: Page, snapshot: str) -> None:
-    """The memory snapshot only makes the start faster: without it the visitor gets the same answer."""
+    """The memory snapshot only makes the start faster: without it the visitor gets the same answer.
+    (Without the helper thread that loads it: test_calculator_offline.py.)"""
     if snapshot == "missing":
         page.route("**/*.snapshot.gz", lambda r: r.fulfill(status=404, body="not found"))
     else:

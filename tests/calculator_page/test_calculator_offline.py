@@ -53,10 +53,14 @@ def test_calculator_works_offline_after_first_visit(browser: Browser, site_serve
         wait_ready(page)
         page.wait_for_selector(OFFLINE_READY, state="attached", timeout=60_000)
         expect(page.locator("#calc-phase-note")).to_be_visible()
+        # the unpacked Python snapshot is kept too, so later visits skip unpacking it
+        page.wait_for_function("async () => (await (await caches.open('calculator-snapshot')).keys()).length === 1")
         site_server.stop()
         try:
+            seen_before_reload = len(seen)
             page.reload()
             wait_ready(page)
+            assert not [u for u in seen[seen_before_reload:] if u.endswith(".snapshot.gz")]
             small_enterprise_three_graduates(page)
             expect(total(page)).to_have_text(TOTAL_TEXT["zh"])
             # a fresh page of the same visitor, opened while offline
@@ -119,4 +123,23 @@ def test_new_deployment_replaces_cached_rules(browser: Browser, deployable_site)
         expect(page.locator(".calc-applied")).to_contain_text(new)
     finally:
         context.close()
+    _only_local(seen, server.url)
+
+
+def test_without_the_snapshot_helper_python_starts_the_ordinary_way(browser: Browser, deployable_site) -> None:
+    """A host that lost snapshot.js (the helper thread that loads Python's memory snapshot; Playwright
+    cannot intercept a nested worker's script): the calculator still starts and answers."""
+    server, site = deployable_site
+    (site / "assets" / "calculator" / "snapshot.js").unlink()
+    seen: list[str] = []
+    context = _context(browser, server.url, seen)
+    try:
+        page = context.new_page()
+        page.goto(calculator_path("en"))
+        small_enterprise_three_graduates(page)
+        wait_ready(page)
+        expect(total(page)).to_have_text(TOTAL_TEXT["en"])
+    finally:
+        context.close()
+    assert not [u for u in seen if u.endswith(".snapshot.gz")]  # no helper, no snapshot
     _only_local(seen, server.url)

@@ -27,6 +27,7 @@ loadFailure.catch(() => {});
 const realFetch = self.fetch.bind(self);
 self.fetch = async (input, init) => {
   const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+  if (url === WASM && compiledWasm) return wasmStandIn(); // Pyodide's own request, see compileWasm
   const ours = String(url).startsWith(PYODIDE.href);
   try {
     const response = await realFetch(input, init);
@@ -54,6 +55,36 @@ for (const name of ["instantiate", "instantiateStreaming", "compile", "compileSt
   };
 }
 
+// Pyodide compiles its WebAssembly only once the memory snapshot has arrived. Compile it at once
+// instead, while the snapshot downloads, and hand Pyodide the compiled module when it asks for it:
+// its own request for the file gets a stand-in, which its instantiateStreaming call recognises.
+const WASM = new URL("pyodide.asm.wasm", PYODIDE).href;
+let compiledWasm = null;
+const standIns = new WeakSet();
+function wasmStandIn() {
+  const response = new Response(null, { headers: { "Content-Type": "application/wasm" } });
+  standIns.add(response);
+  return response;
+}
+function compileWasm() {
+  const download = self.fetch(WASM); // the real request: compiledWasm is not set yet
+  compiledWasm = download.then(async (response) => {
+    if (!response.ok) throw new StageError("python", `pyodide.asm.wasm: HTTP ${response.status}`);
+    const streaming = typeof WebAssembly.compileStreaming === "function";
+    return streaming && /^application\/wasm/i.test(response.headers.get("Content-Type") || "")
+      ? WebAssembly.compileStreaming(response)
+      : WebAssembly.compile(await response.arrayBuffer());
+  });
+  compiledWasm.catch(() => {}); // reported by the fetch and compile watchers above
+}
+const instantiateStreaming = WebAssembly.instantiateStreaming;
+WebAssembly.instantiateStreaming = async function (source, imports) {
+  const response = await source;
+  if (!standIns.has(response)) return instantiateStreaming.call(this, response, imports);
+  const module = await compiledWasm;
+  return { module, instance: await WebAssembly.instantiate(module, imports) };
+};
+
 async function fetchOk(url, stage, init) {
   let response;
   try {
@@ -65,26 +96,61 @@ async function fetchOk(url, stage, init) {
   return response;
 }
 
-// The memory snapshot made at build time (scripts/pyodide_snapshot.mjs), gzip, unpacked while it
-// downloads. A host that sends it with Content-Encoding: gzip has had the browser unpack it already.
-async function fetchSnapshot(url) {
-  const response = await fetchOk(url, "snapshot");
-  const unpacked = /gzip/i.test(response.headers.get("Content-Encoding") || "");
-  const body = unpacked ? response : new Response(response.body.pipeThrough(new DecompressionStream("gzip")));
-  return new Uint8Array(await body.arrayBuffer());
+// The manifest (this deployment's files) and the memory snapshot made at build time come from
+// snapshot.js, on a thread of its own, while this one prepares Pyodide's WebAssembly. Where that
+// thread cannot start, the manifest is fetched here and Python starts without a snapshot.
+const SNAPSHOT_CACHE = "calculator-snapshot";
+const MANIFEST = new URL("manifest.json", HERE);
+let snapshotUrl = null; // for the service worker's list of files to keep
+
+function fetchManifest() {
+  return fetchOk(MANIFEST, "manifest", { cache: "no-cache" }).then((r) => r.json())
+    .catch((err) => { throw err instanceof StageError ? err : new StageError("manifest", String(err)); });
 }
 
-async function startPython(loadPyodide, snapshotUrl) {
+function startHelper() {
+  let helper;
+  try {
+    helper = new Worker(new URL("snapshot.js", import.meta.url));
+  } catch {
+    return { manifest: fetchManifest(), snapshot: null };
+  }
+  const settle = {};
+  const manifest = new Promise((resolve, reject) => { settle.manifest = { resolve, reject }; });
+  const snapshot = new Promise((resolve, reject) => { settle.snapshot = { resolve, reject }; });
+  manifest.catch(() => {});
+  snapshot.catch(() => {});
+  helper.onmessage = ({ data }) => {
+    if (data.manifest) settle.manifest.resolve(data.manifest);
+    else if (data.stage === "manifest") settle.manifest.reject(new StageError("manifest", `${MANIFEST.pathname}: ${data.error}`));
+    else if (data.bytes) { snapshotUrl = data.url; settle.snapshot.resolve(new Uint8Array(data.bytes)); }
+    else if (data.none) settle.snapshot.resolve(null);
+    else settle.snapshot.reject(new StageError("snapshot", data.error));
+  };
+  helper.onerror = (event) => {
+    // the helper could not run: the manifest from here, Python without a snapshot (a promise
+    // already settled stays as it is)
+    event.preventDefault();
+    settle.manifest.resolve(fetchManifest());
+    settle.snapshot.resolve(null);
+  };
+  helper.postMessage({ manifest: MANIFEST.href });
+  return { manifest, snapshot };
+}
+
+async function startPython(loadPyodide, snapshot) {
   const options = { indexURL: PYODIDE.href, stdout: () => {}, stderr: () => {} };
-  if (snapshotUrl && typeof DecompressionStream === "function") {
-    const snapshot = fetchSnapshot(snapshotUrl);
-    snapshot.catch(() => {}); // handled below, once loadPyodide gets to it
+  if (snapshot) {
+    // loadPyodide starts at once and waits for the snapshot only when it needs it
+    const bytes = snapshot.then((b) => b || Promise.reject(new StageError("snapshot", "none")));
+    bytes.catch(() => {}); // handled below, once loadPyodide gets to it
     try {
       // Restoring the snapshot skips Python's start-up and the calculator's import
-      return await Promise.race([loadPyodide({ ...options, _loadSnapshot: snapshot }), loadFailure]);
+      return await Promise.race([loadPyodide({ ...options, _loadSnapshot: bytes }), loadFailure]);
     } catch (err) {
       if (err instanceof StageError && err.stage === "python") throw err; // Pyodide's own files failed
-      // no usable snapshot: start Python the ordinary way
+      caches.delete(SNAPSHOT_CACHE).catch(() => {}); // not this unusable snapshot again
+      // start Python the ordinary way
     }
   }
   return Promise.race([loadPyodide(options), loadFailure]);
@@ -92,21 +158,19 @@ async function startPython(loadPyodide, snapshotUrl) {
 
 async function start() {
   self.postMessage({ type: "phase", phase: "downloading" });
-  // Pyodide's loader is fetched while the manifest (this deployment's files) is.
+  const helper = startHelper();
+  compileWasm();
+  // Pyodide's loader is fetched while the manifest is.
   const loader = import(new URL("pyodide.mjs", PYODIDE).href)
     .catch((err) => { throw new StageError("python", `pyodide.mjs: ${err && err.message ? err.message : err}`); });
   loader.catch(() => {});
-  // Always ask the server for the manifest first (the service worker answers when offline).
-  const manifestUrl = new URL("manifest.json", HERE);
-  const manifest = await (await fetchOk(manifestUrl, "manifest", { cache: "no-cache" })).json()
-    .catch((err) => { throw err instanceof StageError ? err : new StageError("manifest", String(err)); });
+  const manifest = await helper.manifest;
   const wheelUrl = new URL(manifest.wheel, HERE);
   const rulesUrl = new URL(manifest.rules, HERE);
-  const snapshotUrl = manifest.snapshot ? new URL(manifest.snapshot, HERE) : null;
   const python = loader
     .then(({ loadPyodide }) => {
       self.postMessage({ type: "phase", phase: "starting" });
-      return startPython(loadPyodide, snapshotUrl);
+      return startPython(loadPyodide, helper.snapshot);
     })
     .catch((err) => {
       throw err instanceof StageError ? err : new StageError("python", String(err && err.message ? err.message : err).slice(0, 200));
@@ -132,8 +196,8 @@ async function start() {
     throw err instanceof StageError ? err : new StageError("rules", String(err && err.message ? err.message : err).slice(-200));
   }
   const files = [
-    new URL("worker.js", HERE).href, manifestUrl.href, wheelUrl.href, rulesUrl.href,
-    ...(snapshotUrl ? [snapshotUrl.href] : []),
+    new URL("worker.js", HERE).href, new URL("snapshot.js", HERE).href, MANIFEST.href, wheelUrl.href, rulesUrl.href,
+    ...(snapshotUrl ? [snapshotUrl] : []),
     ...PYODIDE_FILES.map((name) => new URL(name, PYODIDE).href),
   ];
   resolveReady();
