@@ -99,7 +99,7 @@ async function fetchOk(url, stage, init) {
 // The manifest (this deployment's files) and the memory snapshot made at build time come from
 // snapshot.js, on a thread of its own, while this one prepares Pyodide's WebAssembly. Where that
 // thread cannot start, the manifest is fetched here and Python starts without a snapshot.
-const SNAPSHOT_CACHE = "calculator-snapshot";
+const SNAPSHOT_CACHE = "calculator-snapshot"; // where snapshot.js keeps the unpacked copy (its CACHE)
 const MANIFEST = new URL("manifest.json", HERE);
 let snapshotUrl = null; // for the service worker's list of files to keep
 
