@@ -2,7 +2,8 @@
 
 Any JSON value is accepted as input. What cannot be used becomes a structured error in the
 chosen language naming the question, and counts as not answered. An answer to a hidden
-question (its `ask_when` is false) is ignored; `null` means "not answered".
+question (its `ask_when` is not met, or unknown because an earlier answer is missing: the form
+does not ask it then) is ignored; `null` means "not answered".
 """
 from __future__ import annotations
 
@@ -107,8 +108,8 @@ def check_answers(questions: list[Question], answers: Any, words: Any) -> tuple[
         value = answers.get(q.id)
         if value is None:
             continue
-        if q.ask_when is not None and q.ask_when.test(clean, _NO_FIGURES) is False:
-            continue  # hidden: the visitor was not asked, the answer is ignored
+        if q.ask_when is not None and q.ask_when.test(clean, _NO_FIGURES) is not True:
+            continue  # not asked (as the form's rules.js decides): the answer is ignored
         kind = q.type
         if kind == "choice":
             if type(value) is str and value in q.options:

@@ -1,9 +1,10 @@
 // The calculator page's glue: form state, which questions to show, inline validation, the share
 // link (answers only in the URL fragment), the Python worker, and rendering results as DOM nodes
 // (textContent only, never innerHTML). All the rules live in Python; this file computes nothing
-// but which questions are relevant (a tiny evaluator for the ask_when rules).
+// but which questions are asked and which numbers are accepted (rules.js).
 
 import { takeWorker } from "./boot.js";
+import { asked, numberAnswer } from "./rules.js";
 
 const FRAGMENT_LIMIT = 2048; // characters of a share link's fragment we are willing to read
 const FRAGMENT_MAX_ITEMS = 64;
@@ -63,63 +64,25 @@ function main() {
   });
   const byId = new Map(questions.map((q) => [q.id, q]));
 
-  // ask_when: three-valued (true / false / null = unknown because unanswered).
-  function rule(r, answers) {
-    if (!r || typeof r !== "object") return null;
-    if (Array.isArray(r.all)) {
-      const v = r.all.map((x) => rule(x, answers));
-      return v.includes(false) ? false : v.includes(null) ? null : true;
-    }
-    if (Array.isArray(r.any)) {
-      const v = r.any.map((x) => rule(x, answers));
-      return v.includes(true) ? true : v.includes(null) ? null : false;
-    }
-    if ("not" in r) {
-      const v = rule(r.not, answers);
-      return v === null ? null : !v;
-    }
-    if (typeof r.question !== "string") return null;
-    if (!(r.question in answers)) return null;
-    const a = answers[r.question];
-    if ("equals" in r) return a === r.equals;
-    if (Array.isArray(r.in)) return r.in.includes(a);
-    const num = (key) => (typeof r[key] === "number" ? r[key] : null);
-    if (typeof a !== "number") return null;
-    if ("min" in r) return num("min") === null ? null : a >= r.min;
-    if ("max" in r) return num("max") === null ? null : a <= r.max;
-    if ("above" in r) return num("above") === null ? null : a > r.above;
-    if ("below" in r) return num("below") === null ? null : a < r.below;
-    return null;
-  }
-
-  // Read one question's raw answer from the DOM: {value} | {empty} | {error}.
+  // Read one question's raw answer from the DOM: {value} | {empty} | {error} (rules.js decides).
   function readAnswer(q, answers) {
     if (q.radios.length) {
       const checked = q.radios.find((r) => r.checked);
       if (!checked) return { empty: true };
       return { value: q.type === "boolean" ? checked.value === "true" : checked.value };
     }
-    const input = q.input;
-    const raw = input.value.trim();
-    if (input.validity.badInput) return { error: T.validation.whole_number };
-    if (raw === "") return { empty: true };
-    if (!/^-?\d+$/.test(raw)) return { error: T.validation.whole_number };
-    const n = Number(raw);
-    if (!Number.isSafeInteger(n)) return { error: T.validation.whole_number };
-    let max = q.max;
-    let maxFromAnswer = false;
-    if (q.maxQuestion && typeof answers[q.maxQuestion] === "number") {
-      if (max === null || answers[q.maxQuestion] < max) { max = answers[q.maxQuestion]; maxFromAnswer = true; }
+    if (q.input.validity.badInput) return { error: T.validation.whole_number };
+    const a = numberAnswer(q.input.value, q, answers);
+    if (!a.error) return a;
+    const loc = lang === "zh" ? "zh-CN" : "en";
+    if (a.error === "above_other") {
+      return { error: fmt(T.validation.not_more_than_answer, { label: q.maxLabel, max: a.max.toLocaleString(loc) }) };
     }
-    if ((q.min !== null && n < q.min) || (max !== null && n > max)) {
-      if (maxFromAnswer && n > max && (q.min === null || n >= q.min)) {
-        return { error: fmt(T.validation.not_more_than_answer, { label: q.maxLabel, max: max.toLocaleString(lang === "zh" ? "zh-CN" : "en") }) };
-      }
-      if (max === null) return { error: fmt(T.validation.at_least, { min: q.min }) };
-      const loc = lang === "zh" ? "zh-CN" : "en";
-      return { error: fmt(T.validation.range, { min: (q.min ?? 0).toLocaleString(loc), max: max.toLocaleString(loc) }) };
+    if (a.error === "out_of_range") {
+      if (q.max === null) return { error: fmt(T.validation.at_least, { min: (q.min ?? 0).toLocaleString(loc) }) };
+      return { error: fmt(T.validation.range, { min: (q.min ?? 0).toLocaleString(loc), max: q.max.toLocaleString(loc) }) };
     }
-    return { value: n };
+    return { error: T.validation.whole_number };
   }
 
   // Walk the questions in order: show those whose rule holds, collect valid visible answers.
@@ -127,7 +90,7 @@ function main() {
     const answers = {};
     const errors = [];
     for (const q of questions) {
-      const visible = q.askWhen === null || rule(q.askWhen, answers) === true;
+      const visible = asked(q.askWhen, answers);
       if (q.el.hidden === visible) q.el.hidden = !visible;
       q.visible = visible;
       if (!visible) { q.currentError = null; continue; }
@@ -326,7 +289,7 @@ function main() {
     const page = location.origin + location.pathname;
     const used = performance.getEntriesByType("resource").map((e) => e.name)
       .filter((u) => u.startsWith(location.origin + "/"));
-    const scripts = [import.meta.url, new URL("./boot.js", import.meta.url).href];
+    const scripts = [import.meta.url, ...["./boot.js", "./rules.js"].map((name) => new URL(name, import.meta.url).href)];
     const required = [page, ...scripts, ...workerFiles].map((u) => u.split("#")[0]);
     const optional = [new URL(root.dataset.siteRoot || "../", location.href).href, ...used].map((u) => u.split("#")[0]);
     navigator.serviceWorker.ready.then((registration) => {

@@ -1,0 +1,23 @@
+// Runs the cases of form_rules.yaml (given as JSON on standard input) against the page's
+// rules.js and prints, as JSON, what it decided: {asked: [{result, asked}], used: [[id]], numbers: [...]}.
+import { readFileSync } from "node:fs";
+import { asked, numberAnswer, test } from "../../docs/assets/calculator/rules.js";
+
+const cases = JSON.parse(readFileSync(0, "utf8"));
+const limits = Object.fromEntries(cases.questions.map((q) => [q.id, {
+  min: typeof q.min === "number" ? q.min : null,
+  max: typeof q.max === "number" ? q.max : null,
+  maxQuestion: q.max && typeof q.max === "object" ? q.max.question : null,
+}]));
+process.stdout.write(JSON.stringify({
+  asked: cases.asked.map((c) => ({ result: c.rule === null ? true : test(c.rule, c.answers), asked: asked(c.rule, c.answers) })),
+  used: cases.used.map((c) => {
+    const used = {}; // as app.js collects the form's answers
+    for (const q of cases.questions) if (asked(q.ask_when ?? null, used) && q.id in c.answers) used[q.id] = c.answers[q.id];
+    return Object.keys(used);
+  }),
+  numbers: cases.numbers.map((c) => {
+    const a = numberAnswer(String(c.value), limits[c.question], c.answers);
+    return a.error ? { error: a.error } : { value: a.value };
+  }),
+}));
