@@ -26,13 +26,24 @@ def on_shutdown() -> None:
         site_pages.compact_search_index(_state["site_dir"])
 
 
+def on_config(config):
+    """The site's name, description and menu come from policy/, in the language being built
+    (static-i18n builds each language with this same config, calling on_config again)."""
+    i18n = config.plugins["i18n"]
+    if not (i18n.building and "policy" in _state):  # another language of the same build: reuse
+        # POLICY_DIR: build from another policy folder (e.g. scripts/synthetic_policy.py output)
+        root = os.environ.get("POLICY_DIR")
+        _state["policy"] = load_policy(Path(root)) if root else load_policy()  # raises if invalid
+    lang = i18n.current_language or i18n.default_language
+    for key, value in site_pages.site_config(_state["policy"], lang).items():
+        config[key] = value
+    return config
+
+
 def on_pre_build(config) -> None:
-    if config.plugins["i18n"].building and "policy" in _state:
+    if config.plugins["i18n"].building:
         return  # static-i18n's build of another language: the first build generated every page
-    # POLICY_DIR: build from another policy folder (e.g. scripts/synthetic_policy.py output)
-    root = os.environ.get("POLICY_DIR")
-    policy = load_policy(Path(root)) if root else load_policy()  # raises on an invalid policy
-    _state["policy"] = policy
+    policy = _state["policy"]
     docs = Path(config["docs_dir"])
     site_pages.generate(policy, docs)
     config.extra["site_texts"] = site_pages.theme_texts(policy)  # 404 page, feed link

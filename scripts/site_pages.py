@@ -237,6 +237,24 @@ class _Site:
         return self.files
 
 
+def site_config(policy: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """The site's name, description and menu in `lang`, from policy/: the menu lists the notice's
+    parts and audience groups in their order (measure pages are reached from those pages)."""
+    t, notice = Texts(policy["texts"]["site"]), policy["notice"]
+    return {
+        "site_name": t("site.name", lang),
+        "site_description": t("site.description", lang),
+        "nav": [
+            "index.md",
+            {t("site.menu_parts", lang): [f"parts/{p['id']}.md" for p in notice["parts"]]},
+            {t("site.menu_audiences", lang): [f"audiences/{g['id']}.md" for g in notice["audience_groups"]]},
+            "calculator/index.md",
+            "changes.md",
+            {t("site.menu_about", lang): ["staff-guide.md", "privacy.md", "accessibility.md"]},
+        ],
+    }
+
+
 def theme_texts(policy: Mapping[str, Any]) -> dict[str, dict]:
     """Texts the theme templates need (404 page, feed link in the head), per language."""
     t = Texts(policy["texts"]["site"])

@@ -174,9 +174,18 @@ def test_feed_lists_every_change_newest_first(policy, generated: Path) -> None:
         assert len({e.find(f"{ATOM}id").text for e in entries}) == len(entries)
 
 
-def test_nav_lists_every_part_and_audience_group(policy) -> None:
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_nav_lists_every_part_and_audience_group(policy, lang: str) -> None:
+    """The menu comes from policy/ (notice.yaml's parts and audience groups, texts/site.yaml's
+    headings), so staff edit nothing else when a part or an audience group changes."""
     config = load_config(str(ROOT / "mkdocs.yml"))
-    flat = yaml.safe_dump(config["nav"], allow_unicode=True)
+    menu = site_pages.site_config(policy, lang)
+    assert "nav" not in config or not config["nav"], "the menu lives in policy/, not in mkdocs.yml"
+    flat = yaml.safe_dump(menu["nav"], allow_unicode=True)
+    site = policy["texts"]["site"]["site"]
+    for heading in ("menu_parts", "menu_audiences", "menu_about"):
+        assert site[heading][lang] in flat
+    assert menu["site_name"] == site["name"][lang]
     for part in policy["notice"]["parts"]:
         assert f"parts/{part['id']}.md" in flat
     for group in policy["notice"]["audience_groups"]:
