@@ -12,11 +12,9 @@ Fixture format (YAML):
     expect: {file, at | line [+ col], path, message, hint?, count?}
         at: a piece of the changed file; its first occurrence gives the expected line and column
         count: how many problems the change must cause in all
-    max_seconds: the whole validation must take less (default 2)
 """
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -82,10 +80,7 @@ def test_corpus_is_large_enough() -> None:
 def test_broken(fixture: Path, policy_copy: Path, baseline: set[Problem]) -> None:
     case = _load(fixture)
     text = apply(case, policy_copy)
-    started = time.perf_counter()
     problems = validate(policy_copy)
-    elapsed = time.perf_counter() - started
-    assert elapsed < case.get("max_seconds", 2), f"validation took {elapsed:.2f} s"
     new = [p for p in problems if p not in baseline]
     expect = case["expect"]
     listing = "\n".join(p.format() for p in new)
