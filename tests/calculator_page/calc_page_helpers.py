@@ -3,9 +3,12 @@ under the site's CSP, Playwright's wait_for_function cannot run)."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
-from playwright.sync_api import Page
+from urllib.parse import urlencode
+
+from playwright.sync_api import Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE_DIR = Path(os.environ.get("SITE_DIR", ROOT / "site"))  # as tests/conftest.py
@@ -42,3 +45,11 @@ def small_enterprise_three_graduates(page: Page) -> None:
     choose(page, "role", "enterprise")
     choose(page, "enterprise_size", "small")
     fill(page, "graduates_hired", 3)
+
+
+def wait_result_for(page: Page, answers: dict, order: dict[str, int]) -> None:
+    """Wait until the result shown is the one for exactly `answers` (the share link, written with
+    each evaluation request, holds them all), not one for an earlier, partial set of answers."""
+    pairs = [(q, str(v).lower() if isinstance(v, bool) else str(v)) for q, v in sorted(answers.items(), key=lambda a: order[a[0]])]
+    expect(page.locator("#calc-share-link")).to_have_value(re.compile(re.escape("#" + urlencode(pairs)) + "$"))
+    expect(page.locator('#calc-results[data-state="done"]')).to_be_attached()

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from playwright.sync_api import Page, expect
 
-from calc_page_helpers import calculator_path, choose, fill, wait_ready
+from calc_page_helpers import choose, fill, wait_result_for
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONS = yaml.safe_load((ROOT / "policy" / "questions.yaml").read_text(encoding="utf-8"))["questions"]
@@ -49,12 +49,11 @@ def test_every_assessable_measure_has_a_sample() -> None:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("name, case", SAMPLES, ids=[name for name, _ in SAMPLES])
-def test_scenario_through_the_form(page: Page, lang: str, name: str, case: dict) -> None:
-    page.goto(calculator_path(lang))
-    wait_ready(page)
+def test_scenario_through_the_form(started_calculator, lang: str, name: str, case: dict) -> None:
+    page = started_calculator(lang)
     answer_in_form(page, case["answers"])
+    wait_result_for(page, case["answers"], ORDER)
     results = page.locator('#calc-results[data-state="done"]')
-    expect(results).to_be_attached()
     for item in case["expect"]["items"]:
         shown = results.locator(f'.calc-item[data-benefit="{item["benefit"]}"]')
         if item["status"] == "not_eligible":
