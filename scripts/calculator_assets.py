@@ -173,7 +173,8 @@ def bundle_text(bundle: Mapping[str, Any]) -> str:
 
 
 # --- service worker ---------------------------------------------------------------------------
-_NOT_VERSIONED = {"sw.js", "search/search_index.json", "sitemap.xml", "sitemap.xml.gz"}
+_NOT_VERSIONED = {"sw.js", "search/search_index.json"}
+_SITEMAPS = {"sitemap.xml", "sitemap.xml.gz"}  # the site's and each language's: dated every build
 
 
 def _content_version(site_dir: Path, files: Iterable[Path]) -> str:
@@ -198,6 +199,7 @@ def write_service_worker(site_dir: Path, serving: bool) -> str:
     pyodide_files = [pyodide_dir / n for n in PYODIDE_FILES]
     site_files = [p for p in site_dir.rglob("*") if p.is_file()
                   and p.relative_to(site_dir).as_posix() not in _NOT_VERSIONED
+                  and p.name not in _SITEMAPS
                   and not p.name.startswith(".")
                   and pyodide_dir not in p.parents]
     site_cache = "site-" + _content_version(site_dir, site_files)

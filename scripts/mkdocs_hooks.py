@@ -57,5 +57,6 @@ def on_post_page(output: str, page, config) -> str:
 def on_post_build(config) -> None:
     _state["site_dir"] = Path(config["site_dir"])
     site_pages.keep_not_found_pages(config)
+    site_pages.write_language_sitemap(config)
     calculator_assets.install(_state["policy"], Path(config["site_dir"]),
                               serving=_state["command"] == "serve")

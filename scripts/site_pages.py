@@ -322,6 +322,28 @@ def keep_not_found_pages(config: Any) -> None:
         page.write_bytes(_not_found_pages["default"])
 
 
+_SITEMAP_ENTRY = re.compile(r"[ \t]*<url>.*?</url>\n?", re.S)
+_SITEMAP_LOC = re.compile(r"<loc>(.*?)</loc>")
+
+
+def write_language_sitemap(config: Any) -> None:
+    """Material's language switcher reads the sitemap.xml next to each <link rel="alternate"> of
+    a page; on an English page that is the English feed's, so en/sitemap.xml must exist (else a
+    404 in every English page's console). After a non-default language's build, write it: the
+    entries of the site's sitemap.xml that are pages of that language."""
+    i18n = config.plugins["i18n"]
+    if i18n.is_default_language_build:
+        return
+    site = Path(config["site_dir"])
+    text = (site / "sitemap.xml").read_text(encoding="utf-8")
+    # the sitemap template writes str(site_url) + the page's URL ("None..." with no site_url)
+    here = f"{config['site_url']}{i18n.current_language}/"
+    entries = [e for e in _SITEMAP_ENTRY.findall(text) if _SITEMAP_LOC.search(e).group(1).startswith(here)]
+    first = _SITEMAP_ENTRY.search(text)
+    head = text[:first.start()] if first else text[:text.index("</urlset>")]
+    write_if_changed(site / i18n.current_language / "sitemap.xml", head + "".join(entries) + "</urlset>\n")
+
+
 def compact_search_index(site_dir: Path) -> None:
     """Material writes the search index with every Chinese character as a \\uXXXX escape (6 bytes
     instead of 3). Rewrite it as UTF-8 JSON: the same data, about half the download."""

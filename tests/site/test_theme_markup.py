@@ -1,0 +1,47 @@
+"""The site's HTML as outside checkers read it: the Nu HTML checker (npm vnu-jar, run by Java)
+finds no error on any built page, theme markup included, and the copies of Material's templates
+in overrides/ are of the Material version installed."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from importlib.metadata import version
+
+import pytest
+
+from site_helpers import ROOT, SITE
+
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+COPIED = re.compile(r"Material (\d+\.\d+\.\d+)'s ([\w/.-]+\.html), copied")
+
+
+@pytest.mark.skipif(not (SITE / "index.html").exists(), reason="site/ not built: run `make site`")
+def test_the_html_checker_finds_no_error_on_any_page() -> None:
+    assert VNU.is_file(), "node_modules/vnu-jar missing: run `make setup`"
+    assert shutil.which("java"), "Java is needed for the Nu HTML checker: run `make setup`"
+    pages = sorted(SITE.rglob("*.html"))
+    assert len(pages) >= 40, pages
+    # one Java start for every page: the checker takes about a second a file otherwise
+    done = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", "--exit-zero-always",
+                           *map(str, pages)], capture_output=True, text=True, timeout=900)
+    messages = json.loads(done.stderr or done.stdout)["messages"]
+    errors = [f"{m.get('url', '').split(str(SITE))[-1]}:{m.get('lastLine')}: {m.get('message')}"
+              f" [{m.get('extract', '').strip()[:120]}]" for m in messages]
+    assert not errors, f"{len(errors)} errors:\n" + "\n".join(errors[:40])
+
+
+def test_copied_theme_templates_match_the_installed_material() -> None:
+    """overrides/ copies a few of Material's templates to change a line or two; when Material is
+    upgraded, each must be copied again from the new version (and the same lines changed)."""
+    installed = version("mkdocs-material")
+    copies = {}
+    for path in sorted((ROOT / "overrides").rglob("*.html")):
+        found = COPIED.search(path.read_text(encoding="utf-8")[:600])
+        if found:
+            copies[path.relative_to(ROOT / "overrides").as_posix()] = found.groups()
+    assert {"base.html", "partials/nav-item.html", "partials/toc.html", "partials/search.html"} <= set(copies)
+    for name, (copied_from, original) in copies.items():
+        assert original == name, (name, original)
+        assert copied_from == installed, f"overrides/{name} is Material {copied_from}'s, installed is {installed}"
