@@ -10,6 +10,7 @@ import re
 from typing import Any, Mapping
 
 from markupsafe import Markup
+from subsidy_calculator.texts import FIELD, fill
 
 LANGS = ("zh", "en")
 
@@ -42,7 +43,13 @@ class Texts:
                 raise MissingText(f"policy/texts/site.yaml: {key}: this text is missing")
             node = node[part]
         text = pick(node, lang, f"policy/texts/site.yaml: {key}")
-        return text.format(**values) if values else text
+        if not values:
+            return text
+        unknown = set(FIELD.findall(text)) - set(values)
+        if unknown:  # a misspelt {name}: never publish it as it is
+            raise MissingText(f"policy/texts/site.yaml: {key}.{lang}: no value for "
+                              + ", ".join("{" + name + "}" for name in sorted(unknown)))
+        return fill(text, **{name: str(value) for name, value in values.items()})
 
     def group(self, key: str, lang: str) -> dict[str, str]:
         """All texts of a group in one language (for templates), each checked."""

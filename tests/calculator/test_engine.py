@@ -380,13 +380,13 @@ def test_broken_bundle_is_refused_at_load(bundle, change, message) -> None:
 
 
 def test_results_texts_are_exactly_what_the_engine_uses(_bundle) -> None:
-    from subsidy_calculator.texts import REQUIRED, _FIELD, flatten
+    from subsidy_calculator.texts import REQUIRED, FIELD, flatten
 
     flat = flatten(_bundle["texts"]["results"])
     assert sorted(flat) == sorted(REQUIRED)
     for key, text in flat.items():
         assert text["zh"].strip() and text["en"].strip(), key
-        assert set(_FIELD.findall(text["zh"])) == set(_FIELD.findall(text["en"])), key
+        assert set(FIELD.findall(text["zh"])) == set(FIELD.findall(text["en"])), key
 
 
 def test_loading_twice_gives_the_same_results(_bundle) -> None:

@@ -207,3 +207,15 @@ def test_lists_are_split_into_pages_at_scale(policy, tmp_path: Path, monkeypatch
     assert len(pages) == (count + 1) // 2
     second = pages[1].read_text(encoding="utf-8")
     assert f"](../{part}.md)" in second and "../../measures/" in second
+
+
+def test_site_texts_fill_placeholders_like_the_calculator() -> None:
+    """One placeholder syntax: {name}, filled once (a value holding braces stays as it is); a
+    misspelt name stops the build instead of being published."""
+    from scripts.site_text import MissingText, Texts
+
+    t = Texts({"a": {"zh": "第{number}条", "en": "Measure {number}"}, "b": {"zh": "第{nmber}条", "en": "{number}"}})
+    assert t("a", "zh", number="{x}") == "第{x}条"
+    assert t("a", "en", number=5) == "Measure 5"
+    with pytest.raises(MissingText, match=r"\{nmber\}"):
+        t("b", "zh", number=5)

@@ -7,7 +7,7 @@ from typing import Any, Mapping
 from .rules import RulesError
 
 LANGS = ("zh", "en")
-_FIELD = re.compile(r"\{([a-z_]+)\}")
+FIELD = re.compile(r"\{([a-z_]+)\}")  # the one placeholder syntax of policy/texts
 
 # Every text the engine uses, by dotted key: results.yaml must hold exactly these.
 REQUIRED = (
@@ -30,7 +30,7 @@ REQUIRED = (
 def fill(template: str, **values: str) -> str:
     """'{count} × {amount}' with count='3', amount='5 yuan' -> '3 × 5 yuan' (one pass, so a
     value containing braces is never filled again)."""
-    return _FIELD.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+    return FIELD.sub(lambda m: values.get(m.group(1), m.group(0)), template)
 
 
 def is_text(node: Any) -> bool:

@@ -26,7 +26,8 @@ function main() {
   const resultsBox = $("calc-results");
   const testMode = new URLSearchParams(location.search).get("test") === "1";
 
-  const fmt = (template, values) => String(template).replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+  // {name} filling as subsidy_calculator.texts.fill, the one placeholder syntax of policy/texts
+  const fmt = (template, values) => String(template).replace(/\{([a-z_]+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
 
   function h(tag, attrs, ...children) {
     const el = document.createElement(tag);
