@@ -6,10 +6,12 @@ PY    := $(VENV)/bin/python
 PY_STAMP   := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 SYS_STAMP  := build/.system-deps
+NGINX_STAMP := build/.nginx
+PREVIEW_PORT ?= 8080
 export PYTHONDONTWRITEBYTECODE := 1
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve site test test-unit test-browser validate rules fuzz bench clean setup
+.PHONY: serve site preview server-config test test-unit test-browser validate rules fuzz bench clean setup
 
 serve: site ## build, then serve with live reload at http://127.0.0.1:8000
 	$(VENV)/bin/mkdocs serve -a 127.0.0.1:8000
@@ -17,28 +19,34 @@ serve: site ## build, then serve with live reload at http://127.0.0.1:8000
 site: $(PY_STAMP) $(NODE_STAMP) ## validate policy/ and build site/ atomically
 	$(PY) -m scripts.build_site
 
+preview: $(NGINX_STAMP) site ## build, then serve site/ with the production nginx rules at http://127.0.0.1:8080/
+	$(PY) -m scripts.server.local_nginx --port $(PREVIEW_PORT)
+
+server-config: $(PY_STAMP) ## rewrite scripts/server/nginx/employment-guide.conf from scripts/server/headers.yaml
+	$(PY) -m scripts.server.server_config
+
 validate: $(PY_STAMP) ## check every file in policy/, report every problem
 	$(PY) -m scripts.validate_policy
 
 rules: $(PY_STAMP) ## write build/rules.json (for the command-line calculator)
 	$(PY) -m scripts.rules_bundle build/rules.json
 
-test: $(SYS_STAMP) site ## the whole suite: unit, policy, browser
+test: $(SYS_STAMP) $(NGINX_STAMP) site ## the whole suite: unit, policy, browser
 	$(PY) -m pytest
 
 test-unit: $(PY_STAMP) ## fast tests only, no browser
 	$(PY) -m pytest -m "not browser"
 
-test-browser: $(SYS_STAMP) site ## browser tests only
+test-browser: $(SYS_STAMP) $(NGINX_STAMP) site ## browser tests only
 	$(PY) -m pytest -m browser
 
 fuzz: $(PY_STAMP) ## long property-based runs
 	FUZZ_EXAMPLES=5000 FUZZ_POLICY_EXAMPLES=1000 $(PY) -m pytest -m "not browser" -k "fuzz or property" -q
 
-bench: $(SYS_STAMP) site ## print speed and size numbers, write build/bench.json
+bench: $(SYS_STAMP) $(NGINX_STAMP) site ## print speed and size numbers, write build/bench.json
 	$(PY) -m scripts.bench
 
-setup: $(PY_STAMP) $(NODE_STAMP) $(SYS_STAMP)
+setup: $(PY_STAMP) $(NODE_STAMP) $(SYS_STAMP) $(NGINX_STAMP)
 
 $(PY_STAMP): requirements.txt calculator/pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -56,6 +64,15 @@ $(SYS_STAMP):
 	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh 2>/dev/null | grep -q . || ! command -v java >/dev/null; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei default-jre-headless >/dev/null; \
+	fi
+	mkdir -p build && touch $@
+
+# Debian's nginx and its brotli module: the browser tests and `make preview` serve site/ with the
+# production configuration (run from build/nginx/, the system's nginx is left alone).
+$(NGINX_STAMP):
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ] || [ ! -e /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ]; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx libnginx-mod-http-brotli-static >/dev/null; \
 	fi
 	mkdir -p build && touch $@
 

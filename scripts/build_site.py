@@ -1,5 +1,6 @@
-"""Publish atomically: validate policy/, build into a temporary folder, and only then replace
-site/. A failed validation or build leaves the previous site/ exactly as it was."""
+"""Publish atomically: validate policy/, build into a temporary folder, write the static hosts'
+`_headers` file and the precompressed .br/.gz copies there, and only then replace site/. A failed
+validation or build leaves the previous site/ exactly as it was."""
 from __future__ import annotations
 
 import os
@@ -8,6 +9,9 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from scripts import precompress
+from scripts.server import server_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,19 +26,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build_site: policy/ has problems (above); {target} was left unchanged.", file=sys.stderr)
         return 1
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=target.parent))
+    staging.chmod(0o755)  # mkdtemp's 0700 would travel with a copy to the server: nginx could not read it
     mkdocs = Path(sys.executable).with_name("mkdocs")
     built = subprocess.run([str(mkdocs), "build", "--strict", "--quiet", "--site-dir", str(staging)], cwd=ROOT)
     if built.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
         print(f"build_site: the build failed (above); {target} was left unchanged.", file=sys.stderr)
         return 1
+    try:
+        (staging / "_headers").write_text(server_config.headers_file(), encoding="utf-8")
+        counts = precompress.precompress(staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     old = target.with_name(f".{target.name}-old")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         os.replace(target, old)
     os.replace(staging, target)
     shutil.rmtree(old, ignore_errors=True)
-    print(f"build_site: published {target}")
+    print(f"build_site: published {target} ({counts['copies']} precompressed .br/.gz copies)")
     return 0
 
 

@@ -8,15 +8,15 @@
                                 by the content of what they cache
     site/assets/{js,stylesheets,calculator}/*.{js,css}
                                 our own scripts and styles, minified (scripts/asset_minify.py)
-    every site/**/*.html        a Content-Security-Policy <meta>, with the hashes of that page's
-                                inline scripts (skipped under `mkdocs serve`, for live reload)
+    every site/**/*.html        the site's Content-Security-Policy as a <meta> (scripts/server/
+                                headers.yaml; servers also send it as a header); a page with an
+                                inline script fails the build (skipped under `mkdocs serve`)
 
 Called by scripts/mkdocs_hooks.py after each language's build (mkdocs-static-i18n builds /en/
 into the same site/ afterwards), so every step is idempotent and cheap to repeat.
 """
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import os
@@ -28,6 +28,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 from scripts import asset_minify
+from scripts.server import server_config
 from scripts.files import write_if_changed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,16 +41,6 @@ SNAPSHOT_CACHE = ROOT / "build" / "pyodide-snapshot"
 SNAPSHOT_SCRIPT = Path(__file__).with_name("pyodide_snapshot.mjs")
 SW_SOURCE = Path(__file__).with_name("service_worker.js")
 
-CSP_BASE = [
-    ("default-src", "'self'"),
-    ("script-src", "'self' 'wasm-unsafe-eval'"),
-    ("worker-src", "'self'"),
-    ("connect-src", "'self'"),
-    ("img-src", "'self' data:"),
-    ("style-src", "'self' 'unsafe-inline'"),  # Material sets inline styles
-    ("object-src", "'none'"),
-    ("base-uri", "'self'"),
-]
 
 
 # --- small helpers ----------------------------------------------------------------------------
@@ -218,26 +209,28 @@ _HEAD = re.compile(r"<head\b[^>]*>", re.I)
 _SRC_ATTR = re.compile(r"\ssrc\s*=", re.I)
 
 
-def inline_script_hashes(html_text: str) -> list[str]:
-    """'sha256-...' of every inline script (with no src) in the page, in order, unique."""
-    out: list[str] = []
+_DATA_TYPES = {"application/json", "application/ld+json", "importmap"}
+_TYPE_ATTR = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.I)
+
+
+def inline_scripts(html_text: str) -> list[str]:
+    """The start of every inline script the browser would run (not data blocks such as
+    <script type="application/json">): the site's CSP allows none."""
+    out = []
     for attrs, body in _SCRIPT.findall(html_text):
-        if _SRC_ATTR.search(" " + attrs):
+        kind = _TYPE_ATTR.search(attrs)
+        if _SRC_ATTR.search(" " + attrs) or (kind and kind.group(1).lower() in _DATA_TYPES) or not body.strip():
             continue
-        digest = "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode() + "'"
-        if digest not in out:
-            out.append(digest)
+        out.append(body.strip()[:80])
     return out
 
 
 def csp_for(html_text: str) -> str:
-    hashes = inline_script_hashes(html_text)
-    parts = []
-    for name, value in CSP_BASE:
-        if name == "script-src" and hashes:
-            value = value + " " + " ".join(hashes)
-        parts.append(f"{name} {value}")
-    return "; ".join(parts)
+    found = inline_scripts(html_text)
+    if found:
+        raise ValueError(f"an inline script, which the Content-Security-Policy blocks: {found[0]!r}... "
+                         "Put it in a file under docs/assets/ (overrides/ shows how for Material's own)")
+    return server_config.csp_meta()
 
 
 def add_csp(html_text: str) -> str:
@@ -256,7 +249,10 @@ def inject_csp(site_dir: Path) -> int:
     count = 0
     for page in sorted(site_dir.rglob("*.html")):
         text = page.read_text(encoding="utf-8")
-        new = add_csp(text)
+        try:
+            new = add_csp(text)
+        except ValueError as error:
+            raise ValueError(f"{page.relative_to(site_dir)}: {error}") from None
         if new != text:
             page.write_text(new, encoding="utf-8")
         count += 1

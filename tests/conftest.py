@@ -1,5 +1,5 @@
-"""Shared fixtures: the built site served once per session on 127.0.0.1, Debian's Chromium
-pinned to loopback, every browser request recorded and checked, and on failure the page's
+"""Shared fixtures: the built site served once per session on 127.0.0.1 by Debian's nginx with the
+production configuration (scripts/server/), Debian's Chromium pinned to loopback, every browser request recorded and checked, and on failure the page's
 screenshot and console log kept under test-results/."""
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+
+from scripts.server.local_nginx import LocalNginx
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_DIR = Path(os.environ.get("SITE_DIR", ROOT / "site"))
@@ -57,7 +59,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 class SiteServer:
-    """A static server for site/ that tests can stop and start again on the same port."""
+    """A Python static server for a folder, stopped and started again on the same port (the
+    benchmark's counting server; the tests use nginx, `site_server` below)."""
 
     def __init__(self, directory: Path, handler: type = _QuietHandler) -> None:
         self.directory = directory
@@ -84,17 +87,17 @@ class SiteServer:
 
 
 @pytest.fixture(scope="session")
-def site_server() -> Iterator[SiteServer]:
+def site_server() -> Iterator[LocalNginx]:
+    """nginx serving site/ as it is deployed (its .br/.gz files, headers, 404 pages); a test may
+    stop() and start() it again on the same port (offline use)."""
     if not (SITE_DIR / "index.html").exists():
         pytest.exit(f"{SITE_DIR} has no built site: run `make site` first", returncode=2)
-    server = SiteServer(SITE_DIR)
-    server.start()
-    yield server
-    server.stop()
+    with LocalNginx(SITE_DIR, name="tests") as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
-def base_url(site_server: SiteServer) -> str:
+def base_url(site_server: LocalNginx) -> str:
     return site_server.url
 
 

@@ -10,6 +10,7 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
 
+from scripts import precompress
 from calc_page_helpers import SITE_DIR, TOTAL_TEXT, calculator_path, small_enterprise_three_graduates, total, wait_ready
 
 OFFLINE_READY = '#calc[data-offline="ready"]'
@@ -80,7 +81,7 @@ def deployable_site(tmp_path: Path, site_server) -> Iterator[tuple[object, Path]
     """A private copy of the built site, served on its own port, that a test may redeploy."""
     copy = tmp_path / "site"
     shutil.copytree(SITE_DIR, copy)
-    server = type(site_server)(copy)  # conftest's SiteServer
+    server = type(site_server)(copy)  # conftest's server: nginx
     server.start()
     yield server, copy
     server.stop()
@@ -112,6 +113,7 @@ def test_new_deployment_replaces_cached_rules(browser: Browser, deployable_site)
         old_sw = (site / "sw.js").read_text(encoding="utf-8")
         calculator_assets.write_service_worker(site, serving=False)
         assert (site / "sw.js").read_text(encoding="utf-8") != old_sw  # new cache name
+        precompress.precompress(site)  # as `make site` would: nginx sends the .br/.gz copies
 
         page.reload()
         wait_ready(page)
@@ -131,6 +133,7 @@ def test_without_the_snapshot_helper_python_starts_the_ordinary_way(browser: Bro
     cannot intercept a nested worker's script): the calculator still starts and answers."""
     server, site = deployable_site
     (site / "assets" / "calculator" / "snapshot.js").unlink()
+    precompress.precompress(site)  # its .br/.gz copies go too, or nginx would still send them
     seen: list[str] = []
     context = _context(browser, server.url, seen)
     try:
