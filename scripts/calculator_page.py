@@ -48,16 +48,22 @@ def page_texts(policy: Mapping[str, Any], lang: str) -> dict[str, Any]:
     texts = policy.get("texts", {}).get(TEXTS_KEY)
     if texts is None:
         raise KeyError(f"policy/texts/{TEXTS_KEY}.yaml is missing")
+    return one_language(texts, lang, TEXTS_KEY)
+
+
+def one_language(texts: Any, lang: str, name: str) -> dict[str, Any]:
+    """A tree of {zh, en} texts reduced to one language (same tree, str leaves); `name` (the
+    file) is named in the error when a text is empty or not a text."""
 
     def pick(node: Any, path: str) -> Any:
         if isinstance(node, dict) and set(node) == set(LANGS):
             value = node[lang]
             if not isinstance(value, str) or not value.strip():
-                raise ValueError(f"{TEXTS_KEY}.yaml: {path}.{lang} is empty")
+                raise ValueError(f"{name}.yaml: {path}.{lang} is empty")
             return value
         if isinstance(node, dict):
             return {k: pick(v, f"{path}.{k}" if path else k) for k, v in node.items()}
-        raise ValueError(f"{TEXTS_KEY}.yaml: {path} is not a {{zh, en}} text")
+        raise ValueError(f"{name}.yaml: {path} is not a {{zh, en}} text")
 
     return pick(texts, "")
 
@@ -150,6 +156,13 @@ class _Renderer:
                 links.append((f"../audiences/{group['id']}/", self.text(group["title"])))
         return "".join(f'<li><a href="{_e(href)}">{_e(text)}</a></li>' for href, text in links)
 
+    def list_link(self) -> str:
+        """"Have a whole list? Check a list" (the list page, scripts/list_page.py), if lists exist."""
+        page = (self.policy.get("texts", {}).get("lists") or {}).get("page")
+        if not self.policy.get("lists") or not page:
+            return ""
+        return f'<p class="calc-list-link"><a href="list/">{_e(page["from_calculator"][self.lang])}</a></p>'
+
     def markdown(self) -> str:
         t = self.t
         texts_json = json.dumps(t, ensure_ascii=False, sort_keys=True)
@@ -161,6 +174,7 @@ class _Renderer:
             f'<div class="calc" id="calc" data-lang="{_e(self.lang)}" data-site-root="{_e(site_root)}" data-phase="loading">'
             f'<script type="application/json" id="calc-texts">{texts_json}</script>'
             f'<p class="calc-intro">{_e(t["page"]["intro"])}</p>'
+            f"{self.list_link()}"
             f'<noscript><p class="calc-noscript">{_e(t["page"]["noscript"])}</p></noscript>'
             f'<div class="calc-status" id="calc-status">'
             f'<progress id="calc-progress" max="4" value="0" aria-labelledby="calc-phase"></progress>'

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from scripts import calculator_assets, calculator_page, site_pages  # noqa: E402
+from scripts import calculator_assets, calculator_page, list_page, site_pages  # noqa: E402
 from scripts.policy_load import load_policy  # noqa: E402
 
 _state: dict = {"command": "build"}
@@ -48,6 +48,7 @@ def on_pre_build(config) -> None:
     site_pages.generate(policy, docs)
     config.extra["site_texts"] = site_pages.theme_texts(policy)  # 404 page, feed link
     calculator_page.generate(policy, docs)
+    list_page.generate(policy, docs)
 
 
 def on_post_page(output: str, page, config) -> str:

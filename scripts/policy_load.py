@@ -7,6 +7,7 @@ Interface used by the page generator, the rules bundle and the tests:
     load_policy(root: Path) -> dict with keys
         notice     (notice.yaml as a dict)
         questions  (list of question dicts, in order)
+        lists      (the lists checked row by row, from questions.yaml `lists:`)
         measures   (list of measure dicts, sorted by number)
         texts      ({"site": {...}, "results": {...}, ...} from texts/*.yaml)
     It raises PolicyError (with .problems) when anything is wrong: the site must not publish.
@@ -447,6 +448,7 @@ def assemble(docs: PolicyDocs) -> dict[str, Any]:
     return {
         "notice": docs.notice.data if docs.notice else None,
         "questions": (docs.questions.data or {}).get("questions", []) if docs.questions else [],
+        "lists": (docs.questions.data or {}).get("lists", []) if docs.questions else [],
         "measures": sorted(measures, key=lambda m: m["number"]),
         "texts": {name: d.data for name, d in sorted(docs.texts.items())},
     }

@@ -26,15 +26,16 @@ def canonical_json(data: Any) -> str:
 
 
 def build_bundle(policy: dict[str, Any] | None = None) -> dict[str, Any]:
-    """{"version", "notice", "questions", "measures", "texts": {"results"}} from a loaded policy
+    """{"version", "notice", "questions", "lists", "measures", "texts": {"results", "lists"}} from a loaded policy
     (load_policy() of policy/ when none is given, which raises PolicyError if it is invalid)."""
     if policy is None:
         policy = load_policy(POLICY_DIR)
     body = {
         "notice": policy["notice"],
         "questions": policy["questions"],
+        "lists": policy.get("lists", []),
         "measures": policy["measures"],
-        "texts": {"results": policy.get("texts", {}).get("results")},
+        "texts": {"results": policy.get("texts", {}).get("results"), "lists": policy.get("texts", {}).get("lists")},
     }
     version = hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()[:12]
     return {"version": version, **body}

@@ -18,6 +18,7 @@ import jinja2
 from markupsafe import Markup
 from subsidy_calculator.formatting import format_date
 
+from scripts import list_page
 from scripts.site_feed import build_feed
 from scripts.site_text import LANGS, Texts, html_text, md_inline, pick
 from scripts.files import write_if_changed
@@ -60,6 +61,7 @@ class _Site:
 
     def __init__(self, policy: Mapping[str, Any]) -> None:
         self.index = PolicyIndex(policy)
+        self.policy = policy
         self.t = Texts(policy["texts"]["site"])
         self.env = _environment()
         self.files: dict[str, str] = {}
@@ -161,7 +163,8 @@ class _Site:
                                      "amounts": key_amounts(self.index, self.for_role(m, role), lang, self.t)})
                 self.page(path, "audience.md.j2", lang, title=title, measures=measures, pager=pager,
                           intro=self.t("audience.intro", lang),
-                          calculator_href=f"{prefix}calculator/index.md#role={role}" if role else "")
+                          calculator_href=f"{prefix}calculator/index.md#role={role}" if role else "",
+                          list_links=list_page.links(self.policy, lang, prefix, role=role))
 
     @staticmethod
     def for_role(measure: Mapping, role: str | None) -> Mapping:
@@ -183,6 +186,7 @@ class _Site:
                 part_title=self.name_of(part, lang, f"parts.{part['id']}"),
                 calculator_href="../calculator/index.md" + (f"#role={role}" if role else ""),
                 calculator_text=t("measure.calculator_link" if role else "measure.calculator_general", lang),
+                list_links=list_page.links(self.policy, lang, "../", measure=m),
                 audiences=[pick(index.audiences[a]["name"], lang, f"audiences.{a}") for a in m["audiences"]],
                 rows=benefit_rows(index, m, lang, t), conditions=condition_blocks(index, m, lang, t),
                 has_duration=any(b.get("duration") for b in m.get("benefits") or []),

@@ -725,16 +725,127 @@ def _cycles(start: str, refs: dict[str, list[tuple[str, PathT]]]) -> Iterator[tu
                 stack.append((target, trail + [target], step))
 
 
+# ---- lists (questions.yaml `lists:`), kept self-contained ---------------------------------------
+
+LIST_SCENARIOS = "scenarios/lists.yaml"   # the list check's cases (schema: list_scenarios)
+LIST_SCENARIOS_KIND = "list_scenarios"
+
+
+def check_lists(docs: PolicyDocs) -> list[Problem]:
+    """The meaning of questions.yaml `lists:` (its shape is in questions.schema.json): the role,
+    asked questions, column ids, row conditions over the columns, and counts that name number
+    questions and conditions of the list; and the cases of scenarios/lists.yaml name real lists."""
+    doc = docs.questions
+    if doc is None:
+        return []
+    data = _dict(doc.data)
+    questions = {q.get("id"): q for _, q in _items(data.get("questions"))}
+    role = _dict(questions.get("role"))
+    roles = [o.get("value") for _, o in _items(role.get("options"))]
+    problems: list[Problem] = []
+
+    def add(path: PathT, message: str, hint: str = "", key: bool = False) -> None:
+        problems.append(doc.problem(path, message, hint, key))
+
+    def rule(path: PathT, node: Any, columns: dict[str, dict[str, Any]]) -> None:
+        node = _dict(node)
+        if "question" in node:
+            cid = node["question"]
+            column = columns.get(cid)
+            if column is None:
+                add(path + ("question",), f"unknown column {_shown(cid)}",
+                    "in a list's conditions, question: names a column of the list: "
+                    + (_did_you_mean(cid, columns) or "none"))
+                return
+            values = [node["equals"]] if "equals" in node else node.get("in") if isinstance(node.get("in"), list) else []
+            kind = column.get("type")
+            for j, value in enumerate(values):
+                where = path + (("equals",) if "equals" in node else ("in", j))
+                if kind == "boolean" and not isinstance(value, bool):
+                    add(where, f"column '{cid}' is yes/no: compare it with true or false")
+                elif kind == "choice":
+                    options = [o.get("value") for _, o in _items(column.get("options"))]
+                    if value not in options:
+                        add(where, f"'{value}' is not an option of column '{cid}'",
+                            "options: " + (_did_you_mean(value, options) or ", ".join(map(str, options))))
+            if kind in ("text", "date") and any(k in node for k in ("min", "max", "above", "below")):
+                add(path, f"column '{cid}' is not a number: use equals or in")
+            return
+        for kind in ("all", "any"):
+            for j, part in _items(node.get(kind)):
+                rule(path + (kind, j), part, columns)
+        if "not" in node:
+            rule(path + ("not",), node["not"], columns)
+        if "condition" in node:
+            add(path + ("condition",), "a list's conditions cannot refer to each other",
+                "list the condition ids under counts instead")
+
+    ids: set[str] = set()
+    for i, spec in _items(data.get("lists")):
+        path: PathT = ("lists", i)
+        if spec.get("id") in ids:
+            add(path + ("id",), f"duplicate list id '{spec.get('id')}'")
+        ids.add(spec.get("id"))
+        if role and spec.get("role") not in roles:
+            add(path + ("role",), f"unknown role {_shown(spec.get('role'))}",
+                "roles (options of the question 'role'): " + (_did_you_mean(spec.get("role"), roles) or ", ".join(roles)))
+        for j, qid in enumerate(spec.get("asks") or []):
+            if qid not in questions:
+                add(path + ("asks", j), f"unknown question {_shown(qid)}",
+                    "questions in questions.yaml: " + (_did_you_mean(qid, questions) or "none"))
+        columns: dict[str, dict[str, Any]] = {}
+        for j, column in _items(spec.get("columns")):
+            if column.get("id") in columns:
+                add(path + ("columns", j, "id"), f"duplicate column id '{column.get('id')}'")
+            columns[column.get("id")] = column
+        if not any(c.get("required") for c in columns.values()):
+            add(path + ("columns",), "no column is required: a list needs at least one required column",
+                "add required: true to the columns every row must fill in")
+        conditions: dict[str, int] = {}
+        for j, condition in _items(spec.get("conditions")):
+            if condition.get("id") in conditions:
+                add(path + ("conditions", j, "id"), f"duplicate condition id '{condition.get('id')}'")
+            conditions[condition.get("id")] = j
+            rule(path + ("conditions", j, "rule"), condition.get("rule"), columns)
+        counts = _dict(spec.get("counts"))
+        for qid, names in counts.items():
+            question = questions.get(qid)
+            if question is None:
+                add(path + ("counts", qid), f"unknown question {_shown(qid)}",
+                    "questions in questions.yaml: " + (_did_you_mean(qid, questions) or "none"), key=True)
+            elif question.get("type") != "integer":
+                add(path + ("counts", qid), f"question '{qid}' is not a whole-number question", key=True)
+            for j, name in enumerate(names if isinstance(names, list) else []):
+                if name not in conditions:
+                    add(path + ("counts", qid, j), f"unknown condition {_shown(name)}",
+                        "conditions of this list: " + (_did_you_mean(name, conditions) or "none"))
+            # a count that may not exceed another answer must count only rows the other counts
+            limit = _dict(_dict(question).get("max")).get("question")
+            if limit in counts and isinstance(names, list) and not set(counts[limit]) <= set(names):
+                add(path + ("counts", qid), f"'{qid}' may not be more than '{limit}', so its conditions must "
+                    f"include all of those of '{limit}'", "add " + ", ".join(sorted(set(counts[limit]) - set(names))),
+                    key=True)
+    for scenarios in docs.scenarios:
+        if scenarios.file != LIST_SCENARIOS:
+            continue
+        for i, case in _items(_dict(scenarios.data).get("cases")):
+            if case.get("list") not in ids:
+                problems.append(scenarios.problem(("cases", i, "list"), f"unknown list {_shown(case.get('list'))}",
+                                                  "lists in questions.yaml: " + (_did_you_mean(case.get("list"), ids) or "none")))
+    return problems
+
+
 def check(docs: PolicyDocs, root: Path | None = None) -> list[Problem]:
     """Every problem of policy files already read: reading, schema, then meaning."""
     problems = list(docs.problems)
     kinds = [(docs.notice, "notice"), (docs.questions, "questions")]
     kinds += [(d, "measure") for d in docs.measures] + [(d, "texts") for d in docs.texts.values()]
-    kinds += [(d, "scenarios") for d in docs.scenarios]
+    kinds += [(d, LIST_SCENARIOS_KIND if d.file == LIST_SCENARIOS else "scenarios") for d in docs.scenarios]
     for doc, kind in kinds:
         if doc is not None:
             problems.extend(schema_check(doc, kind))
     problems.extend(_Checker(docs, root).run())
+    problems.extend(check_lists(docs))
     return sorted(set(problems))
 
 

@@ -1,6 +1,9 @@
 """Command line: python -m subsidy_calculator answers.json [--on YYYY-MM-DD] [--lang zh|en]
 [--format json|text] [--rules build/rules.json]
 
+A whole list: python -m subsidy_calculator list placements.csv [--list ID] [--answer q=v ...]
+[--on YYYY-MM-DD] [--lang zh|en] [--format text|json|csv] [--out PATH] [--rules ...]
+
 Exit status: 0, or 1 when some answers could not be used (they are listed in the result),
 or 2 when the rules bundle or the answers file cannot be read.
 """
@@ -18,7 +21,78 @@ from .rules import RulesError
 DEFAULT_RULES = Path("build") / "rules.json"
 
 
+def _load(path: Path) -> Rules | int:
+    if not path.is_file():
+        print(f"error: no rules bundle at {path}.\n"
+              f"Run `make rules` in the project folder first (it writes {DEFAULT_RULES}), "
+              f"or give another with --rules PATH.", file=sys.stderr)
+        return 2
+    try:
+        return Rules(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as error:  # RulesError is a ValueError
+        kind = "is not a usable rules bundle" if isinstance(error, RulesError) else "cannot be read"
+        print(f"error: {path} {kind}: {error}\nRun `make rules` to rebuild it.", file=sys.stderr)
+        return 2
+
+
+def list_main(argv: list[str]) -> int:
+    """Check a whole list (CSV) as the "check a list" page does; exit 1 when rows have problems."""
+    from .lists import Lists, answer_value, result_csv, text_report
+
+    parser = argparse.ArgumentParser(
+        prog="python -m subsidy_calculator list",
+        description="Check a list (CSV, as Excel saves it) row by row, and the totals for its counts.")
+    parser.add_argument("file", help="the list: a CSV file (UTF-8 or GB18030, comma or tab separated)")
+    parser.add_argument("--list", dest="list_id", help="which list (default: recognised from the headings)")
+    parser.add_argument("--answer", action="append", default=[], metavar="QUESTION=VALUE",
+                        help="an answer for the whole list, e.g. agency_qualified=yes (repeatable)")
+    parser.add_argument("--on", metavar="YYYY-MM-DD", help="the day to assess (default: today)")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh")
+    parser.add_argument("--format", choices=("text", "json", "csv"), default="text",
+                        help="text (default), json, or csv: the rows with the result columns added")
+    parser.add_argument("--out", type=Path, help="write here instead of printing")
+    parser.add_argument("--rules", type=Path, default=DEFAULT_RULES)
+    args = parser.parse_args(argv)
+    rules = _load(args.rules)
+    if isinstance(rules, int):
+        return rules
+    try:
+        checker = Lists(rules)
+        data = Path(args.file).read_bytes()
+    except RulesError as error:
+        print(f"error: {args.rules} is not a usable rules bundle: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"error: cannot read {args.file}: {error.strerror or error}", file=sys.stderr)
+        return 2
+    answers = {}
+    for item in args.answer:
+        key, sep, value = item.partition("=")
+        if not sep:
+            parser.error(f"--answer {item!r}: write QUESTION=VALUE")
+        answers[key.strip()] = answer_value(rules, key.strip(), value.strip())
+    result = checker.check(data, args.list_id, answers, args.on, args.lang)
+    if args.format == "json":
+        output = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+    elif args.format == "csv":
+        output = result_csv(result) if result["rows"] else ""
+    else:
+        output = text_report(result, checker.words[result["lang"]], rules.texts[result["lang"]])
+    if args.out:
+        args.out.write_text(output, encoding="utf-8", newline="")
+    else:
+        if hasattr(sys.stdout, "reconfigure"):
+            sys.stdout.reconfigure(encoding="utf-8")
+        sys.stdout.write(output)
+    if args.format == "csv" and not result["rows"]:
+        print("\n".join(p["message"] for p in result["problems"]), file=sys.stderr)
+    return 1 if result["problems"] or result.get("errors") else 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["list"]:
+        return list_main(argv[1:])
     parser = argparse.ArgumentParser(
         prog="python -m subsidy_calculator",
         description="Which employment measures apply to these answers, and how much.")
@@ -29,18 +103,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rules", type=Path, default=DEFAULT_RULES,
                         help=f"the rules bundle (default: {DEFAULT_RULES}, relative to the current folder)")
     args = parser.parse_args(argv)
-
-    if not args.rules.is_file():
-        print(f"error: no rules bundle at {args.rules}.\n"
-              f"Run `make rules` in the project folder first (it writes {DEFAULT_RULES}), "
-              f"or give another with --rules PATH.", file=sys.stderr)
-        return 2
-    try:
-        rules = Rules(json.loads(args.rules.read_text(encoding="utf-8")))
-    except (OSError, ValueError) as error:  # RulesError is a ValueError
-        kind = "is not a usable rules bundle" if isinstance(error, RulesError) else "cannot be read"
-        print(f"error: {args.rules} {kind}: {error}\nRun `make rules` to rebuild it.", file=sys.stderr)
-        return 2
+    rules = _load(args.rules)
+    if isinstance(rules, int):
+        return rules
     try:
         raw = sys.stdin.read() if args.answers == "-" else Path(args.answers).read_text(encoding="utf-8")
         answers = json.loads(raw)

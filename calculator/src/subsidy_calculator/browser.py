@@ -3,7 +3,9 @@
     load_rules(rules_json)   -> the rules version (raises RulesError on a broken bundle)
     evaluate_json(request)   -> the result as JSON text; never raises
     warm_up_requests()       -> requests the worker evaluates while the visitor reads the form
-The request is {"answers": {...}, "on": "YYYY-MM-DD" | null, "lang": "zh" | "en"}.
+    check_list(data, request, progress) -> a whole list checked (lists.py), as JSON text; never raises
+The request is {"answers": {...}, "on": "YYYY-MM-DD" | null, "lang": "zh" | "en"}; for check_list
+also "list": a list id or null (recognised from the headings), `data` the file's bytes.
 """
 from __future__ import annotations
 
@@ -15,12 +17,14 @@ from .texts import LANGS, fill
 
 _REQUEST_FIELDS = ("answers", "on", "lang")
 _rules: Rules | None = None
+_lists = None  # lists.Lists of _rules, compiled on first use
 
 
 def load_rules(rules_json: str) -> str:
     """Compile the bundle and keep it for evaluate_json; returns its version."""
-    global _rules
+    global _rules, _lists
     _rules = Rules(json.loads(rules_json))
+    _lists = None
     return _rules.version
 
 
@@ -83,3 +87,27 @@ def evaluate_json(request_json: str) -> str:
         return dumps({"rules_version": _rules.version, "lang": lang, "groups": [], "measures": [],
                       "errors": [{"question": None, "label": None, "code": "internal",
                                   "message": _rules.texts[lang]["errors.internal"]}]})
+
+
+def check_list(data: Any, request_json: Any, progress: Any = None) -> str:
+    """Check a list file (bytes, or a JavaScript Uint8Array) and return the result with the
+    results file (`csv`) as JSON text. `progress(done, total)` is called every thousand rows.
+    Never raises."""
+    global _lists
+    from .lists import Lists, result_csv
+
+    request, _ = _parse(request_json)
+    lang = request.get("lang") if request.get("lang") in LANGS else LANGS[0]
+    if _rules is None:
+        return dumps({"problems": [{"row": None, "column": None, "code": "rules_not_loaded",
+                                    "message": "load_rules() must be called first"}], "rows": []})
+    try:
+        if _lists is None:
+            _lists = Lists(_rules)
+        list_id = request.get("list") if isinstance(request.get("list"), str) else None
+        result = _lists.check(data, list_id, request.get("answers"), request.get("on"), lang, progress)
+        result["csv"] = result_csv(result) if result["rows"] else None
+        return dumps(result)
+    except Exception:  # a bug must not break the page: report it as a problem it can show
+        return dumps({"lang": lang, "rows": [], "problems": [{"row": None, "column": None, "code": "internal",
+                                                               "message": _rules.texts[lang]["errors.internal"]}]})

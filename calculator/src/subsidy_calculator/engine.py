@@ -138,6 +138,7 @@ class Rules:
         if not isinstance(bundle, Mapping):
             raise RulesError("the rules bundle must be a JSON object")
         self.version = str(bundle.get("version") or "")
+        self.bundle = bundle  # the lists (lists.py) are compiled from it when first needed
         self.texts = result_texts(bundle.get("texts"))
         self.questions = compile_questions(bundle.get("questions"))
         self.question_by_id = {q.id: q for q in self.questions}

@@ -1,8 +1,10 @@
 // Module worker that owns Pyodide and the calculator package. The page never blocks on Python.
 // Messages out: {type: "phase", phase}, {type: "ready", version, files}, {type: "failed", stage, detail},
-//               {type: "result", id, json | error}, {type: "results", id, list}.
+//               {type: "result", id, json | error}, {type: "results", id, list},
+//               {type: "list-progress", id, done, total}, {type: "list-result", id, json | error}.
 // Messages in:  {type: "evaluate", id, request} (request: a JSON string, see calculator/README.md),
-//               {type: "evaluate-batch", id, requests: [JSON string, ...]} (used by the parity test).
+//               {type: "evaluate-batch", id, requests: [JSON string, ...]} (used by the parity test),
+//               {type: "check-list", id, data: ArrayBuffer, request: JSON string} (lists.js).
 // Everything is fetched from this site: Pyodide from ../pyodide/, the rest from this folder.
 
 const HERE = new URL("./", import.meta.url);
@@ -239,6 +241,13 @@ self.addEventListener("message", async (event) => {
     } catch (err) {
       self.postMessage({ type: "result", id: message.id, error: String(err && err.message ? err.message : err).slice(-500) });
     }
+  } else if (message.type === "check-list") {
+    // a whole list (lists.js): the file's bytes are checked here and never leave this worker
+    const progress = (done, total) => self.postMessage({ type: "list-progress", id: message.id, done, total });
+    let json = null;
+    let error = null;
+    try { json = String(calculator.check_list(new Uint8Array(message.data), message.request, progress)); } catch (err) { error = String(err && err.message ? err.message : err).slice(-500); }
+    self.postMessage({ type: "list-result", id: message.id, json, error });
   } else if (message.type === "evaluate-batch" && Array.isArray(message.requests)) {
     const list = message.requests.map((request) => {
       try { return { json: evaluate(String(request)) }; } catch (err) { return { error: String(err).slice(-500) }; }

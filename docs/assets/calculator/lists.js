@@ -1,0 +1,223 @@
+// The "check a list" page's glue: choose the list and its whole-list answers, read the visitor's
+// file, hand its bytes to the Python worker (message "check-list"), and show what comes back as DOM
+// nodes (textContent only). The file is never sent anywhere or stored: it stays in this tab's
+// memory until the page is left or "clear" is pressed; a file is written only by "download".
+
+import { takeWorker } from "./boot.js";
+
+const SHOW_ROWS = 2000; // rows drawn in the page; the download holds them all
+
+const root = document.getElementById("lc");
+if (root && !root.dataset.started) {
+  root.dataset.started = "1";
+  main();
+}
+
+function main() {
+  const T = JSON.parse(document.getElementById("lc-texts").textContent);
+  const lang = root.dataset.lang === "en" ? "en" : "zh";
+  const maxBytes = Number(root.dataset.maxBytes);
+  const $ = (id) => document.getElementById(id);
+  const fmt = (template, values) => String(template).replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+  const status = $("lc-status");
+  const fileInput = $("lc-file");
+  const progress = $("lc-progress");
+  const resultsBox = $("lc-results");
+  let worker = null;
+  let ready = false;
+  let file = null;      // the visitor's File, kept only to check again when an answer changes
+  let result = null;
+  let seq = 0;
+
+  function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === "class") el.className = v;
+      else if (k === "text") el.textContent = v;
+      else el.setAttribute(k, v === true ? "" : String(v));
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return el;
+  }
+
+  // ---- which list, and its whole-list answers ----------------------------------------------
+  const choices = [...document.querySelectorAll('input[name="lc-list"]')];
+  const chosen = () => (choices.find((c) => c.checked) || choices[0]).value;
+  function showList() {
+    for (const section of document.querySelectorAll(".lc-list")) section.hidden = section.dataset.list !== chosen();
+  }
+  const wanted = new URLSearchParams(location.hash.slice(1)).get("list");
+  for (const c of choices) if (c.value === wanted) c.checked = true;
+  showList();
+  for (const c of choices) c.addEventListener("change", () => { showList(); recheck(); });
+
+  function answers() {
+    const out = {};
+    const section = document.querySelector(`.lc-list[data-list="${CSS.escape(chosen())}"]`);
+    for (const q of section.querySelectorAll(".calc-q")) {
+      const checked = q.querySelector("input:checked");
+      if (!checked) continue;
+      out[q.dataset.question] = q.dataset.type === "boolean" ? checked.value === "true" : checked.value;
+    }
+    return out;
+  }
+  for (const input of document.querySelectorAll(".lc-list .calc-q input")) input.addEventListener("change", recheck);
+
+  // ---- the worker ----------------------------------------------------------------------------
+  function setStatus(text, phase) {
+    status.textContent = text;
+    if (phase) root.dataset.phase = phase;
+  }
+  function fail() {
+    ready = false;
+    fileInput.disabled = true;
+    progress.hidden = true;
+    setStatus(T.status.failed, "failed");
+  }
+  const started = takeWorker(); // boot.js started it while the page loaded
+  worker = started.worker;
+  if (!worker) fail();
+  else {
+    const onMessage = (event) => {
+      const m = event.data || {};
+      if (m.type === "ready") {
+        ready = true;
+        fileInput.disabled = false;
+        setStatus(T.status.ready, "ready");
+        if (file) check(file);
+      } else if (m.type === "failed") fail();
+      else if (m.type === "list-progress" && m.id === seq) {
+        progress.max = Math.max(1, m.total);
+        progress.value = m.done;
+        setStatus(fmt(T.status.checking, { done: m.done.toLocaleString(lang === "zh" ? "zh-CN" : "en"), total: m.total.toLocaleString(lang === "zh" ? "zh-CN" : "en") }));
+      } else if (m.type === "list-result" && m.id === seq) {
+        progress.hidden = true;
+        if (m.error || !m.json) return fail();
+        show(JSON.parse(m.json));
+      }
+    };
+    const onError = (event) => { event.preventDefault(); fail(); };
+    worker.addEventListener("message", onMessage);
+    worker.addEventListener("error", onError);
+    worker.addEventListener("messageerror", fail);
+    for (const event of started.early) (event.type === "message" ? onMessage : onError)(event);
+  }
+
+  // ---- reading and checking the file ----------------------------------------------------------
+  const mb = (bytes) => fmt(T.units.mb, { size: (bytes / 1048576).toFixed(1) });
+  async function check(chosenFile) {
+    file = chosenFile;
+    if (!file) return setStatus(T.status.no_file);
+    if (file.size > maxBytes) {
+      clearResults();
+      return setStatus(fmt(T.status.too_large, { size: mb(file.size), limit: mb(maxBytes).replace(/\.0 /, " ") }), "done");
+    }
+    if (!ready) return; // checked as soon as the worker is ready
+    const id = ++seq;
+    setStatus(T.status.reading, "checking");
+    let data;
+    try {
+      data = await file.arrayBuffer();
+    } catch {
+      return setStatus(T.status.unreadable, "done");
+    }
+    if (id !== seq) return;
+    progress.value = 0;
+    progress.hidden = false;
+    const request = JSON.stringify({ list: chosen(), answers: answers(), on: null, lang });
+    worker.postMessage({ type: "check-list", id, data, request }, [data]);
+  }
+  function recheck() { if (file && ready) check(file); }
+  fileInput.addEventListener("change", () => check(fileInput.files[0] || null));
+  const drop = $("lc-drop");
+  drop.addEventListener("dragover", (event) => { event.preventDefault(); drop.classList.add("lc-drop-over"); });
+  drop.addEventListener("dragleave", () => drop.classList.remove("lc-drop-over"));
+  drop.addEventListener("drop", (event) => {
+    event.preventDefault();
+    drop.classList.remove("lc-drop-over");
+    const dropped = event.dataTransfer && event.dataTransfer.files[0];
+    if (dropped) check(dropped);
+  });
+
+  // ---- the result ------------------------------------------------------------------------------
+  function clearResults() {
+    result = null;
+    resultsBox.hidden = true;
+    for (const id of ["lc-summary", "lc-problems", "lc-totals", "lc-rows"]) $(id).replaceChildren();
+  }
+
+  function show(r) {
+    result = r;
+    $("lc-summary").replaceChildren(...(r.summary || []).map((line) => h("p", { text: line })));
+    const problems = r.problems || [];
+    $("lc-problems").replaceChildren(...(problems.length ? [
+      h("h3", { text: T.problems_heading }),
+      h("ul", { class: "lc-problem-list" }, problems.map((p) => h("li", { text: p.message }))),
+    ] : []));
+    $("lc-totals").replaceChildren(...(r.totals ? totals(r) : []));
+    $("lc-rows").replaceChildren(...(r.rows && r.rows.length ? rowsTable(r) : []));
+    $("lc-download").hidden = !r.csv;
+    resultsBox.hidden = false;
+    const summary = (r.summary && r.summary[0]) || (problems[0] && problems[0].message) || "";
+    setStatus(fmt(T.status.done, { summary }), "done");
+  }
+
+  function totals(r) {
+    const out = [h("h3", { text: T.totals_heading }),
+      h("ul", { class: "lc-counts" }, r.counts.map((c) => h("li", { text: c.text })))];
+    for (const group of r.totals.groups) {
+      out.push(h("h4", { text: group.title + (group.total_text ? " — " + fmt(T.total, { amount: group.total_text }) : "") }));
+      for (const item of group.items) {
+        const lines = [item.amount_text, item.duration_text].filter(Boolean).join(" ");
+        out.push(h("div", { class: `calc-item calc-item-${item.status}` },
+          h("p", { class: "calc-item-name" }, h("strong", { text: item.name }), " — ", item.status_text),
+          lines ? h("p", { text: lines }) : null,
+          item.arithmetic.map((a) => h("p", { class: "calc-arithmetic", text: a })),
+          item.left_out.map((a) => h("p", { class: "calc-left-out", text: a })),
+          h("ul", { class: "calc-reasons" }, item.reasons.map((x) => h("li", { class: x.met === false ? "calc-unmet" : x.met ? "calc-met" : "calc-unknown", text: x.text }))),
+          item.missing.length ? h("p", { text: item.missing.map((m) => m.label).join(" · ") }) : null));
+      }
+    }
+    for (const e of r.errors || []) out.push(h("p", { class: "calc-error", text: e.message }));
+    out.push(h("p", { class: "calc-estimate-only", text: r.totals.disclaimer }));
+    return out;
+  }
+
+  function rowsTable(r) {
+    const rows = r.rows.slice(0, SHOW_ROWS);
+    const head = h("tr", {}, h("th", { scope: "col", text: T.row_number }), r.header.map((c) => h("th", { scope: "col", text: c })),
+      h("th", { scope: "col", text: T.result }), h("th", { scope: "col", text: T.reasons }));
+    const body = rows.map((row) => h("tr", { class: `lc-row-${row.status}` },
+      h("th", { scope: "row", text: row.row }),
+      r.header.map((_, i) => h("td", { text: row.cells[i] || "" })),
+      h("td", { text: row.status_text }),
+      h("td", {}, row.reasons.map((x) => h("div", { text: x })))));
+    const out = [h("h3", { text: T.rows_heading })];
+    if (r.rows.length > rows.length) out.push(h("p", { text: fmt(T.shown_rows, { shown: rows.length.toLocaleString(), count: r.rows.length.toLocaleString() }) }));
+    out.push(h("div", { class: "lc-table-wrap" }, h("table", { class: "lc-table" }, h("thead", {}, head), h("tbody", {}, body))));
+    return out;
+  }
+
+  $("lc-download").addEventListener("click", () => {
+    if (!result || !result.csv) return;
+    const url = URL.createObjectURL(new Blob([result.csv], { type: "text/csv;charset=utf-8" }));
+    const a = h("a", { href: url, download: `${result.list || "list"}-${result.date}.csv` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  });
+  $("lc-print").addEventListener("click", () => window.print());
+  $("lc-clear").addEventListener("click", () => {
+    file = null;
+    seq += 1;
+    fileInput.value = "";
+    progress.hidden = true;
+    clearResults();
+    setStatus(ready ? T.status.ready : T.status.loading, ready ? "ready" : "loading");
+  });
+}

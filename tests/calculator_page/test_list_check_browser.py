@@ -1,0 +1,105 @@
+"""The "check a list" page in Chromium against the built site: a list read from a file the way
+Excel saves it is checked by the real Pyodide, row by row, with the totals the calculator gives;
+nothing is requested while the list is read and checked, nothing is stored, the results download
+as a CSV Excel opens, and bad files get a clear message."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from calc_page_helpers import PY_TIMEOUT
+
+HEADERS = {
+    "zh": "姓名,人员类别,是否免费介绍,用人单位是否在本市,是否签订 1 年以上劳动合同,是否按规定缴纳社会保险费,劳动合同签订日期",
+    "en": "Name,Category,Placed free of charge,Employer in this city,Labour contract of more than 1 year,"
+          "Social insurance paid according to regulations,Date the contract was signed",
+}
+ROWS = ["张三,离校未就业高校毕业生,是,是,是,是,2026/3/1",
+        "李四,城镇登记失业人员,是,是,否,是,2026年3月1日",
+        "王五,城镇登记失业人员,Y,yes,是,是,2026-03-01",
+        "赵六,城镇登记失业人员,也许,是,是,是,"]
+TOTAL = {"zh": "622 元", "en": "622 yuan"}
+BAD_CELL = {"zh": "第 5 行“是否免费介绍”：“也许”不是“是”或“否”", "en": "Row 5, “Placed free of charge”: “也许” is not yes or no"}
+
+
+def _open(page: Page, lang: str) -> None:
+    page.goto(("/en" if lang == "en" else "") + "/calculator/list/#list=placements")
+    expect(page.locator("#lc-list-placements")).to_be_visible()
+    page.locator('#q-agency_qualified input[value="true"]').check()
+    page.wait_for_selector('#lc[data-phase="ready"], #lc[data-phase="failed"]', state="attached", timeout=PY_TIMEOUT)
+    assert page.get_attribute("#lc", "data-phase") == "ready", page.inner_text("#lc-status")
+
+
+def _pick(page: Page, name: str, data: bytes, mime: str = "text/csv") -> None:
+    page.set_input_files("#lc-file", files=[{"name": name, "mimeType": mime, "buffer": data}])
+
+
+def _done(page: Page) -> None:
+    page.wait_for_selector('#lc[data-phase="done"]', state="attached", timeout=30_000)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_gb18030_list_checked_in_the_browser_without_a_request(page: Page, requests_seen: list[str], lang: str) -> None:
+    _open(page, lang)
+    before = len(requests_seen)
+    data = ("\r\n".join([HEADERS[lang], *ROWS]) + "\r\n").encode("gb18030")   # Excel's "CSV" in China
+    _pick(page, "名单.csv", data)
+    _done(page)
+    assert requests_seen[before:] == [], f"requests while the list was read and checked: {requests_seen[before:]}"
+    expect(page.locator("#lc-totals")).to_contain_text(TOTAL[lang])
+    expect(page.locator("#lc-totals")).to_contain_text("2 " + ("人" if lang == "zh" else "people"))
+    expect(page.locator("#lc-problems")).to_contain_text(BAD_CELL[lang])
+    statuses = page.locator(".lc-table tbody tr").evaluate_all("rows => rows.map(r => r.className)")
+    assert statuses == ["lc-row-counted", "lc-row-not_counted", "lc-row-counted", "lc-row-error"]
+    # nothing of the list is kept by the page: no storage, no cache entry, no database
+    stored = page.evaluate("""async () => ({
+        local: localStorage.length, session: sessionStorage.length,
+        dbs: indexedDB.databases ? (await indexedDB.databases()).length : 0,
+        cached: (await Promise.all((await caches.keys()).map(async (k) =>
+            (await (await caches.open(k)).keys()).map((r) => r.url)))).flat()
+            .filter((u) => !u.startsWith(location.origin + "/") || /\\.csv$/.test(u)),
+    })""")
+    assert stored == {"local": 0, "session": 0, "dbs": 0, "cached": []}, stored
+
+
+def test_results_download_keeps_every_column_and_opens_in_excel(page: Page, tmp_path) -> None:
+    _open(page, "zh")
+    _pick(page, "list.csv", ("\ufeff" + "\n".join([HEADERS["zh"] + ",备注", *[r + ",x" for r in ROWS]])).encode("utf-8"))
+    _done(page)
+    with page.expect_download() as info:
+        page.click("#lc-download")
+    path = tmp_path / "out.csv"
+    info.value.save_as(path)
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines[0] == HEADERS["zh"] + ",备注,行号,检查结果,计入,说明"
+    assert lines[1].startswith(ROWS[0] + ",x,2,计入,职业介绍补贴")
+    assert len(lines) == 1 + len(ROWS)
+    expect(page.locator("#lc-summary")).to_contain_text("备注")   # the extra column is named, and kept
+
+
+BAD_FILES = {
+    "book.xlsx": (b"PK\x03\x04" + b"\0" * 100, "Excel 工作簿（.xlsx）"),
+    "big.csv": (None, "50.0 MB"),   # 50 MB: refused before it is read
+    "headings.csv": ("姓名,年龄\n张三,30\n".encode("utf-8"), "缺少以下列"),
+    "broken.csv": (b"\xff\xfe" + b"\x00\xd8" * 10, "无法把这个文件读成文字"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_files_get_a_clear_message(page: Page, tmp_path, name: str) -> None:
+    data, message = BAD_FILES[name]
+    _open(page, "zh")
+    if data is None:
+        path = tmp_path / name
+        with path.open("wb") as f:
+            f.truncate(50 * 1024 * 1024)
+        page.set_input_files("#lc-file", str(path))
+    else:
+        _pick(page, name, data)
+    _done(page)
+    expect(page.locator("#lc-status")).to_contain_text(message)
+    # the page still answers: a good file is checked next
+    _pick(page, "ok.csv", ("\n".join([HEADERS["zh"], ROWS[0]])).encode("utf-8"))
+    page.wait_for_selector("#lc-totals >> text=311 元", timeout=30_000)
