@@ -739,7 +739,7 @@ def check_lists(docs: PolicyDocs) -> list[Problem]:
     if doc is None:
         return []
     data = _dict(doc.data)
-    questions = {q.get("id"): q for _, q in _items(data.get("questions"))}
+    questions = {q.get("id"): q for _, q in _items(data.get("questions")) if _hashable(q.get("id"))}
     role = _dict(questions.get("role"))
     roles = [o.get("value") for _, o in _items(role.get("options"))]
     problems: list[Problem] = []
@@ -751,7 +751,7 @@ def check_lists(docs: PolicyDocs) -> list[Problem]:
         node = _dict(node)
         if "question" in node:
             cid = node["question"]
-            column = columns.get(cid)
+            column = columns.get(cid) if _hashable(cid) else None
             if column is None:
                 add(path + ("question",), f"unknown column {_shown(cid)}",
                     "in a list's conditions, question: names a column of the list: "
@@ -765,7 +765,7 @@ def check_lists(docs: PolicyDocs) -> list[Problem]:
                     add(where, f"column '{cid}' is yes/no: compare it with true or false")
                 elif kind == "choice":
                     options = [o.get("value") for _, o in _items(column.get("options"))]
-                    if value not in options:
+                    if not _hashable(value) or value not in options:
                         add(where, f"'{value}' is not an option of column '{cid}'",
                             "options: " + (_did_you_mean(value, options) or ", ".join(map(str, options))))
             if kind in ("text", "date") and any(k in node for k in ("min", "max", "above", "below")):
@@ -783,6 +783,8 @@ def check_lists(docs: PolicyDocs) -> list[Problem]:
     ids: set[str] = set()
     for i, spec in _items(data.get("lists")):
         path: PathT = ("lists", i)
+        if not _hashable(spec.get("id")):
+            continue
         if spec.get("id") in ids:
             add(path + ("id",), f"duplicate list id '{spec.get('id')}'")
         ids.add(spec.get("id"))
@@ -790,11 +792,13 @@ def check_lists(docs: PolicyDocs) -> list[Problem]:
             add(path + ("role",), f"unknown role {_shown(spec.get('role'))}",
                 "roles (options of the question 'role'): " + (_did_you_mean(spec.get("role"), roles) or ", ".join(roles)))
         for j, qid in enumerate(spec.get("asks") or []):
-            if qid not in questions:
+            if not _hashable(qid) or qid not in questions:
                 add(path + ("asks", j), f"unknown question {_shown(qid)}",
                     "questions in questions.yaml: " + (_did_you_mean(qid, questions) or "none"))
         columns: dict[str, dict[str, Any]] = {}
         for j, column in _items(spec.get("columns")):
+            if not _hashable(column.get("id")):
+                continue
             if column.get("id") in columns:
                 add(path + ("columns", j, "id"), f"duplicate column id '{column.get('id')}'")
             columns[column.get("id")] = column
@@ -803,25 +807,28 @@ def check_lists(docs: PolicyDocs) -> list[Problem]:
                 "add required: true to the columns every row must fill in")
         conditions: dict[str, int] = {}
         for j, condition in _items(spec.get("conditions")):
+            if not _hashable(condition.get("id")):
+                continue
             if condition.get("id") in conditions:
                 add(path + ("conditions", j, "id"), f"duplicate condition id '{condition.get('id')}'")
             conditions[condition.get("id")] = j
             rule(path + ("conditions", j, "rule"), condition.get("rule"), columns)
         counts = _dict(spec.get("counts"))
         for qid, names in counts.items():
-            question = questions.get(qid)
+            question = questions.get(qid) if _hashable(qid) else None
             if question is None:
                 add(path + ("counts", qid), f"unknown question {_shown(qid)}",
                     "questions in questions.yaml: " + (_did_you_mean(qid, questions) or "none"), key=True)
             elif question.get("type") != "integer":
                 add(path + ("counts", qid), f"question '{qid}' is not a whole-number question", key=True)
             for j, name in enumerate(names if isinstance(names, list) else []):
-                if name not in conditions:
+                if not _hashable(name) or name not in conditions:
                     add(path + ("counts", qid, j), f"unknown condition {_shown(name)}",
                         "conditions of this list: " + (_did_you_mean(name, conditions) or "none"))
             # a count that may not exceed another answer must count only rows the other counts
             limit = _dict(_dict(question).get("max")).get("question")
-            if limit in counts and isinstance(names, list) and not set(counts[limit]) <= set(names):
+            if _hashable(limit) and limit in counts and isinstance(names, list) and isinstance(counts[limit], list) \
+                    and all(map(_hashable, names + counts[limit])) and not set(counts[limit]) <= set(names):
                 add(path + ("counts", qid), f"'{qid}' may not be more than '{limit}', so its conditions must "
                     f"include all of those of '{limit}'", "add " + ", ".join(sorted(set(counts[limit]) - set(names))),
                     key=True)
@@ -829,7 +836,7 @@ def check_lists(docs: PolicyDocs) -> list[Problem]:
         if scenarios.file != LIST_SCENARIOS:
             continue
         for i, case in _items(_dict(scenarios.data).get("cases")):
-            if case.get("list") not in ids:
+            if not _hashable(case.get("list")) or case.get("list") not in ids:
                 problems.append(scenarios.problem(("cases", i, "list"), f"unknown list {_shown(case.get('list'))}",
                                                   "lists in questions.yaml: " + (_did_you_mean(case.get("list"), ids) or "none")))
     return problems

@@ -61,7 +61,7 @@ def test_published_numbers(text: str, numbers: list[float]) -> None:
 
 def test_loaded_policy_is_plain_json() -> None:
     policy = load_policy(POLICY)
-    assert set(policy) == {"notice", "questions", "measures", "texts"}
+    assert set(policy) == {"notice", "questions", "lists", "measures", "texts"}
     assert json.loads(json.dumps(policy, ensure_ascii=False)) == policy  # dates are ISO strings
     dates = [e["date"] for m in policy["measures"] for e in m.get("change_log", [])]
     assert dates and all(isinstance(d, str) and len(d) == 10 for d in dates)
@@ -71,7 +71,7 @@ def test_loaded_policy_is_plain_json() -> None:
 def test_bundle_is_versioned_by_content() -> None:
     policy = load_policy(POLICY)
     bundle = build_bundle(policy)
-    assert set(bundle) == {"version", "notice", "questions", "measures", "texts"}
+    assert set(bundle) == {"version", "notice", "questions", "lists", "measures", "texts"}
     assert set(bundle["texts"]) == {"results"}
     assert len(bundle["version"]) == 12 and int(bundle["version"], 16) >= 0
     assert build_bundle(load_policy(POLICY))["version"] == bundle["version"]

@@ -82,3 +82,26 @@ def render_text(text: str, lang: str, figures: Mapping[str, Mapping[str, Any]],
         return format_quantity(entry["value"], figure["unit"], lang)
 
     return PLACEHOLDER.sub(replace, text)
+
+
+# -- reading what people type in a spreadsheet (the list check, lists.py) -------------------------
+# yes/no in either language, compared after NFKC and casefold
+YES_WORDS = frozenset(("是", "y", "yes", "true", "t", "1", "√", "✓", "✔", "对"))
+NO_WORDS = frozenset(("否", "n", "no", "false", "f", "0", "×", "✗", "✘", "不是"))
+_DATE_WRITTEN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_SERIAL = re.compile(r"^(\d{5})(?:\.0+)?$")   # an Excel day number, e.g. 46082 = 2026-03-01
+_EXCEL_EPOCH = _dt.date(1899, 12, 30)
+
+
+def read_date(value: str) -> str | None:
+    """'2026/3/1', '2026-03-01', '2026年3月1日', '2026/3/1 0:00' or an Excel day number -> ISO."""
+    m = _DATE_WRITTEN.match(value)
+    try:
+        if m:
+            return _dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+        m = _SERIAL.match(value)
+        if m and 20000 <= int(m[1]) <= 80000:   # 1954-2119: a date, not a small number
+            return (_EXCEL_EPOCH + _dt.timedelta(days=int(m[1]))).isoformat()
+    except ValueError:
+        return None
+    return None

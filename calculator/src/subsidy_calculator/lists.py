@@ -25,7 +25,7 @@ import unicodedata
 from typing import Any, Callable, Mapping
 
 from .engine import ROLE, Rules, _day, _render
-from .formatting import format_date
+from .formatting import NO_WORDS as _NO, YES_WORDS as _YES, format_date, read_date as parse_date
 from .rules import RulesError, compile_conditions
 from .texts import LANGS, fill, flatten
 
@@ -34,11 +34,6 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
 BOM = "\ufeff"
 _COLUMN_TYPES = ("text", "boolean", "choice", "date")
-_YES = frozenset(("是", "y", "yes", "true", "t", "1", "√", "✓", "✔", "对"))
-_NO = frozenset(("否", "n", "no", "false", "f", "0", "×", "✗", "✘", "不是"))
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
-_SERIAL = re.compile(r"^(\d{5})(?:\.0+)?$")   # an Excel day number, e.g. 46082 = 2026-03-01
-_EXCEL_EPOCH = _dt.date(1899, 12, 30)
 _DELIMITERS = (("\t", "tab"), (",", "comma"), (";", "semicolon"))
 _PROGRESS_EVERY = 1000
 _RESULT_KEYS = ("row", "status", "counts_toward", "reasons")
@@ -85,20 +80,6 @@ def _delimiter(text: str) -> tuple[str, str]:
     first = text.split("\n", 1)[0]
     best = max(_DELIMITERS, key=lambda d: first.count(d[0]))
     return best if first.count(best[0]) else (",", "comma")
-
-
-def parse_date(value: str) -> str | None:
-    """'2026/3/1', '2026-03-01', '2026年3月1日', '2026/3/1 0:00' or an Excel day number -> ISO."""
-    m = _DATE.match(value)
-    try:
-        if m:
-            return _dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
-        m = _SERIAL.match(value)
-        if m and 20000 <= int(m[1]) <= 80000:   # 1954-2119: a date, not a small number
-            return (_EXCEL_EPOCH + _dt.timedelta(days=int(m[1]))).isoformat()
-    except ValueError:
-        return None
-    return None
 
 
 class _Column:
@@ -206,7 +187,7 @@ class Lists:
 
     # -- the template -------------------------------------------------------------------------
     def template(self, list_id: str, on: Any = None) -> str:
-        """An empty list: one row of headings "中文 / English", as CSV text starting with a BOM."""
+        """An empty list: one row of headings "Chinese / English", as CSV text starting with a BOM."""
         spec = self.specs[list_id]
         iso = (_day(on) or _dt.date.today()).isoformat()
         zh, en = (self.view(spec, iso, lang).headers for lang in LANGS)
@@ -444,7 +425,7 @@ def result_csv(result: Mapping[str, Any]) -> str:
 
 
 def answer_value(rules: Rules, question: str, text: str) -> Any:
-    """A whole-list answer typed as text (the command line's --answer q=v): yes/no/是/否 for a
+    """A whole-list answer typed as text (the command line's --answer q=v): yes/no (either language) for a
     yes/no question, a whole number for a number question, the option value for a choice."""
     kind = getattr(rules.question_by_id.get(question), "type", None)
     key = _norm(text)

@@ -118,6 +118,7 @@ function main() {
     }
     if (!ready) return; // checked as soon as the worker is ready
     const id = ++seq;
+    performance.mark("list-check-start"); // read by scripts/bench_lists.py
     setStatus(T.status.reading, "checking");
     let data;
     try {
@@ -164,6 +165,7 @@ function main() {
     resultsBox.hidden = false;
     const summary = (r.summary && r.summary[0]) || (problems[0] && problems[0].message) || "";
     setStatus(fmt(T.status.done, { summary }), "done");
+    performance.mark("list-check-done");
   }
 
   function totals(r) {
