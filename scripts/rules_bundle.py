@@ -35,7 +35,9 @@ def build_bundle(policy: dict[str, Any] | None = None) -> dict[str, Any]:
         "questions": policy["questions"],
         "lists": policy.get("lists", []),
         "measures": policy["measures"],
-        "texts": {"results": policy.get("texts", {}).get("results"), "lists": policy.get("texts", {}).get("lists")},
+        "texts": {"results": policy.get("texts", {}).get("results"),
+                  # the list check's own words (the page's are in the page)
+                  "lists": {"check": (policy.get("texts", {}).get("lists") or {}).get("check")}},
     }
     version = hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()[:12]
     return {"version": version, **body}

@@ -72,7 +72,7 @@ def test_bundle_is_versioned_by_content() -> None:
     policy = load_policy(POLICY)
     bundle = build_bundle(policy)
     assert set(bundle) == {"version", "notice", "questions", "lists", "measures", "texts"}
-    assert set(bundle["texts"]) == {"results"}
+    assert set(bundle["texts"]) == {"results", "lists"}
     assert len(bundle["version"]) == 12 and int(bundle["version"], 16) >= 0
     assert build_bundle(load_policy(POLICY))["version"] == bundle["version"]
     policy["measures"][0]["title"]["en"] += "!"
