@@ -253,6 +253,7 @@ def site_config(policy: Mapping[str, Any], lang: str) -> dict[str, Any]:
             {t("site.menu_parts", lang): [f"parts/{p['id']}.md" for p in notice["parts"]]},
             {t("site.menu_audiences", lang): [f"audiences/{g['id']}.md" for g in notice["audience_groups"]]},
             "calculator/index.md",
+            *(["calculator/list.md"] if policy.get("lists") else []),   # scripts/list_page.py
             "changes.md",
             {t("site.menu_about", lang): ["staff-guide.md", "privacy.md", "accessibility.md"]},
         ],
