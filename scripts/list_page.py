@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from scripts.calculator_page import LANGS, _e, _Renderer, one_language
+from subsidy_calculator.texts import fill
 from scripts.files import write_if_changed
 
 PAGE = "calculator/list"
@@ -43,7 +44,7 @@ class _Page:
         for column, heading, options in zip(spec.columns, view.headers, view.options):
             kind = column.type
             what = (t["yes_no"] if kind == "boolean" else t["a_date"] if kind == "date"
-                    else t["one_of"].replace("{options}", options) if kind == "choice" else t["any_text"])
+                    else fill(t["one_of"], options=options) if kind == "choice" else t["any_text"])
             if column.raw.get("help"):
                 what += " " + self.form.text(column.raw["help"])
             need = t["required"] if column.required else t["optional"]
@@ -55,7 +56,7 @@ class _Page:
         items = []
         for q, idx in spec.counts:
             conditions = sep.join(view.condition_texts[i] for i in idx)
-            items.append(f"<li>{_e(self.t['counts_as'].replace('{label}', view.count_labels[q]).replace('{conditions}', conditions))}</li>")
+            items.append(f"<li>{_e(fill(self.t['counts_as'], label=view.count_labels[q], conditions=conditions))}</li>")
         return "".join(items)
 
     def list_section(self, spec, index: int) -> str:
@@ -67,11 +68,11 @@ class _Page:
         return (
             f'<section class="lc-list" id="lc-list-{_e(spec.id)}" data-list="{_e(spec.id)}" '
             f'aria-labelledby="lc-list-{_e(spec.id)}-title"{"" if index == 0 else " hidden"}>'
-            f'<h3 id="lc-list-{_e(spec.id)}-title">{_e(view.title)}</h3>'
-            f'<h4>{_e(t["about_list"])}</h4>{asks}'
-            f'<h4>{_e(t["template_heading"])}</h4><p>{_e(t["template_note"])}</p>'
+            f'<h2 id="lc-list-{_e(spec.id)}-title">{_e(view.title)}</h2>'
+            f'<h3>{_e(t["about_list"])}</h3>{asks}'
+            f'<h3>{_e(t["template_heading"])}</h3><p>{_e(t["template_note"])}</p>'
             f'<p><a class="md-button lc-template" href="{_e(href)}" download="{_e(spec.id)}.csv">'
-            f'{_e(t["template_link"].replace("{title}", view.title))}</a></p>'
+            f'{_e(fill(t["template_link"], title=view.title))}</a></p>'
             f'<table class="lc-columns"><caption>{_e(t["columns_caption"])}</caption>'
             f'<thead><tr><th scope="col">{_e(t["column"])}</th><th scope="col">{_e(t["required"])}/{_e(t["optional"])}</th>'
             f'<th scope="col">{_e(t["what_to_enter"])}</th></tr></thead><tbody>{self.column_rows(spec, view)}</tbody></table>'
@@ -90,8 +91,8 @@ class _Page:
             f'<label class="calc-option" for="lc-choose-{i}"><input type="radio" id="lc-choose-{i}" name="lc-list" '
             f'value="{_e(s.id)}"{" checked" if i == 0 else ""}><span>{_e(self.checker.view(s, self.today, lang).title)}</span></label>'
             for i, s in enumerate(specs))
-        limit = t["file_limit"].replace("{limit}", t["units"]["mb"].replace("{size}", str(MAX_BYTES // (1024 * 1024)))) \
-            .replace("{rows}", f"{MAX_ROWS:,}")
+        limit = fill(t["file_limit"], limit=fill(t["units"]["mb"], size=str(MAX_BYTES // (1024 * 1024))),
+                     rows=f"{MAX_ROWS:,}")
         body = (
             f'<div class="calc lc" id="lc" data-lang="{_e(lang)}" data-max-bytes="{MAX_BYTES}" data-phase="loading">'
             f'<script type="application/json" id="lc-texts">{texts_json}</script>'
@@ -104,7 +105,7 @@ class _Page:
             f'<fieldset class="calc-q"><legend class="calc-label">{_e(t["choose_list"])}</legend>'
             f'<div class="calc-options">{choices}</div></fieldset>'
             f'{"".join(self.list_section(s, i) for i, s in enumerate(specs))}'
-            f'<h3 id="lc-file-heading">{_e(t["file_heading"])}</h3>'
+            f'<h2 id="lc-file-heading">{_e(t["file_heading"])}</h2>'
             f'<div class="lc-drop" id="lc-drop">'
             f'<label class="calc-label" for="lc-file">{_e(t["file_label"])}</label>'
             f'<input type="file" id="lc-file" accept=".csv,.txt,.tsv,text/csv,text/plain" aria-describedby="lc-drop-hint" disabled>'
@@ -151,7 +152,7 @@ def links(policy: Mapping[str, Any], lang: str, prefix: str, measure: Mapping[st
             continue
         title = spec["title"][lang]
         out.append({"href": f"{prefix}calculator/list.md#list={spec['id']}",
-                    "text": page["link"][lang].replace("{title}", title)})
+                    "text": fill(page["link"][lang], title=title)})
     return out
 
 

@@ -103,3 +103,18 @@ def test_bad_files_get_a_clear_message(page: Page, tmp_path, name: str) -> None:
     # the page still answers: a good file is checked next
     _pick(page, "ok.csv", ("\n".join([HEADERS["zh"], ROWS[0]])).encode("utf-8"))
     page.wait_for_selector("#lc-totals >> text=311 元", timeout=30_000)
+
+
+@pytest.mark.browser_context_args(bypass_csp=True)   # to let the axe test tool in
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_axe_violations_with_results_shown(page: Page, lang: str) -> None:
+    from pathlib import Path
+    axe = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+    _open(page, lang)
+    _pick(page, "list.csv", ("\n".join([HEADERS[lang], *ROWS])).encode("utf-8"))
+    _done(page)
+    page.add_script_tag(path=str(axe))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                           ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"])
+    violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    assert not violations, violations

@@ -18,7 +18,8 @@ function main() {
   const lang = root.dataset.lang === "en" ? "en" : "zh";
   const maxBytes = Number(root.dataset.maxBytes);
   const $ = (id) => document.getElementById(id);
-  const fmt = (template, values) => String(template).replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+  // {name} filling as subsidy_calculator.texts.fill, the one placeholder syntax of policy/texts
+  const fmt = (template, values) => String(template).replace(/\{([a-z_]+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
   const status = $("lc-status");
   const fileInput = $("lc-file");
   const progress = $("lc-progress");
