@@ -22,7 +22,7 @@ from scripts import list_page
 from scripts.site_feed import build_feed
 from scripts.site_text import LANGS, Texts, html_text, md_inline, pick
 from scripts.files import write_if_changed
-from scripts.site_view import (PolicyIndex, benefit_rows, condition_blocks, key_amounts,
+from scripts.site_view import (PolicyIndex, benefit_rows, condition_blocks, key_amounts, traced,
                                newest_first, render)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -45,6 +45,18 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(md=md_inline, br=html_text, yaml=_yaml_string)
     return env
+
+
+_ZH_DIGITS = "零一二三四五六七八九"
+
+
+def part_numeral(number: int, lang: str) -> str:
+    """A part's number as each language writes it: 2 -> '二' (zh, up to 99) / '2' (en)."""
+    if lang != "zh" or not 0 < number < 100:
+        return str(number)
+    tens, units = divmod(number, 10)
+    return ((_ZH_DIGITS[tens] if tens > 1 else "") + ("十" if tens else "")
+            + (_ZH_DIGITS[units] if units else ""))
 
 
 def _page_link(base: str, here: int, there: int) -> str:
@@ -110,8 +122,8 @@ class _Site:
             count = len(self.group_measures(group["id"]))
             groups.append({"id": group["id"], "title": self.name_of(group, lang, f"audience_groups.{group['id']}"),
                            "count": self.count_text(count, lang)})
-        parts = [{"id": p["id"], "label": t("common.part_number", lang, number=p["number"]),
-                  "title": self.name_of(p, lang, f"parts.{p['id']}"),
+        parts = [{"id": p["id"], "heading": t("common.part_heading", lang, number=part_numeral(p["number"], lang),
+                                               title=self.name_of(p, lang, f"parts.{p['id']}")),
                   "count": self.count_text(len(self.part_measures(p["id"])), lang)}
                  for p in notice["parts"]]
         self.page(f"index.{lang}.md", "home.md.j2", lang,
@@ -143,7 +155,7 @@ class _Site:
                 measures = [{**self.measure_link(m, lang, prefix), "summary": render(m, m["summary"], lang)}
                             for m in chunk]
                 self.page(path, "part.md.j2", lang, title=self.name_of(part, lang, f"parts.{part['id']}"),
-                          label=self.t("common.part_number", lang, number=part["number"]),
+                          label=self.t("common.part_number", lang, number=part_numeral(part["number"], lang)),
                           measures=measures, pager=pager)
 
     def audience_pages(self, lang: str) -> None:
@@ -190,9 +202,9 @@ class _Site:
                 audiences=[pick(index.audiences[a]["name"], lang, f"audiences.{a}") for a in m["audiences"]],
                 rows=benefit_rows(index, m, lang, t), conditions=condition_blocks(index, m, lang, t),
                 has_duration=any(b.get("duration") for b in m.get("benefits") or []),
-                apply_how=render(m, m["apply"]["how"], lang, "apply.how"),
-                apply_where=render(m, m["apply"]["where"], lang, "apply.where") if m["apply"].get("where") else "",
-                documents=[render(m, d, lang, "apply.documents") for d in m["apply"].get("documents") or []],
+                apply_how=traced(m, m["apply"]["how"], lang, t, "apply.how"),
+                apply_where=traced(m, m["apply"]["where"], lang, t, "apply.where") if m["apply"].get("where") else "",
+                documents=[traced(m, d, lang, t, "apply.documents") for d in m["apply"].get("documents") or []],
                 contacts=[self.contact(c, lang, where) for c in m.get("contacts") or []],
                 source_as_published=m["source"]["as_published"],
                 source_translation=m["source"].get("zh", "") if lang == "zh" else "",

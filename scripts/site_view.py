@@ -131,6 +131,13 @@ def render(measure: Mapping[str, Any], text: Mapping[str, str], lang: str, where
     return render_text(pick(text, lang, label), lang, measure.get("figures") or {})
 
 
+def traced(measure: Mapping[str, Any], text: Mapping[str, Any], lang: str, t: Texts, where: str = "") -> str:
+    """A text that rests on the notice (`notice:`), or general guidance the notice does not give
+    (`guidance: true`), which is labelled as such wherever it is shown."""
+    rendered = render(measure, text, lang, where)
+    return t("measure.guidance", lang, text=rendered) if text.get("guidance") is True else rendered
+
+
 def condition_blocks(index: PolicyIndex, measure: Mapping[str, Any], lang: str, t: Texts) -> list[dict]:
     """Per benefit: what the calculator checks and what the visitor checks. A benefit name that
     appears twice (assessed for different roles) gets the roles added to tell them apart."""
@@ -147,7 +154,7 @@ def condition_blocks(index: PolicyIndex, measure: Mapping[str, Any], lang: str, 
         block = {
             "title": title,
             "checks": [render(measure, c["text"], lang) for c in benefit.get("conditions") or []],
-            "self_checks": [render(measure, s, lang) for s in benefit.get("self_check") or []],
+            "self_checks": [traced(measure, s, lang, t) for s in benefit.get("self_check") or []],
         }
         if block not in blocks:
             blocks.append(block)

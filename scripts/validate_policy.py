@@ -25,6 +25,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from scripts.policy_trace import trace_problems
 from scripts.policy_load import (
     POLICY_DIR, MEASURE_FILE, Doc, PathT, PolicyDocs, Problem, read_policy,
 )
@@ -32,6 +33,9 @@ from scripts.policy_load import (
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "policy" / "schema"
 FIGURE_REF = re.compile(r"\[\[([^\[\]]*)\]\]")
 NUMERIC = ("integer", "money")
+# A visible text: {zh, en}, optionally with `notice` (the words of the notice it rests on) or
+# `guidance: true` (general guidance the notice does not give; shown labelled as such).
+TEXT_KEYS = frozenset(("zh", "en", "notice", "guidance"))
 
 
 # ---- schemas --------------------------------------------------------------------------------
@@ -215,9 +219,9 @@ def _hashable(value: Any) -> bool:
 def _texts(value: Any, path: PathT = ()) -> Iterator[tuple[PathT, str]]:
     """Every string inside a {zh, en} text, with its path."""
     if isinstance(value, dict):
-        if value and set(value) <= {"zh", "en"}:
+        if value and set(value) <= TEXT_KEYS and set(value) & {"zh", "en"}:
             for lang, text in value.items():
-                if isinstance(text, str):
+                if lang in ("zh", "en") and isinstance(text, str):
                     yield path + (lang,), text
             return
         for key, sub in value.items():
@@ -366,6 +370,18 @@ class _Checker:
                     self.add(doc, path + (op, "figure"), "figures can only be used in a measure's conditions")
                 elif ref not in figures:
                     self._unknown(doc, path + (op, "figure"), "figure", ref, figures, "figures of this measure")
+        for op in ("within", "same_year"):
+            if op not in rule:
+                continue
+            if qtype != "month" and isinstance(qtype, str):
+                self.add(doc, path + (op,), f"'{op}' is a dated check of a month answer, but '{qid}' is a "
+                         f"{qtype} question", "use it with a question of type: month")
+            if figures is None:
+                self.add(doc, path + (op,), f"'{op}' depends on the evaluation date: only a measure's conditions "
+                         "can use it, not ask_when")
+            ref = rule[op].get("figure") if isinstance(rule[op], dict) else None
+            if op == "within" and isinstance(ref, str) and figures is not None:
+                self._figure(doc, path + (op, "figure"), ref, figures, "month", "year")
 
     # -- placeholders --
 
@@ -519,6 +535,8 @@ class _Checker:
                 seen.add(ident)
             self.check_benefit(doc, ("benefits", i), benefit, figures)
         self.placeholders(doc, measure, figures)
+        for path, message, hint in trace_problems(measure):
+            self.add(doc, path, message, hint)
         published = source.get("as_published")
         if notice_text is not None and isinstance(published, str) and published.strip() not in notice_text:
             self.add(doc, ("source", "as_published"), "not found word for word in the published notice "

@@ -8,16 +8,19 @@ does not ask it then) is ignored; `null` means "not answered".
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Mapping
 
 from .rules import Rule, RulesError, compile_rule
+from .formatting import format_count
 from .texts import fill
 
 # The largest whole number JSON carries exactly between Python and JavaScript
 # (Number.MAX_SAFE_INTEGER): a technical limit, not a policy figure.
 SAFE_INTEGER = 2 ** 53 - 1
 _NUMBER_TYPES = ("integer", "money")
-_TYPES = ("choice", "boolean", *_NUMBER_TYPES)
+_TYPES = ("choice", "boolean", "month", *_NUMBER_TYPES)
+_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")  # a month answer: "2024-07"
 _NO_FIGURES: Mapping[str, Any] = {}
 
 
@@ -104,6 +107,7 @@ def check_answers(questions: list[Question], answers: Any, words: Any) -> tuple[
                            "message": words.text["errors.not_an_object"]})
         return clean, errors
     text = words.text
+    lang = getattr(words, "lang", "en")
     for q in questions:
         value = answers.get(q.id)
         if value is None:
@@ -117,6 +121,11 @@ def check_answers(questions: list[Question], answers: Any, words: Any) -> tuple[
                 continue
             code, message = "unknown_option", fill(text["errors.unknown_option"],
                                                    label=words.labels[q.id], options=words.options[q.id])
+        elif kind == "month":
+            if type(value) is str and _MONTH.match(value):
+                clean[q.id] = value
+                continue
+            code, message = "wrong_type", fill(text["errors.month"], label=words.labels[q.id])
         elif kind == "boolean":
             if type(value) is bool:
                 clean[q.id] = value
@@ -131,11 +140,11 @@ def check_answers(questions: list[Question], answers: Any, words: Any) -> tuple[
             if n is not None and other is not None and q.min <= n <= q.max:
                 code, message = "above_other", fill(
                     text["errors.above_other"], label=words.labels[q.id],
-                    other=words.labels[q.max_question], max=f"{other:,}")
+                    other=words.labels[q.max_question], max=format_count(other, lang))
             else:
                 code = "out_of_range" if n is not None else "wrong_type"
                 message = fill(text["errors.money" if kind == "money" else "errors.whole_number"],
-                               label=words.labels[q.id], min=f"{q.min:,}", max=f"{q.max:,}")
+                               label=words.labels[q.id], min=format_count(q.min, lang), max=format_count(q.max, lang))
         errors.append({"question": q.id, "label": words.labels[q.id], "code": code, "message": message})
     known = words.labels  # keyed by every question id
     for key in answers:

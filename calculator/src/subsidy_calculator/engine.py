@@ -14,8 +14,8 @@ from math import floor
 from typing import Any, Mapping
 
 from .answers import Question, check_answers, compile_questions
-from .formatting import format_date, format_money, format_quantity, render_text, value_on
-from .rules import Rule, RulesError, compile_conditions
+from .formatting import format_count, format_date, format_money, format_quantity, render_text, value_on
+from .rules import ON_DAY, Rule, RulesError, compile_conditions
 from .texts import LANGS, fill, result_texts
 
 ROLE = "role"                      # the question that says who is asking
@@ -24,6 +24,8 @@ _RANK = {status: rank for rank, status in enumerate(STATUSES)}
 _SHOWS_AMOUNT = frozenset(("eligible", "may_be_eligible", "needs_answers"))
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _UNITS = ("yuan", "month", "year")
+# How a benefit is paid, only as the notice says it; not_stated where the notice is silent.
+FREQUENCIES = ("one_time", "recurring", "not_stated")
 _VIEW_CACHE = 64                   # (day, language) pairs kept
 
 
@@ -102,8 +104,8 @@ class Benefit:
         # who receives the money, by the visitor's role ({role: recipient} or one recipient for all)
         self.recipient_of = {role: recipient.get(role, targets[0]) if isinstance(recipient, Mapping) else recipient
                              for role in role_values}
-        if raw.get("frequency") not in ("one_time", "recurring"):
-            raise RulesError(f"{where}.frequency: must be one_time or recurring")
+        if raw.get("frequency") not in FREQUENCIES:
+            raise RulesError(f"{where}.frequency: must be one of {', '.join(FREQUENCIES)}")
 
 
 class Measure:
@@ -320,15 +322,15 @@ class Rules:
                     amount = _yuan(bv.value, count)
                     amount_text = format_money(amount, view.lang)
                     arithmetic.append(fill(text["amount.per_one" if count == 1 else "amount.per"],
-                                           count=f"{count:,}", unit=unit, amount=figure_text, total=amount_text))
+                                           count=format_count(count, view.lang), unit=unit, amount=figure_text, total=amount_text))
                     total = clean.get(b.left_out_question) if b.left_out_question is not None else None
                     if total is not None and total > count:
-                        left_out.append(fill(text["amount.left_out"], count=f"{total - count:,}",
-                                             total=f"{total:,}", unit=view.units[b.left_out_question],
+                        left_out.append(fill(text["amount.left_out"], count=format_count(total - count, view.lang),
+                                             total=format_count(total, view.lang), unit=view.units[b.left_out_question],
                                              reason=bv.left_out_reason))
                 else:  # each: the amount is per recipient, never added up
                     amount_text = fill(text["amount.each_one" if count == 1 else "amount.each"],
-                                       count=f"{count:,}", unit=unit, amount=figure_text)
+                                       count=format_count(count, view.lang), unit=unit, amount=figure_text)
             elif b.count_question is not None:
                 amount, amount_text = None, bv.rate_text
 
@@ -448,7 +450,10 @@ class _MeasureView:
         self.url = fill(text["links.measure"], id=m.id)
         how = (m.raw.get("apply") or {}).get("how")
         self.how_to_apply = _render(how, lang, m.figures, iso) if how else None
+        if how and how.get("guidance") is True:
+            self.how_to_apply = fill(text["guidance"], text=self.how_to_apply)
         self.figure_values = {fid: (value_on(fig, iso) or {}).get("value") for fid, fig in m.figures.items()}
+        self.figure_values[ON_DAY] = iso  # for dated rules (`within`, `same_year`)
         self.for_roles = fill(text["reasons.for_roles"],
                               roles=text["separator"].join(role_labels.get(r, r) for r in m.roles))
         self.benefits = [_BenefitView(b, self, view) for b in m.benefits]
@@ -466,7 +471,9 @@ class _BenefitView:
         self.benefit = b
         self.name = name = _render(raw["name"], lang, figures, iso)
         self.condition_texts = [_render(c["text"], lang, figures, iso) for c, _ in b.conditions]
-        self.self_check = [_render(t, lang, figures, iso) for t in raw.get("self_check") or ()]
+        # general guidance the notice does not give is labelled as such in the result
+        self.self_check = [fill(text["guidance"], text=_render(t, lang, figures, iso)) if t.get("guidance") is True
+                           else _render(t, lang, figures, iso) for t in raw.get("self_check") or ()]
         self.frequency_text = text["frequency." + raw["frequency"]]
         self.in_force = all(values.get(f) is not None for f in b.figures_used)
         self.not_in_force_reason = fill(text["reasons.figure_not_in_force"], name=name, date=view.date_text)

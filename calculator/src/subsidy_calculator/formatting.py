@@ -17,20 +17,30 @@ _EN_MONTHS = (
 )
 
 
-def _number(value: float) -> str:
-    """1111 -> '1,111'; 1.2 -> '1.2'."""
+def _number(value: float, lang: str = "en") -> str:
+    """1111 -> '1,111' (en) / '1111' (zh: no thousands separator); 1.2 -> '1.2'."""
+    sep = "," if lang == "en" else ""
     if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,}".rstrip("0").rstrip(".")
+        return f"{int(value):{sep}}" if sep else str(int(value))
+    text = f"{value:,}" if sep else f"{value}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def format_money(value: float, lang: str) -> str:
-    """2111 -> '2,111 元' / '2,111 yuan'; 1000000 -> '100万元' / '1,000,000 yuan'."""
+    """2111 -> '2111元' / '2,111 yuan'; 1000000 -> '100万元' / '1,000,000 yuan';
+    111000000000 -> '1110亿元'. Chinese official style: no space, no thousands separator."""
     if lang == "zh":
+        if value >= 100000000 and float(value / 100000000).is_integer():
+            return f"{_number(value / 100000000, lang)}亿元"
         if value >= 10000 and float(value / 10000).is_integer():
-            return f"{_number(value / 10000)}万元"
-        return f"{_number(value)} 元"
+            return f"{_number(value / 10000, lang)}万元"
+        return f"{_number(value, lang)}元"
     return f"{_number(value)} yuan"
+
+
+def format_count(value: int, lang: str) -> str:
+    """A count of people or cases: 10000 -> '10,000' (en) / '10000' (zh)."""
+    return _number(value, lang)
 
 
 _UNITS = {
@@ -40,12 +50,12 @@ _UNITS = {
 
 
 def format_quantity(value: float, unit: str, lang: str) -> str:
-    """Write a figure with its unit: money, months, years."""
+    """Write a figure with its unit: money, months, years ('1.2个月' / '1.2 months')."""
     if unit == "yuan":
         return format_money(value, lang)
     zh, en_one, en_many = _UNITS[unit]
     if lang == "zh":
-        return f"{_number(value)} {zh}"
+        return f"{_number(value, lang)}{zh}"
     return f"{_number(value)} {en_one if value == 1 else en_many}"
 
 

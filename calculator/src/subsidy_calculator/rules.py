@@ -11,11 +11,15 @@ from typing import Any, Callable, Collection, Mapping
 
 Answers = Mapping[str, Any]
 Figures = Mapping[str, Any]          # figure id -> value in force on the chosen day, or None
+# The evaluation day ("YYYY-MM-DD") travels in the figures mapping under this key, which no
+# figure id can take (ids are lowercase letters, digits and '_'). Dated rules read it.
+ON_DAY = "@on"
 Test = Callable[[Answers, Figures], "bool | None"]
 
 _MISSING = object()
 _COMPARISONS = {"min": operator.ge, "max": operator.le, "above": operator.gt, "below": operator.lt}
-_LEAF_KEYS = frozenset(("equals", "in", *_COMPARISONS))
+_DATED = ("within", "same_year")
+_LEAF_KEYS = frozenset(("equals", "in", *_COMPARISONS, *_DATED))
 
 
 class RulesError(ValueError):
@@ -45,6 +49,50 @@ def _same(answer: Any, value: Any) -> bool:
 
 def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _month_index(value: Any) -> int | None:
+    """'2024-07' (a month answer) or '2026-11-26' (a day) -> months since year 0; else None."""
+    if not isinstance(value, str) or len(value) not in (7, 10) or value[4:5] != "-":
+        return None
+    year, month = value[:4], value[5:7]
+    if not (year.isdigit() and month.isdigit()) or not 1 <= int(month) <= 12:
+        return None
+    return int(year) * 12 + int(month) - 1
+
+
+def _dated(op: str, operand: Any, where: str, figures: Any) -> tuple[Callable[[Any, Figures], bool | None], str | None]:
+    """A dated check on a month answer, against the evaluation day (figures[ON_DAY]).
+    `within: {figure: F}` (F in years or months): the month is not after the day's month and at
+    most F before it ('within 2 years' of leaving, counted in whole months on the day).
+    `same_year: true`: the month is in the calendar year of the day ('in the graduation year')."""
+    if op == "same_year":
+        if operand is not True:
+            raise RulesError(f"{where}.same_year: must be true")
+
+        def same_year(v: Any, f: Figures) -> bool | None:
+            answer, day = _month_index(v), _month_index(f.get(ON_DAY))
+            if day is None:
+                return None
+            return answer is not None and answer // 12 == day // 12
+
+        return same_year, None
+    if not (isinstance(operand, Mapping) and set(operand) == {"figure"}):
+        raise RulesError(f"{where}.within: must be {{figure: F}}, a month or year figure")
+    fid = operand["figure"]
+    unit = (figures.get(fid) or {}).get("unit") if isinstance(figures, Mapping) else None
+    if figures is None or fid not in figures or unit not in ("month", "year"):
+        raise RulesError(f"{where}.within: no month or year figure {fid!r} here")
+    per = 12 if unit == "year" else 1
+
+    def within(v: Any, f: Figures, fid=fid, per=per) -> bool | None:
+        n, day = f.get(fid), _month_index(f.get(ON_DAY))
+        if n is None or day is None:
+            return None
+        answer = _month_index(v)
+        return answer is not None and 0 <= day - answer <= n * per
+
+    return within, fid
 
 
 def compile_rule(rule: Any, where: str, questions: Collection[str],
@@ -88,7 +136,7 @@ def _leaf(rule: Mapping[str, Any], where: str, questions: Collection[str],
         raise RulesError(f"{where}: no question {q!r}")
     ops = [k for k in rule if k != "question"]
     if not ops or any(k not in _LEAF_KEYS for k in ops):
-        raise RulesError(f"{where}: a question rule needs equals/in/min/max/above/below, got {ops}")
+        raise RulesError(f"{where}: a question rule needs equals/in/min/max/above/below/within/same_year, got {ops}")
     checks: list[Callable[[Any, Figures], bool | None]] = []
     used_figures: set[str] = set()
     for op in ops:
@@ -105,6 +153,11 @@ def _leaf(rule: Mapping[str, Any], where: str, questions: Collection[str],
                 checks.append(lambda v, f, s=options: type(v) is str and v in s)
             else:
                 checks.append(lambda v, f, xs=tuple(operand): any(_same(v, x) for x in xs))
+        elif op in _DATED:
+            check, fid = _dated(op, operand, where, figures)
+            if fid is not None:
+                used_figures.add(fid)
+            checks.append(check)
         else:
             compare = _COMPARISONS[op]
             if _number(operand):

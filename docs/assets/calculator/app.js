@@ -4,7 +4,7 @@
 // but which questions are asked and which numbers are accepted (rules.js).
 
 import { takeWorker } from "./boot.js";
-import { asked, numberAnswer } from "./rules.js";
+import { asked, monthAnswer, numberAnswer } from "./rules.js";
 
 const FRAGMENT_LIMIT = 2048; // characters of a share link's fragment we are willing to read
 const FRAGMENT_MAX_ITEMS = 64;
@@ -27,6 +27,15 @@ function main() {
   const testMode = new URLSearchParams(location.search).get("test") === "1";
 
   // {name} filling as subsidy_calculator.texts.fill, the one placeholder syntax of policy/texts
+  // Counts as each language writes them: "100,000" (en), "100000" (zh: no separators).
+  const count = (n) => (lang === "zh" ? String(n) : n.toLocaleString("en"));
+  const EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+  // "2025-07" -> "2025年7月" / "July 2025", as formatting.py writes dates
+  const monthText = (v) => {
+    const [y, m] = v.split("-").map(Number);
+    return lang === "zh" ? `${y}年${m}月` : `${EN_MONTHS[m - 1]} ${y}`;
+  };
   const fmt = (template, values) => String(template).replace(/\{([a-z_]+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
 
   function h(tag, attrs, ...children) {
@@ -58,7 +67,7 @@ function main() {
       maxLabel: el.dataset.maxLabel || "",
       error: el.querySelector(".calc-error"),
       radios: [...el.querySelectorAll('input[type="radio"]')],
-      input: el.querySelector('input[type="number"]'),
+      input: el.querySelector('input[type="number"], input[type="month"]'),
     };
     q.values = q.radios.map((r) => r.value);
     return q;
@@ -72,16 +81,20 @@ function main() {
       if (!checked) return { empty: true };
       return { value: q.type === "boolean" ? checked.value === "true" : checked.value };
     }
+    if (q.type === "month") {
+      if (q.input.validity.badInput) return { error: T.validation.month };
+      const m = monthAnswer(q.input.value);
+      return m.error ? { error: T.validation.month } : m;
+    }
     if (q.input.validity.badInput) return { error: T.validation.whole_number };
     const a = numberAnswer(q.input.value, q, answers);
     if (!a.error) return a;
-    const loc = lang === "zh" ? "zh-CN" : "en";
     if (a.error === "above_other") {
-      return { error: fmt(T.validation.not_more_than_answer, { label: q.maxLabel, max: a.max.toLocaleString(loc) }) };
+      return { error: fmt(T.validation.not_more_than_answer, { label: q.maxLabel, max: count(a.max) }) };
     }
     if (a.error === "out_of_range") {
-      if (q.max === null) return { error: fmt(T.validation.at_least, { min: (q.min ?? 0).toLocaleString(loc) }) };
-      return { error: fmt(T.validation.range, { min: (q.min ?? 0).toLocaleString(loc), max: q.max.toLocaleString(loc) }) };
+      if (q.max === null) return { error: fmt(T.validation.at_least, { min: count(q.min ?? 0) }) };
+      return { error: fmt(T.validation.range, { min: count(q.min ?? 0), max: count(q.max) }) };
     }
     return { error: T.validation.whole_number };
   }
@@ -180,8 +193,8 @@ function main() {
       if (q.radios.length) {
         const radio = q.radios.find((r) => r.value === value);
         if (radio) { radio.checked = true; applied += 1; } else ignored += 1;
-      } else if (/^\d{1,15}$/.test(value)) {
-        q.input.value = String(Number(value));
+      } else if (q.type === "month" ? monthAnswer(value).value : /^\d{1,15}$/.test(value)) {
+        q.input.value = q.type === "month" ? value : String(Number(value));
         q.touched = true;
         applied += 1;
       } else ignored += 1;
@@ -374,9 +387,11 @@ function main() {
         if (q.radios.length) {
           const radio = q.radios.find((r) => r.value === String(v));
           text = radio ? radio.parentElement.textContent.trim() : String(v);
+        } else if (q.type === "month") {
+          text = monthText(v);
         } else {
           const unit = q.el.querySelector(".calc-unit");
-          text = v.toLocaleString(lang === "zh" ? "zh-CN" : "en") + (unit ? " " + unit.textContent : "");
+          text = count(v) + (unit ? (lang === "zh" ? "" : " ") + unit.textContent : "");
         }
       }
       rows.push(h("dt", { text: q.label }), h("dd", { text }));

@@ -1,5 +1,5 @@
 // The form's share of the rule language (policy/README.md, "Rules"): which questions are asked
-// (ask_when) and which typed numbers a question accepts (min, max, max of another answer).
+// (ask_when) and which typed numbers and months a question accepts (min, max, max of another answer).
 // Python decides everything else. The same table of cases runs against this file and against
 // subsidy_calculator (tests/conformance/form_rules.yaml), so the two cannot drift.
 
@@ -68,4 +68,12 @@ export function numberAnswer(raw, limits, answers) {
   const other = limits.maxQuestion ? answers[limits.maxQuestion] : undefined;
   if (typeof other === "number" && n > other) return { error: "above_other", min, max: other };
   return { value: n };
+}
+
+// A typed answer to a month question ("2025-07", as <input type="month"> gives it, or typed where
+// a browser shows a text box): {empty} | {value} | {error: "wrong_type"}, as answers.py decides.
+export function monthAnswer(raw) {
+  const text = String(raw).trim();
+  if (text === "") return { empty: true };
+  return /^\d{4}-(0[1-9]|1[0-2])$/.test(text) ? { value: text } : { error: "wrong_type" };
 }
