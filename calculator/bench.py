@@ -21,12 +21,12 @@ sys.path[:0] = [str(ROOT / "calculator" / "src"), str(ROOT)]
 from subsidy_calculator import load_rules  # noqa: E402
 
 ANSWER_SETS = [
-    {"role": "enterprise", "enterprise_size": "small", "graduates_hired": 3, "pays_unemployment_insurance": True,
+    {"role": "enterprise", "enterprise_size": "small", "graduates_hired": 3,
      "offers_internships": True, "provides_training": False},
     {"role": "enterprise", "enterprise_size": "medium"},
     {"role": "person", "is_college_graduate": True, "education": "bachelor", "full_time": True,
-     "years_since_leaving_school": 1, "employment": "flexible", "employment_difficulties": False,
-     "registered_unemployed": False, "guarantee_loan_amount": 800000},
+     "left_school_month": "2025-07", "employment": "flexible", "employment_difficulties": False,
+     "guarantee_loan_amount": 800000},
     {"role": "hr_agency", "agency_qualified": True, "placements_free": 5, "placements_qualifying": 4},
     {"role": "individual_business", "guarantee_loan_amount": "lots", "colour": "blue"},
     {},

@@ -479,7 +479,7 @@ class _Checker:
                                       "questions in questions.yaml")
                     elif other.get("type") not in NUMERIC:
                         self.add(doc, path + (limit, "question"), f"'{ref['question']}' is not a number question")
-                    elif self.order.get(ref["question"], 0) >= self.order.get(qid, 0):
+                    elif isinstance(qid, str) and self.order.get(ref["question"], 0) >= self.order.get(qid, 0):
                         self.add(doc, path + (limit, "question"),
                                  f"'{ref['question']}' must be asked before '{qid}' to be its {limit}")
             low, high = question.get("min"), question.get("max")

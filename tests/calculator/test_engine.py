@@ -36,19 +36,19 @@ def figure(bundle: dict, mid: str, fid: str) -> dict:
 def test_small_enterprise_hiring_three_graduates_zh(rules) -> None:
     r = rules.evaluate(SMALL_3, DAY, "zh")
     award = item(r, "graduate-hiring-award")
-    assert (award["status"], award["amount"], award["amount_text"]) == ("eligible", 6333, "6,333 元")
-    assert award["arithmetic"] == ["3 名 × 2,111 元 = 6,333 元"]
+    assert (award["status"], award["amount"], award["amount_text"]) == ("eligible", 6333, "6333元")
+    assert award["arithmetic"] == ["3名 × 2111元 = 6333元"]
     assert award["recipient"] == "enterprise" and award["frequency_text"] == "一次性"
     assert award["reasons"] == [{"met": True, "text": "为小型或微型企业"},
                                 {"met": True, "text": "招用了毕业年度或择业期内的高校毕业生"}]
     each = item(r, "graduate-employment-subsidy")
-    assert (each["amount"], each["amount_text"], each["recipient"]) == (2111, "每名 2,111 元（共 3 名）", "graduate")
+    assert (each["amount"], each["amount_text"], each["recipient"]) == (2111, "每名2111元（共3名）", "graduate")
     assert each["arithmetic"] == []
     insurance = item(r, "hiring-social-insurance-subsidy")
     assert (insurance["amount"], insurance["amount_text"], insurance["duration_text"]) == \
-        (None, "按规定标准给予", "最长 1.2 个月")
+        (None, "按规定标准给予", "最长1.2个月")
     # Totals per recipient, never across: the graduates' money is not in the enterprise's total.
-    assert (group(r, "enterprise")["total"], group(r, "enterprise")["total_text"]) == (6333, "6,333 元")
+    assert (group(r, "enterprise")["total"], group(r, "enterprise")["total_text"]) == (6333, "6333元")
     assert (group(r, "graduate")["total"], group(r, "graduate")["title"]) == (2111, "高校毕业生本人")
     assert [g["recipient"] for g in r["groups"]] == ["enterprise", "graduate"]
     assert measure(r, "employment-entrepreneurship-subsidies")["status"] == "eligible"
@@ -84,9 +84,9 @@ def test_agency_placements_with_one_left_out(rules) -> None:
     r = rules.evaluate(AGENCY, DAY, "zh")
     placement = item(r, "placement-subsidy")
     assert (placement["status"], placement["amount"]) == ("eligible", 1244)
-    assert placement["arithmetic"] == ["4 人 × 311 元 = 1,244 元"]
+    assert placement["arithmetic"] == ["4人 × 311元 = 1244元"]
     assert placement["left_out"] == [
-        "5 人中有 1 人不计入：这些人员不计入补贴人数：通知要求被介绍人员与本市用人单位签订 1 年以上劳动合同，并按规定缴纳社会保险费。"]
+        "5人中有1人不计入：这些人员不计入补贴人数：通知要求被介绍人员与本市用人单位签订期限超过1年的劳动合同，并按规定缴纳社会保险费。"]
     assert group(r, "agency")["total"] == 1244
     en = item(rules.evaluate(AGENCY, DAY, "en"), "placement-subsidy")
     assert en["arithmetic"] == ["4 people × 311 yuan = 1,244 yuan"]
@@ -95,11 +95,46 @@ def test_agency_placements_with_one_left_out(rules) -> None:
 
 def test_not_a_payment_says_what_it_is(rules) -> None:
     r = rules.evaluate({"role": "person", "employment_difficulties": True}, DAY, "en")
+    assistance = item(r, "employment-assistance")
+    assert (assistance["status"], assistance["amount"]) == ("eligible", None)
+    assert assistance["amount_text"] == "Not a payment: Employment assistance"
+    assert assistance["frequency_text"] == "The notice does not say how it is paid"
+    # a public welfare job is never a right: at best "may be eligible", with the reason
     posts = item(r, "public-welfare-posts")
-    assert (posts["status"], posts["amount"]) == ("eligible", None)
-    assert posts["amount_text"] == "Not a payment: Employment assistance and public welfare jobs"
-    assert measure(r, "employment-assistance")["reasons"] == [posts["amount_text"]]
+    assert (posts["status"], posts["amount_text"]) == ("may_be_eligible", "Not a payment: Placement in a public welfare job")
+    assert "does not promise a job to everyone" in posts["self_check"][0]
+    assert assistance["amount_text"] in measure(r, "employment-assistance")["reasons"]
     assert group(r, "individual")["total"] is None
+
+
+def test_no_not_eligible_on_a_condition_the_notice_does_not_set(rules) -> None:
+    """Measure 18 pays "eligible personnel": someone not registered as unemployed is not refused.
+    Measure 4 sets no contribution condition: an enterprise is never refused the rate cut."""
+    person = rules.evaluate({"role": "person", "employment": "not_employed", "employment_difficulties": False}, DAY, "zh")
+    benefits = item(person, "unemployment-insurance-benefits")
+    assert benefits["status"] == "may_be_eligible" and benefits["reasons"] == []
+    assert benefits["self_check"] == ["您属于通知所称“符合条件人员”（通知未列明具体条件）"]
+    enterprise = rules.evaluate({"role": "enterprise"}, DAY, "zh")
+    assert {item(enterprise, b)["status"] for b in ("job-stabilisation-refund", "reduced-insurance-rates")} \
+        == {"may_be_eligible"}
+    assert measure(enterprise, "job-stabilisation-support")["status"] == "may_be_eligible"
+
+
+def test_within_two_years_of_leaving_school_is_counted_on_the_date(rules) -> None:
+    """Left in November 2024: within 2 years on 26 November 2026, not on 1 December 2026."""
+    answers = {"role": "person", "is_college_graduate": True, "left_school_month": "2024-11",
+               "employment": "flexible", "employment_difficulties": False}
+    on = {day: item(rules.evaluate(answers, day, "en"), "flexible-employment-social-insurance-subsidy")["status"]
+          for day in ("2026-11-01", "2026-11-30", "2026-12-01")}
+    assert on == {"2026-11-01": "may_be_eligible", "2026-11-30": "may_be_eligible", "2026-12-01": "not_eligible"}
+    # in the graduation year, before leaving: within
+    soon = {**answers, "left_school_month": "2026-12"}
+    assert item(rules.evaluate(soon, DAY, "en"), "flexible-employment-social-insurance-subsidy")["status"] \
+        == "may_be_eligible"
+    # a month in a later year is neither in the graduation year nor after leaving
+    later = {**answers, "left_school_month": "2027-06"}
+    assert item(rules.evaluate(later, DAY, "en"), "flexible-employment-social-insurance-subsidy")["status"] \
+        == "not_eligible"
 
 
 def test_recipient_follows_the_role(rules) -> None:
@@ -110,12 +145,12 @@ def test_recipient_follows_the_role(rules) -> None:
 
 
 def test_flexible_employment_up_to_three_years(rules) -> None:
-    answers = {"role": "person", "is_college_graduate": True, "years_since_leaving_school": 1,
+    answers = {"role": "person", "is_college_graduate": True, "left_school_month": "2025-07",
                "employment": "flexible", "employment_difficulties": False}
     subsidy = item(rules.evaluate(answers, DAY, "zh"), "flexible-employment-social-insurance-subsidy")
-    assert (subsidy["status"], subsidy["duration_text"]) == ("may_be_eligible", "最长 3 年")
+    assert (subsidy["status"], subsidy["duration_text"]) == ("may_be_eligible", "最长3年")
     assert subsidy["self_check"]  # the checklist is shown
-    late = item(rules.evaluate({**answers, "years_since_leaving_school": 3}, DAY, "zh"),
+    late = item(rules.evaluate({**answers, "left_school_month": "2023-07"}, DAY, "zh"),
                 "flexible-employment-social-insurance-subsidy")
     assert measure(rules.evaluate(answers, DAY, "en"), "flexible-employment")["reasons"] == [
         "Social insurance subsidy for flexible employment: Amount set by regulations for up to 3 years"]
@@ -172,17 +207,17 @@ def test_needs_answers_names_the_questions_in_order(rules) -> None:
     subsidy = item(r, "flexible-employment-social-insurance-subsidy")
     assert subsidy["status"] == "needs_answers"
     assert [m["question"] for m in subsidy["missing"]] == [
-        "is_college_graduate", "years_since_leaving_school", "employment_difficulties"]
+        "is_college_graduate", "left_school_month", "employment_difficulties"]
     m = measure(r, "flexible-employment")
     assert m["missing"] == subsidy["missing"]
-    assert m["reasons"] == ["请补充回答：“您是否为高校毕业生？”、“离校已有几年？”、“您是否经认定为就业困难人员？”"]
+    assert m["reasons"] == ["请补充回答：“您是否为高校毕业生？”、“您何时离校（年月）？”、“您是否经认定为就业困难人员？”"]
 
 
 def test_may_be_eligible_shows_the_checklist(rules) -> None:
     r = rules.evaluate({"role": "individual_business"}, DAY, "zh")
     subsidies = item(r, "entrepreneurship-subsidies")
     assert subsidies["status"] == "may_be_eligible" and subsidies["status_text"] == "可能符合条件"
-    assert subsidies["self_check"] == ["符合创业补贴的具体申领条件（以人力资源社会保障部门公布的规定为准）"]
+    assert subsidies["self_check"] == ["符合按规定发放创业补贴的条件（通知未列明具体条件）"]
 
 
 def test_item_shape(rules) -> None:
@@ -205,8 +240,8 @@ def test_new_amount_from_a_date_keeps_the_old_amount_before_it(bundle) -> None:
     rules = load_rules(bundle)
     before = item(rules.evaluate(SMALL_3, "2027-06-30", "zh"), "graduate-hiring-award")
     after = item(rules.evaluate(SMALL_3, "2027-07-01", "zh"), "graduate-hiring-award")
-    assert (before["amount"], before["arithmetic"]) == (6333, ["3 名 × 2,111 元 = 6,333 元"])
-    assert (after["amount"], after["arithmetic"]) == (7500, ["3 名 × 2,500 元 = 7,500 元"])
+    assert (before["amount"], before["arithmetic"]) == (6333, ["3名 × 2111元 = 6333元"])
+    assert (after["amount"], after["arithmetic"]) == (7500, ["3名 × 2500元 = 7500元"])
     # the graduates' own subsidy is another figure and did not change
     assert item(rules.evaluate(SMALL_3, "2027-07-01", "zh"), "graduate-employment-subsidy")["amount"] == 2111
 
@@ -276,9 +311,12 @@ def test_bad_language_falls_back_to_chinese(rules, lang: Any) -> None:
     ({"role": "enterprise", "graduates_hired": True}, "graduates_hired", "wrong_type", None),
     ({"role": "enterprise", "graduates_hired": 10 ** 30}, "graduates_hired", "out_of_range", None),
     ({"role": "enterprise", "graduates_hired": float("nan")}, "graduates_hired", "wrong_type", None),
-    ({"role": "enterprise", "pays_unemployment_insurance": "yes"}, "pays_unemployment_insurance", "wrong_type",
-     "“Does the enterprise take part in unemployment insurance and pay its contributions in full?”: "
-     "please answer yes or no."),
+    ({"role": "enterprise", "offers_internships": "yes"}, "offers_internships", "wrong_type",
+     "“Does the enterprise offer employment internship positions and take on trainees?”: please answer yes or no."),
+    ({"role": "person", "is_college_graduate": True, "left_school_month": "2025-7"}, "left_school_month", "wrong_type",
+     "“In which month did you leave school?”: please give a month as YYYY-MM, for example 2025-07."),
+    ({"role": "person", "is_college_graduate": True, "left_school_month": 202507}, "left_school_month", "wrong_type",
+     None),
     ({"role": "person", "guarantee_loan_amount": 1e30}, "guarantee_loan_amount", "out_of_range",
      "“Personal business guarantee loan you plan to apply for”: please enter an amount in whole yuan "
      "from 0 to 100,000,000."),
@@ -306,7 +344,7 @@ def test_invalid_answers_are_named_and_not_used(rules, answers, question, code, 
 def test_error_messages_in_chinese(rules) -> None:
     r = rules.evaluate({"role": "enterprise", "graduates_hired": 100001}, DAY, "zh")
     assert r["errors"][0]["message"] == \
-        "“招用了多少名毕业年度或择业期内的高校毕业生？”：请输入 0 到 100,000 之间的整数。"
+        "“招用了多少名毕业年度或择业期内的高校毕业生？”：请输入0至100000之间的整数。"
 
 
 def test_whole_numbers_written_as_floats_are_accepted(rules) -> None:
@@ -361,15 +399,15 @@ def test_missing_result_text_is_named(bundle) -> None:
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    (lambda b: b["measures"][4]["benefits"][2]["conditions"][0].update(rule={"question": "shoe_size", "min": 1}),
+    (lambda b: b["measures"][4]["benefits"][3]["conditions"][0].update(rule={"question": "shoe_size", "min": 1}),
      "no question 'shoe_size'"),
-    (lambda b: b["measures"][4]["benefits"][2].update(amount={"figure": "nothing", "per": "graduates_hired"}),
+    (lambda b: b["measures"][4]["benefits"][3].update(amount={"figure": "nothing", "per": "graduates_hired"}),
      "not a yuan figure"),
-    (lambda b: b["measures"][4]["benefits"][2]["conditions"][0].update(rule={"condition": "hired-graduates"})
-     or b["measures"][4]["benefits"][2]["conditions"][1].update(rule={"condition": "small-or-micro"}),
+    (lambda b: b["measures"][4]["benefits"][3]["conditions"][0].update(rule={"condition": "hired-graduates"})
+     or b["measures"][4]["benefits"][3]["conditions"][1].update(rule={"condition": "small-or-micro"}),
      "in a circle"),
-    (lambda b: b["measures"][4]["benefits"][2].update(roles=["martian"]), "roles"),
-    (lambda b: b["measures"][4]["benefits"][2].update(recipient="nobody"), "recipient"),
+    (lambda b: b["measures"][4]["benefits"][3].update(roles=["martian"]), "roles"),
+    (lambda b: b["measures"][4]["benefits"][3].update(recipient="nobody"), "recipient"),
     (lambda b: b["questions"].pop(0), "'role'"),
 ])
 def test_broken_bundle_is_refused_at_load(bundle, change, message) -> None:
@@ -398,6 +436,6 @@ def test_amounts_are_whole_yuan_rounded_half_up(bundle) -> None:
     figure(bundle, "employment-entrepreneurship-subsidies", "hiring_award")["values"][0]["value"] = 311.5
     rules = load_rules(bundle)
     award = item(rules.evaluate(SMALL_3, DAY, "zh"), "graduate-hiring-award")
-    assert (award["amount"], award["amount_text"]) == (935, "935 元")
-    assert award["arithmetic"] == ["3 名 × 311.5 元 = 935 元"]  # the rate as published, the product rounded
+    assert (award["amount"], award["amount_text"]) == (935, "935元")
+    assert award["arithmetic"] == ["3名 × 311.5元 = 935元"]  # the rate as published, the product rounded
     assert item(rules.evaluate({**SMALL_3, "graduates_hired": 2}, DAY), "graduate-hiring-award")["amount"] == 623

@@ -134,7 +134,7 @@ def _never_lower(fewer: dict[str, Any], more: dict[str, Any]) -> None:
 @FUZZ
 @given(size=st.sampled_from(["micro", "small", "medium", "large", None]), n=st.integers(0, 100000),
        k=st.integers(0, 100000), extra=st.fixed_dictionaries({}, optional={
-           "pays_unemployment_insurance": st.booleans(), "offers_internships": st.booleans(),
+           "offers_internships": st.booleans(),
            "provides_training": st.booleans()}))
 def test_property_more_graduates_never_lower_an_amount(size, n: int, k: int, extra: dict) -> None:
     base = {"role": "enterprise", "enterprise_size": size, **extra}

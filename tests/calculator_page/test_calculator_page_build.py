@@ -72,9 +72,13 @@ def test_form_has_every_question_in_order(policy: dict, lang: str, tmp_path: Pat
             assert "hidden" in attrs
         if isinstance(q.get("max"), dict):
             assert attrs["data-max-question"] == q["max"]["question"]
+        if q["type"] == "month":  # a month picker that works before Python loads
+            assert f'<input type="month" id="q-{q["id"]}-input"' in text
     assert "[[" not in text, "a figure placeholder was not replaced"
     texts = json.loads(form.texts_json)
-    assert texts["status"]["starting"].startswith("Python")
+    # what the visitor reads while it loads: no developer words ("Python is starting")
+    assert texts["status"]["starting"].startswith({"zh": "测算工具正在加载", "en": "The calculator is loading"}[lang])
+    assert "Python" not in form.texts_json
     assert "<" not in form.texts_json
 
 

@@ -117,7 +117,7 @@ def test_command_line_reports_every_problem(policy_copy: Path) -> None:
     assert out[0].startswith(f"policy/measures/05-employment-entrepreneurship-subsidies.yaml:{part + 1}:7: part: "
                              "unknown part 'reduce-burden' — hint: parts in notice.yaml: did you mean 'reduce-burdens'?")
     assert out[1].startswith(f"policy/measures/05-employment-entrepreneurship-subsidies.yaml:{award + 1}:{col}: "
-                             "benefits[2].amount.figure: unknown figure 'hiring_awrd' — hint: figures of this "
+                             "benefits[3].amount.figure: unknown figure 'hiring_awrd' — hint: figures of this "
                              "measure: did you mean 'hiring_award'?")
 
 

@@ -64,11 +64,11 @@ def test_measure_5_amounts_as_each_language_writes_them(policy) -> None:
     m5 = next(m for m in policy["measures"] if m["number"] == 5)
     zh = {r["name"]: r for r in benefit_rows(index, m5, "zh", t)}
     en = {r["name"]: r for r in benefit_rows(index, m5, "en", t)}
-    assert zh["一次性求职补贴"]["amount"] == "1,111 元"
+    assert zh["一次性求职补贴"]["amount"] == "1111元"
     assert en["One-time job-seeking subsidy"]["amount"] == "1,111 yuan"
-    assert zh["吸纳高校毕业生一次性奖励"]["amount"] == "每名 2,111 元"
+    assert zh["吸纳高校毕业生一次性奖励"]["amount"] == "每名2111元"
     assert en["One-time award for hiring college graduates"]["amount"] == "2,111 yuan × number of graduates"
-    assert zh["吸纳高校毕业生社会保险补贴"]["duration"] == "最长 1.2 个月"
+    assert zh["吸纳高校毕业生社会保险补贴"]["duration"] == "最长1.2个月"
     assert en["Social insurance subsidy for hiring college graduates"]["duration"] == "up to 1.2 months"
     assert zh["一次性求职补贴"]["period"] == "自通知施行之日起，无截止日期"
     assert en["One-time job-seeking subsidy"]["period"] == "Since the notice took effect; no end date"
@@ -93,8 +93,8 @@ def test_dated_values_each_with_their_period(policy) -> None:
         ("2,500 yuan × number of graduates", "From 1 February 2123; no end date")]
     # the audience pages list both values, each with its period
     lines = [line for line in key_amounts(PolicyIndex(changed), m5, "zh", t) if "奖励" in line]
-    assert lines == ["吸纳高校毕业生一次性奖励：每名 2,111 元（领取人：企业；自通知施行之日起至2123年1月31日）",
-                     "吸纳高校毕业生一次性奖励：每名 2,500 元（领取人：企业；自2123年2月1日起，无截止日期）"]
+    assert lines == ["吸纳高校毕业生一次性奖励：每名2111元（领取人：企业；自通知施行之日起至2123年1月31日）",
+                     "吸纳高校毕业生一次性奖励：每名2500元（领取人：企业；自2123年2月1日起，无截止日期）"]
 
 
 def test_policy_text_shows_as_text(policy, tmp_path: Path) -> None:
