@@ -146,13 +146,13 @@ class _Renderer:
             )
         if qtype == "month":
             # <input type="month"> gives "YYYY-MM"; where a browser shows a plain text box instead,
-            # the placeholder and app.js's check ask for the same form.
+            # the question's help gives the same form and rules.js checks it.
             describedby = f' aria-describedby="{_e(" ".join(described))}"' if described else ""
             return (
                 f'<div {" ".join(attrs)}>'
                 f'<label class="calc-label" for="{_e(dom)}-input">{_e(label)}</label>{help_html}'
                 f'<div class="calc-month"><input type="month" id="{_e(dom)}-input" name="{_e(qid)}" '
-                f'placeholder="YYYY-MM" pattern="[0-9]{{4}}-(0[1-9]|1[0-2])" autocomplete="off"{describedby}>'
+                f'autocomplete="off"{describedby}>'
                 f"</div>{error_html}</div>"
             )
         raise ValueError(f"questions.yaml: question {qid!r} has unknown type {qtype!r}")

@@ -169,7 +169,7 @@ def test_no_request_leaves_the_site_and_none_after_ready(page: Page, requests_se
     before = len(requests_seen)
     for n in (4, 5, 6, 7):
         fill(page, "graduates_hired", n)
-        expect(total(page)).to_have_text(f"{n * 2111:,} 元")
+        expect(total(page)).to_have_text(f"{n * 2111}元")
     choose(page, "role", "person")
     choose(page, "is_college_graduate", "true")
     expect(page.locator('#calc-results[data-state="done"]')).to_be_attached()
@@ -219,7 +219,7 @@ def test_results_follow_each_change(page: Page) -> None:
     expect(total(page)).to_have_text("2111元")
     for n in range(2, 12):
         fill(page, "graduates_hired", n)
-        expect(total(page)).to_have_text(f"{n * 2111:,} 元")
+        expect(total(page)).to_have_text(f"{n * 2111}元")
 
 
 def test_without_webassembly_a_message_not_a_blank_page(page: Page) -> None:
@@ -301,7 +301,7 @@ def test_in_page_anchor_keeps_the_answers(page: Page) -> None:
 def test_a_bad_head_count_gets_a_message_on_its_field(page: Page, lang: str, message: str, answer: str) -> None:
     page.goto(calculator_path(lang, "#role=enterprise&enterprise_size=small&graduates_hired=2"))
     wait_ready(page)
-    expect(total(page)).to_have_text(TOTAL_TEXT[lang].replace("6,333", "4,222"))
+    expect(total(page)).to_have_text({"zh": "4222元", "en": "4,222 yuan"}[lang])
     fill(page, "graduates_hired", answer)
     page.locator("#q-graduates_hired-input").press("Tab")
     error = page.locator("#q-graduates_hired-error")

@@ -1,7 +1,7 @@
 // Runs the cases of form_rules.yaml (given as JSON on standard input) against the page's
-// rules.js and prints, as JSON, what it decided: {asked: [{result, asked}], used: [[id]], numbers: [...]}.
+// rules.js and prints, as JSON, what it decided: {asked: [{result, asked}], used: [[id]], numbers: [...], months: [...]}.
 import { readFileSync } from "node:fs";
-import { asked, numberAnswer, test } from "../../docs/assets/calculator/rules.js";
+import { asked, monthAnswer, numberAnswer, test } from "../../docs/assets/calculator/rules.js";
 
 const cases = JSON.parse(readFileSync(0, "utf8"));
 const limits = Object.fromEntries(cases.questions.map((q) => [q.id, {
@@ -16,6 +16,7 @@ process.stdout.write(JSON.stringify({
     for (const q of cases.questions) if (asked(q.ask_when ?? null, used) && q.id in c.answers) used[q.id] = c.answers[q.id];
     return Object.keys(used);
   }),
+  months: cases.months.map((c) => monthAnswer(c.value)),
   numbers: cases.numbers.map((c) => {
     const a = numberAnswer(String(c.value), limits[c.question], c.answers);
     return a.error ? { error: a.error } : { value: a.value };

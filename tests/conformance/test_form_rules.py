@@ -88,6 +88,21 @@ def test_numbers(i: int, javascript: dict) -> None:
     assert javascript["numbers"][i] == case["expect"], "rules.js"
 
 
+def python_month(value: str) -> dict:
+    """What check_answers makes of a typed month (the page sends nothing for an empty box)."""
+    if value == "":
+        return {"empty": True}
+    clean, errors = check_answers(QUESTIONS, {"left": value}, WORDS)
+    return {"error": errors[0]["code"]} if errors else {"value": clean["left"]}
+
+
+@pytest.mark.parametrize("i", range(len(CASES["months"])), ids=lambda i: repr(CASES["months"][i]["value"]))
+def test_months(i: int, javascript: dict) -> None:
+    case = CASES["months"][i]
+    assert python_month(case["value"]) == case["expect"], "Python"
+    assert javascript["months"][i] == case["expect"], "rules.js"
+
+
 def test_every_question_type_and_rule_form_is_covered() -> None:
     forms = set()
 
@@ -103,4 +118,4 @@ def test_every_question_type_and_rule_form_is_covered() -> None:
     for case in CASES["asked"]:
         walk(case["rule"])
     assert forms >= {"equals", "in", "min", "max", "above", "below", "all", "any", "not"}
-    assert {q["type"] for q in CASES["questions"]} == {"choice", "boolean", "integer", "money"}
+    assert {q["type"] for q in CASES["questions"]} == {"choice", "boolean", "integer", "money", "month"}
