@@ -22,7 +22,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "calculator" / "src")]
 
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, SiteServer  # noqa: E402
 
-HEADERS = "姓名,人员类别,是否免费介绍,用人单位是否在本市,是否签订 1 年以上劳动合同,是否按规定缴纳社会保险费,劳动合同签订日期"
+HEADERS = "姓名,人员类别,是否免费介绍,用人单位是否在本市,是否签订期限超过1年的劳动合同,是否按规定缴纳社会保险费,劳动合同签订日期"
 
 
 def placements(rows: int) -> bytes:

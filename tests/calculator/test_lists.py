@@ -18,7 +18,7 @@ from subsidy_calculator.lists import MAX_BYTES, Lists, parse_date, result_csv
 LIST_CASES = [c for d in read_policy(ROOT / "policy").scenarios if d.file == "scenarios/lists.yaml"
               for c in (d.data or {}).get("cases", [])]
 DAY = "2026-11-26"
-PLACEMENT_HEADERS = "姓名,人员类别,是否免费介绍,用人单位是否在本市,是否签订 1 年以上劳动合同,是否按规定缴纳社会保险费"
+PLACEMENT_HEADERS = "姓名,人员类别,是否免费介绍,用人单位是否在本市,是否签订期限超过1年的劳动合同,是否按规定缴纳社会保险费"
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +109,7 @@ def test_files_as_excel_saves_them(lists, encoding: str, bom: bytes, sep: str) -
     assert result["list"] == "placements" and not result["problems"], result["problems"]
     assert [r["status"] for r in result["rows"]] == ["counted", "not_counted"]
     assert result["rows"][1]["reasons"] == ["不符合：免费介绍成功就业"]
-    assert result["totals"]["groups"][0]["total_text"] == "311 元"
+    assert result["totals"]["groups"][0]["total_text"] == "311元"
 
 
 def test_template_reads_back_with_both_languages(lists) -> None:
@@ -173,7 +173,7 @@ def test_command_line_prints_the_same_result(tmp_path, lists) -> None:
                                        cwd=ROOT, env={"PYTHONPATH": str(ROOT / "calculator" / "src")})
     text = run("--lang", "zh", "--answer", "agency_qualified=是")
     assert text.returncode == 0, text.stderr
-    assert "1 人 × 311 元 = 311 元" in text.stdout and "不符合：免费介绍成功就业" in text.stdout
+    assert "1人 × 311元 = 311元" in text.stdout and "不符合：免费介绍成功就业" in text.stdout
     out = tmp_path / "out.csv"
     assert run("--format", "csv", "--out", str(out)).returncode == 0
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")

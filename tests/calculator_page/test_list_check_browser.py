@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from calc_page_helpers import PY_TIMEOUT
 
 HEADERS = {
-    "zh": "姓名,人员类别,是否免费介绍,用人单位是否在本市,是否签订 1 年以上劳动合同,是否按规定缴纳社会保险费,劳动合同签订日期",
+    "zh": "姓名,人员类别,是否免费介绍,用人单位是否在本市,是否签订期限超过1年的劳动合同,是否按规定缴纳社会保险费,劳动合同签订日期",
     "en": "Name,Category,Placed free of charge,Employer in this city,Labour contract of more than 1 year,"
           "Social insurance paid according to regulations,Date the contract was signed",
 }
@@ -18,7 +18,7 @@ ROWS = ["张三,离校未就业高校毕业生,是,是,是,是,2026/3/1",
         "李四,城镇登记失业人员,是,是,否,是,2026年3月1日",
         "王五,城镇登记失业人员,Y,yes,是,是,2026-03-01",
         "赵六,城镇登记失业人员,也许,是,是,是,"]
-TOTAL = {"zh": "622 元", "en": "622 yuan"}
+TOTAL = {"zh": "622元", "en": "622 yuan"}
 BAD_CELL = {"zh": "第 5 行“是否免费介绍”：“也许”不是“是”或“否”", "en": "Row 5, “Placed free of charge”: “也许” is not yes or no"}
 
 
@@ -102,7 +102,7 @@ def test_bad_files_get_a_clear_message(page: Page, tmp_path, name: str) -> None:
     expect(page.locator("#lc-status")).to_contain_text(message)
     # the page still answers: a good file is checked next
     _pick(page, "ok.csv", ("\n".join([HEADERS["zh"], ROWS[0]])).encode("utf-8"))
-    page.wait_for_selector("#lc-totals >> text=311 元", timeout=30_000)
+    page.wait_for_selector("#lc-totals >> text=311元", timeout=30_000)
 
 
 @pytest.mark.browser_context_args(bypass_csp=True)   # to let the axe test tool in
