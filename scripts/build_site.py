@@ -12,6 +12,7 @@ from pathlib import Path
 
 from scripts import precompress
 from scripts.server import server_config
+from scripts.policy.messages import say, staff_languages
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,10 +21,10 @@ def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
     target = Path(args[0]) if args else ROOT / "site"
     policy_dir = os.environ.get("POLICY_DIR")  # another policy folder (tests, scale runs)
-    check = subprocess.run([sys.executable, "-m", "scripts.validate_policy", *([policy_dir] if policy_dir else [])],
+    check = subprocess.run([sys.executable, "-m", "scripts.policy.validate", *([policy_dir] if policy_dir else [])],
                            cwd=ROOT)
     if check.returncode != 0:
-        print(f"build_site: policy/ has problems (above); {target} was left unchanged.", file=sys.stderr)
+        print(say("build.policy_problems", staff_languages(), target=target), file=sys.stderr)
         return 1
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=target.parent))
     staging.chmod(0o755)  # mkdtemp's 0700 would travel with a copy to the server: nginx could not read it

@@ -11,7 +11,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from scripts import calculator_assets, calculator_page, list_page, site_pages  # noqa: E402
-from scripts.policy_load import load_policy  # noqa: E402
+from scripts.policy import load_policy  # noqa: E402
 
 _state: dict = {"command": "build"}
 

@@ -17,7 +17,7 @@ for path in (ROOT, ROOT / "calculator" / "src"):
         sys.path.insert(0, str(path))
 
 from scripts import calculator_assets, calculator_page  # noqa: E402
-from scripts.policy_load import load_policy  # noqa: E402
+from scripts.policy import load_policy  # noqa: E402
 
 from calc_page_helpers import SITE_DIR  # noqa: E402
 
