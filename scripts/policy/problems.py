@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from scripts.policy.messages import Message, render_problem_text, staff_languages
+from scripts.policy.messages import Message, render_problem_text, say, staff_languages
 
 PathT = tuple[str | int, ...]
 
@@ -73,7 +73,8 @@ class PolicyError(Exception):
     def __init__(self, problems: list[Problem], root_label: str = "policy") -> None:
         self.problems = problems
         langs = staff_languages()
-        lines = [line for p in problems[:50] for line in p.lines(root_label, langs)]
+        lines = [say("summary.error_header", langs[:1], count=len(problems))]
+        lines += [line for p in problems[:50] for line in p.lines(root_label, langs)]
         if len(problems) > 50:
-            lines.append(f"... {len(problems) - 50}")
-        super().__init__(f"{len(problems)} problem(s) in the policy:\n" + "\n".join(lines))
+            lines.append(say("summary.more", langs[:1], count=len(problems) - 50))
+        super().__init__("\n".join(lines))

@@ -207,3 +207,18 @@ def test_command_line_in_chinese(policy_copy: Path) -> None:
                           env={**os.environ, "POLICY_LANG": "zh"}, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0
     assert done.stdout.startswith("政策文件检查通过：已检查 18 项措施")
+
+
+def test_make_site_stops_quietly_on_a_policy_problem(policy_copy: Path) -> None:
+    """The validation step of `make site`: the problems and build_site's sentence, no make line."""
+    measure = policy_copy / MEASURE
+    measure.write_text(measure.read_text(encoding="utf-8").replace("value: 2111", 'value: "2,111"', 1),
+                       encoding="utf-8")
+    before = sorted(p.name for p in (ROOT / "site").iterdir()) if (ROOT / "site").is_dir() else None
+    done = _make("site", env={"POLICY_DIR": str(policy_copy), "POLICY_LANG": "en"})
+    assert done.returncode != 0
+    assert "make:" not in done.stdout + done.stderr and "***" not in done.stdout + done.stderr
+    assert "expected a number, got the text '2,111'" in done.stdout
+    assert "build_site: policy/ has problems (above);" in done.stderr
+    after = sorted(p.name for p in (ROOT / "site").iterdir()) if (ROOT / "site").is_dir() else None
+    assert after == before
