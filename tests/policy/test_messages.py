@@ -15,7 +15,8 @@ import pytest
 from policy_fixtures import ROOT
 from scripts.policy import validate
 from scripts.policy.guide import GUIDE, guide_with_table
-from scripts.policy.messages import catalogue, catalogue_file, did_you_mean, msg, staff_languages
+from scripts.policy.messages import (catalogue, catalogue_file, did_you_mean, msg, render_problem_text,
+                                     staff_languages)
 from scripts.policy.schema import SCHEMA_DIR
 
 MEASURE = "measures/05-employment-entrepreneurship-subsidies.yaml"
@@ -164,14 +165,20 @@ def test_the_staff_guide_table_is_the_catalogue(lang: str) -> None:
     assert guide_with_table(text, lang) == text, "run: python -m scripts.policy.guide"
 
 
-def test_the_staff_guide_examples_are_what_the_validator_prints(policy_copy: Path) -> None:
-    """One row checked against a real run, so the examples are not only self-consistent."""
+@pytest.mark.parametrize(("old", "new"), [
+    ("value: 2111", 'value: "2,111"'),
+    ("        until: null", "        untill: null"),
+    ("{figure: job_seeking_subsidy", "{figure: job_seeking_subsidi"),
+])
+def test_the_staff_guide_examples_are_what_the_validator_prints(policy_copy: Path, old: str, new: str) -> None:
+    """Rows checked against a real run, so the examples are not only self-consistent."""
     measure = policy_copy / MEASURE
-    measure.write_text(measure.read_text(encoding="utf-8").replace("value: 2111", 'value: "2,111"', 1),
-                       encoding="utf-8")
+    text = measure.read_text(encoding="utf-8")
+    assert old in text
+    measure.write_text(text.replace(old, new, 1), encoding="utf-8")
     [problem] = validate(policy_copy)
     for lang in ("zh", "en"):
-        shown = problem.format("", lang).split(": ", 2)[-1]
+        shown = render_problem_text(problem.what, problem.fix, lang)
         assert f"| `{shown}` |" in GUIDE[lang].read_text(encoding="utf-8")
 
 
