@@ -114,7 +114,8 @@ const py = await loadPyodide({indexURL: new URL("assets/pyodide/", root).href,
   stdLibURL: new URL(manifest.stdlib, new URL("assets/calculator/", root)).href});
 py.runPython("1 + 1");
 postMessage("ready");"""
-CALC_
+CALC_READY = '#calc[data-phase="ready"]'
+
 
 def _bench_site(tmp: Path) -> Path:
     copy = tmp / "site"
