@@ -16,6 +16,7 @@ import argparse
 import hashlib
 import io
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -76,8 +77,10 @@ def used_files(wheel: Path) -> list[str]:
     used = json.loads(_node("trace", str(wheel), *modules))
     CACHE.mkdir(parents=True, exist_ok=True)
     for old in CACHE.glob("used-*.json"):
-        old.unlink()
-    cached.write_text(json.dumps(used), encoding="utf-8")
+        old.unlink(missing_ok=True)
+    tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(used), encoding="utf-8")
+    tmp.replace(cached)
     return used
 
 
@@ -89,7 +92,7 @@ def stripped_sources(names: list[str]) -> dict[str, str | None]:
     if missing:
         known.update(json.loads(_node("strip", *missing)))
         CACHE.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(".tmp")
+        tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
         tmp.write_text(json.dumps(known, sort_keys=True), encoding="utf-8")
         tmp.replace(cached)
     return {n: known.get(n) for n in names}
