@@ -32,7 +32,10 @@ CACHE = ROOT / "build" / "pyodide-stdlib"
 # add a name here when a lazy import or a new browser feature needs it.
 BROWSER_IMPORTS = (
     "_strptime",  # datetime's strptime imports it on first use
-    "csv", "codecs", "io",  # the list check reads CSV in the browser (issue 19)
+    "csv", "codecs", "io",  # the list check reads CSV in the browser (subsidy_calculator.lists)
+    # ... in the encodings Excel saves it in (lists.decode: bytes.decode looks each one up lazily)
+    "encodings.utf_8_sig", "encodings.utf_16", "encodings.utf_16_le", "encodings.utf_16_be",
+    "encodings.gb18030",
 )
 # Kept with their docstrings: Pyodide reads some of its own at run time.
 KEEP_DOCSTRINGS = ("_pyodide/", "pyodide/")

@@ -43,6 +43,15 @@ for name in modules:
         importlib.import_module(name)
     except ImportError as err:
         missing.append(f"{name}: {err}")
+# the list check reads CSV files in the encodings Excel saves them in, looked up lazily
+from subsidy_calculator.lists import decode
+for codec in ("utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "gb18030"):
+    data = ("\\ufeff" if codec.endswith(("le", "be")) else "") + "姓名,人数\\n张三,3\\n"
+    try:
+        text, _ = decode(data.encode(codec))
+        assert "张三" in text, codec
+    except Exception as err:
+        missing.append(f"{codec}: {err!r}")
 missing`).toJs();
 const calc = py.pyimport("subsidy_calculator.browser");
 calc.load_rules(readFileSync(rulesPath, "utf8"));
