@@ -15,7 +15,7 @@ export NO_MKDOCS_2_WARNING := 1
 # caller a non-zero status (141) for scripts and CI. LANG=zh or POLICY_LANG=zh: Chinese first.
 QUIET_FAIL = kill -PIPE $$PPID
 
-.PHONY: serve site preview server-config test test-unit test-browser validate rules fuzz bench clean setup
+.PHONY: serve site preview server-config test test-unit test-browser validate impact rules fuzz bench clean setup
 
 serve: site ## build, then serve with live reload at http://127.0.0.1:8000
 	$(VENV)/bin/mkdocs serve -a 127.0.0.1:8000
@@ -31,6 +31,9 @@ server-config: $(PY_STAMP) ## rewrite scripts/server/nginx/employment-guide.conf
 
 validate: $(PY_STAMP) ## check every file in policy/, report every problem (LANG=zh: Chinese first)
 	@$(PY) -m scripts.policy.validate || $(QUIET_FAIL)
+
+impact: $(PY_STAMP) ## what the edit of policy/ changes: figures, people, pages (REV=, SITE=; LANG=zh: in Chinese)
+	$(PY) -m scripts.impact_report $(if $(REV),--rev "$(REV)") $(if $(SITE),--site "$(SITE)")
 
 rules: $(PY_STAMP) ## write build/rules.json (for the command-line calculator)
 	$(PY) -m scripts.rules_bundle build/rules.json

@@ -1,4 +1,5 @@
-"""Publish atomically: validate policy/, build into a temporary folder, write the static hosts'
+"""Publish atomically: validate policy/ (and that every change since its last commit is in a
+change log: scripts/change_log_check.py), build into a temporary folder, write the static hosts'
 `_headers` file and the precompressed .br/.gz copies there, and only then replace site/. A failed
 validation or build leaves the previous site/ exactly as it was."""
 from __future__ import annotations
@@ -23,6 +24,9 @@ def main(argv: list[str] | None = None) -> int:
     policy_dir = os.environ.get("POLICY_DIR")  # another policy folder (tests, scale runs)
     check = subprocess.run([sys.executable, "-m", "scripts.policy.validate", *([policy_dir] if policy_dir else [])],
                            cwd=ROOT)
+    if check.returncode == 0:  # then every change of a figure, condition or date is in a change log
+        check = subprocess.run([sys.executable, "-m", "scripts.change_log_check", *([policy_dir] if policy_dir else [])],
+                               cwd=ROOT)
     if check.returncode != 0:
         print(say("build.policy_problems", staff_languages(), target=target), file=sys.stderr)
         return 1
