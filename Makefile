@@ -10,14 +10,18 @@ NGINX_STAMP := build/.nginx
 PREVIEW_PORT ?= 8080
 export PYTHONDONTWRITEBYTECODE := 1
 export NO_MKDOCS_2_WARNING := 1
+# When a step has already said what is wrong (the validator's problems), stop make without its own
+# "make: *** [Makefile:NN: validate] Error 1" line: SIGPIPE ends make silently and still gives the
+# caller a non-zero status (141) for scripts and CI. LANG=zh or POLICY_LANG=zh: Chinese first.
+QUIET_FAIL = kill -PIPE $$PPID
 
-.PHONY: serve site preview server-config test test-unit test-browser validate rules fuzz bench clean setup
+.PHONY: serve site preview server-config test test-unit test-browser validate impact rules fuzz bench clean setup
 
 serve: site ## build, then serve with live reload at http://127.0.0.1:8000
 	$(VENV)/bin/mkdocs serve -a 127.0.0.1:8000
 
 site: $(PY_STAMP) $(NODE_STAMP) ## validate policy/ and build site/ atomically
-	$(PY) -m scripts.build_site
+	@$(PY) -m scripts.build_site || $(QUIET_FAIL)
 
 preview: $(NGINX_STAMP) site ## build, then serve site/ with the production nginx rules at http://127.0.0.1:8080/
 	$(PY) -m scripts.server.local_nginx --port $(PREVIEW_PORT)
@@ -25,8 +29,11 @@ preview: $(NGINX_STAMP) site ## build, then serve site/ with the production ngin
 server-config: $(PY_STAMP) ## rewrite scripts/server/nginx/employment-guide.conf from scripts/server/headers.yaml
 	$(PY) -m scripts.server.server_config
 
-validate: $(PY_STAMP) ## check every file in policy/, report every problem
-	$(PY) -m scripts.validate_policy
+validate: $(PY_STAMP) ## check every file in policy/, report every problem (LANG=zh: Chinese first)
+	@$(PY) -m scripts.policy.validate || $(QUIET_FAIL)
+
+impact: $(PY_STAMP) ## what the edit of policy/ changes: figures, people, pages (REV=, SITE=; LANG=zh: in Chinese)
+	$(PY) -m scripts.impact_report $(if $(REV),--rev "$(REV)") $(if $(SITE),--site "$(SITE)")
 
 rules: $(PY_STAMP) ## write build/rules.json (for the command-line calculator)
 	$(PY) -m scripts.rules_bundle build/rules.json

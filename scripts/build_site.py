@@ -1,4 +1,5 @@
-"""Publish atomically: validate policy/, build into a temporary folder, write the static hosts'
+"""Publish atomically: validate policy/ (and that every change since its last commit is in a
+change log: scripts/change_log_check.py), build into a temporary folder, write the static hosts'
 `_headers` file and the precompressed .br/.gz copies there, and only then replace site/. A failed
 validation or build leaves the previous site/ exactly as it was."""
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from scripts import precompress
 from scripts.server import server_config
+from scripts.policy.messages import say, staff_languages
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,10 +22,13 @@ def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
     target = Path(args[0]) if args else ROOT / "site"
     policy_dir = os.environ.get("POLICY_DIR")  # another policy folder (tests, scale runs)
-    check = subprocess.run([sys.executable, "-m", "scripts.validate_policy", *([policy_dir] if policy_dir else [])],
+    check = subprocess.run([sys.executable, "-m", "scripts.policy.validate", *([policy_dir] if policy_dir else [])],
                            cwd=ROOT)
+    if check.returncode == 0:  # then every change of a figure, condition or date is in a change log
+        check = subprocess.run([sys.executable, "-m", "scripts.change_log_check", *([policy_dir] if policy_dir else [])],
+                               cwd=ROOT)
     if check.returncode != 0:
-        print(f"build_site: policy/ has problems (above); {target} was left unchanged.", file=sys.stderr)
+        print(say("build.policy_problems", staff_languages(), target=target), file=sys.stderr)
         return 1
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=target.parent))
     staging.chmod(0o755)  # mkdtemp's 0700 would travel with a copy to the server: nginx could not read it

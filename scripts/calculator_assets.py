@@ -1,9 +1,10 @@
 """Install everything the in-browser calculator needs into the built site, after MkDocs built it.
 
-    site/assets/pyodide/        the 5 Pyodide core files, copied from node_modules/pyodide (once)
+    site/assets/pyodide/        Pyodide's core files, copied from node_modules/pyodide (once), and
+                                the trimmed standard library python_stdlib.<hash>.zip
+                                (scripts/pyodide_stdlib.py) in place of Pyodide's full one
     site/assets/calculator/     the calculator wheel (content-hashed name), rules.<version>.json,
-                                the Pyodide memory snapshot (Python started, calculator imported),
-                                manifest.json (what the worker loads: wheel, snapshot, rules, version)
+                                manifest.json (what the worker loads: wheel, stdlib, rules, version)
     site/sw.js                  the service worker (scope: the whole site), cache names versioned
                                 by the content of what they cache
     site/assets/{js,stylesheets,calculator}/*.{js,css}
@@ -27,18 +28,17 @@ import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Mapping
-from scripts import asset_minify
+from scripts import asset_minify, pyodide_stdlib
 from scripts.server import server_config
 from scripts.files import write_if_changed
 
 ROOT = Path(__file__).resolve().parent.parent
 PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
-PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+# what the site ships of the npm package; python_stdlib.zip is replaced by a trimmed one
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide-lock.json")
 # The calculator package to ship. CALCULATOR_DIR may point elsewhere (development only).
 CALCULATOR_DIR = Path(os.environ.get("CALCULATOR_DIR", ROOT / "calculator"))
 WHEEL_CACHE = ROOT / "build" / "calculator-wheel"
-SNAPSHOT_CACHE = ROOT / "build" / "pyodide-snapshot"
-SNAPSHOT_SCRIPT = Path(__file__).with_name("pyodide_snapshot.mjs")
 SW_SOURCE = Path(__file__).with_name("service_worker.js")
 
 
@@ -64,7 +64,7 @@ def pyodide_version() -> str:
 
 
 def copy_pyodide(site_dir: Path) -> Path:
-    """Copy the 5 core files (skipped when an identical copy is already there)."""
+    """Copy the core files (skipped when an identical copy is already there)."""
     missing = [name for name in PYODIDE_FILES if not (PYODIDE_DIR / name).is_file()]
     if missing:
         raise FileNotFoundError(f"node_modules/pyodide lacks {missing}: run `npm ci` (make setup)")
@@ -134,22 +134,16 @@ def build_wheel(project: Path = CALCULATOR_DIR) -> Path:
         raise RuntimeError("could not build the calculator wheel:\n" + "\n".join(errors))
 
 
-# --- the Pyodide memory snapshot -------------------------------------------------------------
-def build_snapshot(wheel: Path) -> Path:
-    """Python started with the calculator imported, as a gzip memory snapshot made under Node
-    (scripts/pyodide_snapshot.mjs); made once per Pyodide build, wheel and script."""
-    key = _sha256(f"{pyodide_version()}\0{_file_sha(wheel)}\0{_file_sha(SNAPSHOT_SCRIPT)}".encode())[:16]
-    out = SNAPSHOT_CACHE / f"python-{key}.snapshot.gz"
-    if out.exists():
-        return out
-    SNAPSHOT_CACHE.mkdir(parents=True, exist_ok=True)
-    for old in SNAPSHOT_CACHE.glob("python-*.snapshot.gz"):
-        old.unlink()
-    done = subprocess.run(["node", str(SNAPSHOT_SCRIPT), str(wheel), str(out)], cwd=ROOT,
-                          capture_output=True, text=True)
-    if done.returncode != 0 or not out.exists():
-        raise RuntimeError(f"could not make the Pyodide snapshot:\n{done.stderr[-2000:]}")
-    return out
+# --- the standard library -------------------------------------------------------------------
+def install_stdlib(site_dir: Path, wheel: Path) -> Path:
+    """site/assets/pyodide/python_stdlib.<hash>.zip, the only stdlib zip there."""
+    data = pyodide_stdlib.build(wheel)
+    target = site_dir / "assets" / "pyodide" / f"python_stdlib.{_sha256(data)[:12]}.zip"
+    for old in target.parent.glob("python_stdlib*.zip"):
+        if old != target:
+            old.unlink()
+    write_if_changed(target, data)
+    return target
 
 
 # --- the rules bundle -------------------------------------------------------------------------
@@ -187,7 +181,7 @@ def write_service_worker(site_dir: Path, serving: bool) -> str:
         write_if_changed(site_dir / "sw.js", text.encode())
         return ""
     pyodide_dir = site_dir / "assets" / "pyodide"
-    pyodide_files = [pyodide_dir / n for n in PYODIDE_FILES]
+    pyodide_files = [pyodide_dir / n for n in PYODIDE_FILES] + sorted(pyodide_dir.glob("python_stdlib.*.zip"))
     site_files = [p for p in site_dir.rglob("*") if p.is_file()
                   and p.relative_to(site_dir).as_posix() not in _NOT_VERSIONED
                   and p.name not in _SITEMAPS
@@ -274,11 +268,8 @@ def install(policy: dict, site_dir: Path, serving: bool = False) -> None:
         wheel_dst.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(wheel, wheel_dst)
 
-    snapshot = build_snapshot(wheel)
-    snapshot_rel = f"snapshots/{snapshot.name}"
-    if not (calc_dir / snapshot_rel).exists():
-        (calc_dir / "snapshots").mkdir(exist_ok=True)
-        shutil.copy2(snapshot, calc_dir / snapshot_rel)
+    stdlib = install_stdlib(site_dir, wheel)
+    stdlib_rel = f"../pyodide/{stdlib.name}"
 
     bundle = rules_bundle(policy)
     version = str(bundle.get("version") or _sha256(bundle_text(bundle).encode())[:12])
@@ -287,7 +278,7 @@ def install(policy: dict, site_dir: Path, serving: bool = False) -> None:
     rules_name = f"rules.{version}.json"
     write_if_changed(calc_dir / rules_name, bundle_text(bundle).encode("utf-8"))
 
-    manifest = {"version": version, "rules": rules_name, "wheel": wheel_rel, "snapshot": snapshot_rel,
+    manifest = {"version": version, "rules": rules_name, "wheel": wheel_rel, "stdlib": stdlib_rel,
                 "pyodide": pyodide_version()}
     write_if_changed(calc_dir / "manifest.json", (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
 

@@ -1,5 +1,6 @@
 """The thin MkDocs hook: policy/ -> validated -> generated Markdown (before the build) and
-calculator assets + security headers (after it). All logic lives in the modules it calls."""
+calculator assets + security headers (after it); under `mkdocs serve`, the staff-only impact
+report (/impact/). All logic lives in the modules it calls."""
 from __future__ import annotations
 
 import os
@@ -10,8 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from scripts import calculator_assets, calculator_page, list_page, site_pages  # noqa: E402
-from scripts.policy_load import load_policy  # noqa: E402
+from scripts import calculator_assets, calculator_page, impact_report, list_page, site_pages  # noqa: E402
+from scripts.policy import load_policy  # noqa: E402
 
 _state: dict = {"command": "build"}
 
@@ -44,6 +45,7 @@ def on_pre_build(config) -> None:
     if config.plugins["i18n"].building:
         return  # static-i18n's build of another language: the first build generated every page
     policy = _state["policy"]
+    _state["impact_written"] = False
     docs = Path(config["docs_dir"])
     site_pages.generate(policy, docs)
     config.extra["site_texts"] = site_pages.theme_texts(policy)  # 404 page, feed link
@@ -61,3 +63,8 @@ def on_post_build(config) -> None:
     site_pages.write_language_sitemap(config)
     calculator_assets.install(_state["policy"], Path(config["site_dir"]),
                               serving=_state["command"] == "serve")
+    if _state["command"] == "serve" and not _state["impact_written"]:
+        # staff only: the impact report of the edit being served, never in a published site
+        root = os.environ.get("POLICY_DIR")
+        impact_report.write_staff_pages(Path(config["site_dir"]), Path(root) if root else impact_report.POLICY_DIR)
+        _state["impact_written"] = True

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from scripts.policy_load import POLICY_DIR, PolicyError, load_policy
+from scripts.policy import POLICY_DIR, PolicyError, load_policy
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "build" / "rules.json"

@@ -8,7 +8,7 @@ little different so pages are not identical: a variant number in the title, a ch
 on its own date, and for every third copy of a measure with an amount, a second dated value
 (a raised amount from 2123-02-01, quoted from an imagined later notice, as staff would do it).
 `--hostile` puts HTML and Markdown in the first measure's texts, to prove they show as text.
-The result passes `python -m scripts.validate_policy OUT_DIR`.
+The result passes `python -m scripts.policy.validate OUT_DIR`.
 """
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from policy_bundle import ROOT
-from scripts.policy_load import read_policy
+from scripts.policy import read_policy
 from subsidy_calculator.lists import MAX_BYTES, Lists, parse_date, result_csv
 
 LIST_CASES = [c for d in read_policy(ROOT / "policy").scenarios if d.file == "scenarios/lists.yaml"

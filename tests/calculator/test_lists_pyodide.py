@@ -2,7 +2,8 @@
 every case of policy/scenarios/lists.yaml, each also saved as GB18030 and UTF-16 the way Excel
 saves it in China (so Pyodide's CJK codecs are proven), and for files that cannot be checked.
 
-Runs the npm `pyodide` package under Node; skipped without it (`make setup` installs it)."""
+Runs the npm `pyodide` package under Node, on the trimmed standard library zip the site ships
+(scripts/pyodide_stdlib.py); skipped without it (`make setup` installs it)."""
 from __future__ import annotations
 
 import base64
@@ -23,8 +24,8 @@ PACKAGE = ROOT / "calculator" / "src" / "subsidy_calculator"
 RUNNER = r"""
 import { loadPyodide } from "PYODIDE_MJS";
 import { readFileSync, readdirSync } from "node:fs";
-const [pkgDir, rulesPath, casesPath] = process.argv.slice(2);
-const py = await loadPyodide({ indexURL: "PYODIDE_DIR/" });
+const [pkgDir, rulesPath, casesPath, stdlibPath] = process.argv.slice(2);
+const py = await loadPyodide({ indexURL: "PYODIDE_DIR/", stdLibURL: stdlibPath });
 const target = "/home/pyodide/src/subsidy_calculator";
 py.FS.mkdirTree(target);
 for (const name of readdirSync(pkgDir).filter((n) => n.endsWith(".py"))) {
@@ -62,10 +63,15 @@ def test_pyodide_checks_lists_exactly_as_cpython(_bundle, tmp_path: Path) -> Non
     cases = _cases()
     (tmp_path / "cases.json").write_text(json.dumps([[base64.b64encode(d).decode(), r] for d, r in cases]),
                                          encoding="utf-8")
+    from scripts import calculator_assets, pyodide_stdlib
+
+    stdlib = tmp_path / "python_stdlib.zip"
+    stdlib.write_bytes(pyodide_stdlib.build(calculator_assets.build_wheel()))  # what the site ships
     runner = tmp_path / "run.mjs"
     runner.write_text(RUNNER.replace("PYODIDE_MJS", (PYODIDE / "pyodide.mjs").as_uri())
                       .replace("PYODIDE_DIR", str(PYODIDE)), encoding="utf-8")
-    done = subprocess.run(["node", str(runner), str(PACKAGE), str(rules_path), str(tmp_path / "cases.json")],
+    done = subprocess.run(["node", str(runner), str(PACKAGE), str(rules_path), str(tmp_path / "cases.json"),
+                           str(stdlib)],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     pyodide = json.loads(done.stdout)

@@ -1,5 +1,7 @@
 """The engine gives byte-identical JSON in CPython and in Pyodide (Python 3.14, standard library
-only), for every scenario case and a few hundred generated requests, good and broken.
+only), for every scenario case and a few hundred generated requests, good and broken, on the
+trimmed standard library zip the site ships (scripts/pyodide_stdlib.py): every module of the
+calculator and every name in BROWSER_IMPORTS imports from it.
 
 Runs the npm `pyodide` package under Node (no browser needed); skipped when Node or
 node_modules/pyodide is missing (`make setup` installs it)."""
@@ -24,20 +26,39 @@ DAY = "2026-11-26"
 RUNNER = r"""
 import { loadPyodide } from "PYODIDE_MJS";
 import { readFileSync, readdirSync } from "node:fs";
-const [pkgDir, rulesPath, requestsPath] = process.argv.slice(2);
-const py = await loadPyodide({ indexURL: "PYODIDE_DIR/" });
+const [pkgDir, rulesPath, requestsPath, stdlibPath, modulesPath] = process.argv.slice(2);
+const py = await loadPyodide({ indexURL: "PYODIDE_DIR/", stdLibURL: stdlibPath });
 const target = "/home/pyodide/src/subsidy_calculator";
 py.FS.mkdirTree(target);
 for (const name of readdirSync(pkgDir).filter((n) => n.endsWith(".py"))) {
   py.FS.writeFile(`${target}/${name}`, readFileSync(`${pkgDir}/${name}`, "utf8"));
 }
 py.runPython("import sys; sys.path.insert(0, '/home/pyodide/src')");
+py.globals.set("modules", py.toPy(JSON.parse(readFileSync(modulesPath, "utf8"))));
+const missing = py.runPython(`
+import importlib
+missing = []
+for name in modules:
+    try:
+        importlib.import_module(name)
+    except ImportError as err:
+        missing.append(f"{name}: {err}")
+# the list check reads CSV files in the encodings Excel saves them in, looked up lazily
+from subsidy_calculator.lists import decode
+for codec in ("utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "gb18030"):
+    data = ("\\ufeff" if codec.endswith(("le", "be")) else "") + "姓名,人数\\n张三,3\\n"
+    try:
+        text, _ = decode(data.encode(codec))
+        assert "张三" in text, codec
+    except Exception as err:
+        missing.append(f"{codec}: {err!r}")
+missing`).toJs();
 const calc = py.pyimport("subsidy_calculator.browser");
 calc.load_rules(readFileSync(rulesPath, "utf8"));
 const requests = JSON.parse(readFileSync(requestsPath, "utf8"));
 const out = requests.map((r) => String(calc.evaluate_json(r)));
 const version = py.runPython("import sys; sys.version.split()[0]");
-process.stdout.write(JSON.stringify({ version, out }));
+process.stdout.write(JSON.stringify({ version, out, missing }));
 """
 
 
@@ -76,14 +97,24 @@ def test_pyodide_gives_identical_json(_bundle, tmp_path: Path) -> None:
     rules_path.write_text(json.dumps(_bundle, ensure_ascii=False), encoding="utf-8")
     requests = _requests(_bundle)
     (tmp_path / "requests.json").write_text(json.dumps(requests), encoding="utf-8")
+    from scripts import calculator_assets, pyodide_stdlib
+
+    wheel = calculator_assets.build_wheel()
+    stdlib = tmp_path / "python_stdlib.zip"
+    stdlib.write_bytes(pyodide_stdlib.build(wheel))  # byte for byte what the site ships
+    modules = tmp_path / "modules.json"
+    modules.write_text(json.dumps(pyodide_stdlib.wheel_modules(wheel) + list(pyodide_stdlib.BROWSER_IMPORTS)))
     runner = tmp_path / "run.mjs"
     runner.write_text(RUNNER.replace("PYODIDE_MJS", (PYODIDE / "pyodide.mjs").as_uri())
                       .replace("PYODIDE_DIR", str(PYODIDE)), encoding="utf-8")
-    done = subprocess.run(["node", str(runner), str(PACKAGE), str(rules_path), str(tmp_path / "requests.json")],
+    done = subprocess.run(["node", str(runner), str(PACKAGE), str(rules_path), str(tmp_path / "requests.json"),
+                           str(stdlib), str(modules)],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     pyodide = json.loads(done.stdout)
     assert pyodide["version"].startswith("3.14")
+    assert not pyodide["missing"], "the shipped stdlib zip lacks a module: add it to " \
+        f"scripts/pyodide_stdlib.py BROWSER_IMPORTS: {pyodide['missing']}"
 
     browser.load_rules(rules_path.read_text(encoding="utf-8"))
     cpython = [browser.evaluate_json(r) for r in requests]

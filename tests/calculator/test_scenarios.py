@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from policy_bundle import ROOT
-from scripts.policy_load import read_policy
+from scripts.policy import read_policy
 
 _docs = read_policy(ROOT / "policy")
 SCENARIOS = {doc.file.split("/")[-1][: -len(".yaml")]: (doc.data or {}).get("cases", [])

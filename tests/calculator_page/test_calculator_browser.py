@@ -2,6 +2,7 @@
 reads, in both languages, from a share link, by keyboard only, and fails visibly and safely."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from calc_page_helpers import (
-    PY_TIMEOUT, TOTAL_TEXT, calculator_path, choose, fill, small_enterprise_three_graduates, total, wait_ready,
+    PY_TIMEOUT, SITE_DIR, TOTAL_TEXT, calculator_path, choose, fill, small_enterprise_three_graduates, total, wait_ready,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,27 +97,74 @@ def test_hostile_fragment_is_ignored(page: Page) -> None:
     assert page.locator("#q-role input:checked").count() == 0
 
 
-@pytest.mark.parametrize("snapshot", ["missing", "corrupt"])
-def test_without_a_usable_snapshot_python_starts_the_ordinary_way(page: Page, snapshot: str) -> None:
-    """The memory snapshot only makes the start faster: without it the visitor gets the same answer.
-    (Without the helper thread that loads it: test_calculator_offline.py.)"""
-    if snapshot == "missing":
-        page.route("**/*.snapshot.gz", lambda r: r.fulfill(status=404, body="not found"))
-    else:
-        page.route("**/*.snapshot.gz", lambda r: r.fulfill(status=200, body=b"\x1f\x8b not really gzip",
-                                                            content_type="application/gzip"))
+# Python's memory snapshot, made in this browser after a first ordinary start (pyodide_start.js)
+# and kept gzip-compressed in Cache Storage by the helper thread (snapshot.js).
+SNAPSHOT_KEPT = '#calc[data-snapshot="kept"]'
+START = "data-python-start"
+
+
+def test_a_second_visit_restores_python_from_its_snapshot(page: Page) -> None:
     problems = _watch_console(page)
     page.goto(calculator_path("en"))
+    wait_ready(page)
+    expect(page.locator("#calc")).to_have_attribute(START, "ordinary")
+    page.wait_for_selector(SNAPSHOT_KEPT, state="attached")
+    page.reload()
     small_enterprise_three_graduates(page)
     wait_ready(page)
+    expect(page.locator("#calc")).to_have_attribute(START, "snapshot")
     expect(total(page)).to_have_text(TOTAL_TEXT["en"], timeout=10_000)
     assert not problems, problems
 
 
-@pytest.mark.parametrize("broken", ["wasm", "wheel", "worker"])
+@pytest.mark.parametrize("kept", ["not gzip", "not a snapshot"])
+def test_an_unusable_snapshot_gives_an_ordinary_start_and_is_replaced(page: Page, kept: str) -> None:
+    """The snapshot only makes a later start faster: a damaged one costs nothing but that."""
+    page.goto(calculator_path("en"))
+    wait_ready(page)
+    page.wait_for_selector(SNAPSHOT_KEPT, state="attached")
+    page.evaluate("""async (kind) => {
+        const cache = await caches.open('calculator-snapshot');
+        const [key] = await cache.keys();
+        let body = new TextEncoder().encode('not a memory snapshot '.repeat(100000));
+        if (kind === 'not a snapshot') {
+            body = await new Response(new Blob([body]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer();
+        }
+        await cache.put(key, new Response(body));
+    }""", kept)
+    page.reload()
+    small_enterprise_three_graduates(page)
+    wait_ready(page)
+    expect(page.locator("#calc")).to_have_attribute(START, "ordinary")
+    expect(total(page)).to_have_text(TOTAL_TEXT["en"], timeout=10_000)
+    page.wait_for_selector(SNAPSHOT_KEPT, state="attached")  # a good one in its place
+    page.reload()
+    wait_ready(page)
+    expect(page.locator("#calc")).to_have_attribute(START, "snapshot")
+
+
+def test_another_pyodide_than_the_pinned_one_gets_no_snapshot(page: Page) -> None:
+    """Snapshots belong to one Pyodide build: a site whose manifest pins another version (a host
+    serving a mix of two deployments) starts Python the ordinary way, every time."""
+    manifest = json.loads((SITE_DIR / "assets" / "calculator" / "manifest.json").read_text(encoding="utf-8"))
+    manifest["pyodide"] = "0.0.1"
+    page.route("**/assets/calculator/manifest.json", lambda r: r.fulfill(json=manifest))
+    for _ in range(2):
+        page.goto(calculator_path("en"))
+        small_enterprise_three_graduates(page)
+        wait_ready(page)
+        expect(page.locator("#calc")).to_have_attribute(START, "ordinary")
+        expect(total(page)).to_have_text(TOTAL_TEXT["en"], timeout=10_000)
+    kept = page.evaluate("async () => (await (await caches.open('calculator-snapshot')).keys()).length")
+    assert kept == 0
+
+
+@pytest.mark.parametrize("broken", ["wasm", "stdlib", "wheel", "worker"])
 def test_loading_failure_shows_a_message(page: Page, broken: str) -> None:
     if broken == "wasm":
         page.route("**/assets/pyodide/pyodide.asm.wasm", lambda r: r.fulfill(status=404, body="not found"))
+    elif broken == "stdlib":
+        page.route("**/assets/pyodide/python_stdlib.*.zip", lambda r: r.fulfill(status=404, body="not found"))
     elif broken == "wheel":
         page.route("**/*.whl", lambda r: r.fulfill(status=200, body=b"this is not a zip file", content_type="application/octet-stream"))
     else:

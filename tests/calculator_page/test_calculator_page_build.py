@@ -3,8 +3,10 @@ install() puts into the site."""
 from __future__ import annotations
 
 import copy
+import io
 import json
 import re
+import zipfile
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
@@ -17,7 +19,7 @@ for path in (ROOT, ROOT / "calculator" / "src"):
         sys.path.insert(0, str(path))
 
 from scripts import calculator_assets, calculator_page  # noqa: E402
-from scripts.policy_load import load_policy  # noqa: E402
+from scripts.policy import load_policy  # noqa: E402
 
 from calc_page_helpers import SITE_DIR  # noqa: E402
 
@@ -170,16 +172,27 @@ def test_every_page_has_one_csp_before_any_script() -> None:
 
 @site_built
 def test_site_holds_one_pyodide_and_a_consistent_manifest() -> None:
-    shipped = [p.name for p in (SITE_DIR / "assets" / "pyodide").iterdir() if p.suffix not in (".br", ".gz")]
-    assert sorted(shipped) == sorted(calculator_assets.PYODIDE_FILES)  # beside them: their .br/.gz
+    from scripts import pyodide_stdlib
+
+    shipped = sorted(p.name for p in (SITE_DIR / "assets" / "pyodide").iterdir() if p.suffix not in (".br", ".gz"))
+    stdlib = [n for n in shipped if n.startswith("python_stdlib")]
+    # beside them: their .br/.gz
+    assert sorted(set(shipped) - set(stdlib)) == sorted(calculator_assets.PYODIDE_FILES)
     assert not list(SITE_DIR.glob("*/assets/pyodide")), "Pyodide copied twice"
     calc = SITE_DIR / "assets" / "calculator"
     manifest = json.loads((calc / "manifest.json").read_text(encoding="utf-8"))
     assert (calc / manifest["wheel"]).is_file() and manifest["wheel"].endswith("-py3-none-any.whl")
     bundle = json.loads((calc / manifest["rules"]).read_text(encoding="utf-8"))
     assert bundle["version"] == manifest["version"] and manifest["rules"] == f"rules.{manifest['version']}.json"
-    snapshot = calc / manifest["snapshot"]  # Python started with the calculator imported, gzip
-    assert snapshot.name.endswith(".snapshot.gz") and snapshot.read_bytes()[:2] == b"\x1f\x8b"
+    # one standard library: the trimmed zip the tests run on, not Pyodide's full one
+    assert len(stdlib) == 1 and manifest["stdlib"] == f"../pyodide/{stdlib[0]}"
+    zip_bytes = (calc / manifest["stdlib"]).read_bytes()
+    assert zip_bytes == pyodide_stdlib.build(calculator_assets.build_wheel())
+    with zipfile.ZipFile(io.BytesIO(zip_bytes)) as z:
+        assert {i.compress_type for i in z.infolist()} == {zipfile.ZIP_STORED}  # the host compresses it
+        assert "json/decoder.py" in z.namelist() and "csv.py" in z.namelist()
+        assert "sqlite3/__init__.py" not in z.namelist()
+    assert manifest["pyodide"] == calculator_assets.pyodide_version()
     sw = (SITE_DIR / "sw.js").read_text(encoding="utf-8")
     assert "__SITE_CACHE__" not in sw and "__PYODIDE_CACHE__" not in sw
     assert re.search(r'"site-[0-9a-f]{16}"', sw)

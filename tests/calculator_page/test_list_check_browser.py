@@ -118,3 +118,18 @@ def test_no_axe_violations_with_results_shown(page: Page, lang: str) -> None:
                            ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"])
     violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
     assert not violations, violations
+
+
+def test_a_long_list_is_drawn_in_part_and_downloaded_whole(page: Page, tmp_path) -> None:
+    _open(page, "zh")
+    rows = [ROWS[i % 3] for i in range(2500)]
+    _pick(page, "long.csv", ("\n".join([HEADERS["zh"], *rows])).encode("gb18030"))
+    _done(page)
+    expect(page.locator("#lc-rows")).to_contain_text("下表显示前 2,000 行（共 2,500 行）")
+    assert page.locator(".lc-table tbody tr").count() == 2000
+    expect(page.locator("#lc-totals")).to_contain_text(f"{1667 * 311:,} 元")   # rows 1 and 3 of every 3 count
+    with page.expect_download() as info:
+        page.click("#lc-download")
+    path = tmp_path / "out.csv"
+    info.value.save_as(path)
+    assert len(path.read_bytes().decode("utf-8-sig").splitlines()) == 1 + 2500

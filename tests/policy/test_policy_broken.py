@@ -21,8 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
-from scripts.policy_load import Problem
-from scripts.validate_policy import validate
+from scripts.policy import Problem, validate
 
 from policy_fixtures import copy_policy
 

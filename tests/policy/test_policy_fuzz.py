@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policy_fixtures import POLICY
-from scripts.policy_load import Doc, PolicyDocs, Problem, read_policy, read_yaml
-from scripts.validate_policy import check
+from scripts.policy import Problem, read_policy
+from scripts.policy.checks import check
+from scripts.policy.reader import Doc, PolicyDocs, read_yaml
 
 EXAMPLES = int(os.environ.get("FUZZ_POLICY_EXAMPLES") or os.environ.get("FUZZ_EXAMPLES") or 200)
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from policy_fixtures import POLICY, ROOT
-from scripts.policy_load import PolicyError, load_policy, read_policy
+from scripts.policy import PolicyError, load_policy, read_policy, validate
 from scripts.rules_bundle import build_bundle, canonical_json
-from scripts.validate_policy import published_numbers, validate
+from scripts.policy.checks.measures import published_numbers
 
 
 def test_real_policy_is_clean() -> None:
@@ -109,21 +109,25 @@ def test_command_line_reports_every_problem(policy_copy: Path) -> None:
     part = next(i for i, line in enumerate(lines) if line.startswith("part:"))
     award = next(i for i, line in enumerate(lines) if "hiring_awrd" in line)
     col = lines[award].index("hiring_awrd") + 1
-    done = subprocess.run([sys.executable, "-m", "scripts.validate_policy", str(policy_copy)], cwd=policy_copy.parent,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=30)
+    done = subprocess.run([sys.executable, "-m", "scripts.policy.validate", str(policy_copy)], cwd=policy_copy.parent,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), "POLICY_LANG": "en"},
+                          capture_output=True, text=True, timeout=30)
     assert done.returncode == 1
     out = done.stdout.splitlines()
-    assert len(out) == 2
+    assert len(out) == 4  # each problem in English with its place, then in Chinese below it
     assert out[0].startswith(f"policy/measures/05-employment-entrepreneurship-subsidies.yaml:{part + 1}:7: part: "
                              "unknown part 'reduce-burden' — hint: parts in notice.yaml: did you mean 'reduce-burdens'?")
-    assert out[1].startswith(f"policy/measures/05-employment-entrepreneurship-subsidies.yaml:{award + 1}:{col}: "
+    assert out[1].startswith("    方面“reduce-burden”不存在——提示：notice.yaml 中的方面：是否应为“reduce-burdens”？")
+    assert out[2].startswith(f"policy/measures/05-employment-entrepreneurship-subsidies.yaml:{award + 1}:{col}: "
                              "benefits[3].amount.figure: unknown figure 'hiring_awrd' — hint: figures of this "
                              "measure: did you mean 'hiring_award'?")
+    assert out[3].startswith("    金额“hiring_awrd”不存在——提示：本措施的金额：是否应为“hiring_award”？")
+    assert "2 problem(s) in 1 file(s)" in done.stderr
 
 
 def test_command_line_success_is_one_line() -> None:
-    done = subprocess.run([sys.executable, "-m", "scripts.validate_policy"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-m", "scripts.policy.validate"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, env={**os.environ, "POLICY_LANG": "en"})
     assert done.returncode == 0, done.stdout
     assert done.stdout.count("\n") == 1 and done.stdout.startswith("policy OK: 18 measures")
 

@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # site_helpers, next to this file
 
-from scripts.policy_load import load_policy  # noqa: E402
+from scripts.policy import load_policy  # noqa: E402
 
 
 @pytest.fixture(scope="session")

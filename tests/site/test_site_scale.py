@@ -11,7 +11,7 @@ import pytest
 
 from scripts import site_scale
 from scripts.synthetic_policy import HOSTILE, variant
-from scripts.validate_policy import main as validate
+from scripts.policy.validate import main as validate
 
 COUNT = int(os.environ.get("SITE_SCALE_COUNT", "120"))
 MAX_PAGE_BYTES = 40 * 1024

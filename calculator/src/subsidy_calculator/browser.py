@@ -5,7 +5,9 @@
     warm_up_requests()       -> requests the worker evaluates while the visitor reads the form
     check_list(data, request, progress) -> a whole list checked (lists.py), as JSON text; never raises
 The request is {"answers": {...}, "on": "YYYY-MM-DD" | null, "lang": "zh" | "en"}; for check_list
-also "list": a list id or null (recognised from the headings), `data` the file's bytes.
+also "list": a list id or null (recognised from the headings) and "show_rows": how many rows
+to return in detail (all by default; `row_count` says how many there are, `csv` holds them all);
+`data` is the file's bytes.
 """
 from __future__ import annotations
 
@@ -107,6 +109,10 @@ def check_list(data: Any, request_json: Any, progress: Any = None) -> str:
         list_id = request.get("list") if isinstance(request.get("list"), str) else None
         result = _lists.check(data, list_id, request.get("answers"), request.get("on"), lang, progress)
         result["csv"] = result_csv(result) if result["rows"] else None
+        result["row_count"] = len(result["rows"])
+        show = request.get("show_rows")
+        if type(show) is int and show >= 0:  # the page draws these; every row is in `csv`
+            result["rows"] = result["rows"][:show]
         return dumps(result)
     except Exception:  # a bug must not break the page: report it as a problem it can show
         return dumps({"lang": lang, "rows": [], "problems": [{"row": None, "column": None, "code": "internal",

@@ -313,13 +313,31 @@ class Lists:
                 best, score = spec, len(hit)
         return best
 
+    @staticmethod
+    def _read_cell(column: _Column, raw: str, words: Mapping[str, str], options: str) -> tuple[Any, str | None]:
+        """(value, None) or (None, what is wrong) for one non-empty cell."""
+        if column.type == "boolean":
+            key = _norm(raw)
+            if key in _YES or key in _NO:
+                return key in _YES, None
+            return None, fill(words["cell.boolean"], value=raw)
+        if column.type == "choice":
+            value = column.options.get(_norm(raw))
+            return (value, None) if value is not None else (None, fill(words["cell.choice"], value=raw, options=options))
+        if column.type == "date":
+            value = parse_date(raw)
+            return (value, None) if value is not None else (None, fill(words["cell.date"], value=raw))
+        return raw, None
+
     def _rows(self, spec: ListSpec, view: _ListView, words: Mapping[str, str], header: list[str],
               body: list[list[str]], where: Mapping[int, int], progress: Callable | None) -> tuple[list[dict], int]:
-        columns = [(i, c, where[i]) for i, c in enumerate(spec.columns) if i in where]
+        # (column index, column, position in the file, what each text written there reads as)
+        columns = [(i, c, where[i], {}) for i, c in enumerate(spec.columns) if i in where]
         conditions = [rule.test for _, rule in spec.conditions]
         benefit_counts = [(q, idx) for q, idx in spec.counts if spec.benefits.get(q)]
         all_used = sorted({i for _, idx in spec.counts for i in idx})
         status_text = {s: words["status." + s] for s in ("counted", "not_counted", "error")}
+        outcomes: dict[tuple, tuple] = {}   # conditions met -> what a row without errors gets
         width = len(header)
         rows: list[dict] = []
         blank = 0
@@ -332,55 +350,42 @@ class Lists:
                 continue
             values: dict[str, Any] = {}
             errors: list[dict] = []
-            for i, column, pos in columns:
+            for i, column, pos, seen in columns:
                 raw = cells[pos].strip() if pos < len(cells) else ""
-                problem = None
                 if not raw:
                     if column.required:
-                        problem = words["cell.empty"]
-                elif column.type == "boolean":
-                    key = _norm(raw)
-                    if key in _YES:
-                        values[column.id] = True
-                    elif key in _NO:
-                        values[column.id] = False
-                    else:
-                        problem = fill(words["cell.boolean"], value=raw)
-                elif column.type == "choice":
-                    value = column.options.get(_norm(raw))
-                    if value is None:
-                        problem = fill(words["cell.choice"], value=raw, options=view.options[i])
-                    else:
-                        values[column.id] = value
-                elif column.type == "date":
-                    value = parse_date(raw)
-                    if value is None:
-                        problem = fill(words["cell.date"], value=raw)
-                    else:
-                        values[column.id] = value
+                        errors.append(self._cell_error(words, n, header[pos].strip() or view.headers[i], words["cell.empty"]))
+                    continue
+                read = seen.get(raw)
+                if read is None:
+                    read = seen[raw] = self._read_cell(column, raw, words, view.options[i])
+                if read[1] is None:
+                    values[column.id] = read[0]
                 else:
-                    values[column.id] = raw
-                if problem is not None:
-                    errors.append(self._cell_error(words, n, header[pos].strip() or view.headers[i], problem))
+                    errors.append(self._cell_error(words, n, header[pos].strip() or view.headers[i], read[1]))
             if len(cells) > width and any(c.strip() for c in cells[width:]):
                 errors.append(self._cell_error(words, n, "", fill(words["cell.too_many_cells"], count=str(len(cells)),
                                                                   columns=str(width))))
-            met = [test(values, {}) for test in conditions]
-            counted_in = [q for q, idx in spec.counts if all(met[i] is True for i in idx)]
-            toward = [view.toward[q] for q, idx in benefit_counts if q in counted_in]
-            not_met = [fill(words["reasons.not_met"], condition=view.condition_texts[i])
-                       for i in all_used if met[i] is False]
+            met = tuple(test(values, {}) for test in conditions)
+            outcome = outcomes.get(met)
+            if outcome is None:
+                counted_in = [q for q, idx in spec.counts if all(met[i] is True for i in idx)]
+                toward = [view.toward[q] for q, idx in benefit_counts if q in counted_in]
+                not_met = [fill(words["reasons.not_met"], condition=view.condition_texts[i])
+                           for i in all_used if met[i] is False]
+                if toward:
+                    reasons = [fill(words["reasons.counts_toward"], names=t) for t in toward]
+                    outcome = ("counted", toward, reasons, counted_in, not_met)
+                else:
+                    outcome = ("not_counted", [], not_met, counted_in, not_met)
+                outcomes[met] = outcome
+            status, toward, reasons, counted_in, not_met = outcome
             if errors:
-                status, counted_in = "error", []
+                status, counted_in, toward = "error", [], []
                 reasons = [e["message"] for e in errors] + not_met + [words["reasons.correct_first"]]
-                toward = []
-            elif toward:
-                status = "counted"
-                reasons = [fill(words["reasons.counts_toward"], names=t) for t in toward]
-            else:
-                status, reasons = "not_counted", not_met
             rows.append({"row": n, "cells": cells, "status": status, "status_text": status_text[status],
-                         "counts_toward": toward, "reasons": reasons, "errors": errors, "_in": counted_in})
+                         "counts_toward": list(toward), "reasons": list(reasons), "errors": errors,
+                         "_in": counted_in})
         if progress is not None:
             progress(total, total)
         return rows, blank

@@ -267,10 +267,13 @@ function main() {
         ready = true;
         rulesVersion = m.version;
         root.dataset.rulesVersion = m.version;
+        root.dataset.pythonStart = m.start || ""; // "snapshot" or "ordinary", for tests and the bench
         setPhase("ready");
         performance.mark("calculator-ready"); // read by scripts/bench.py: navigation to ready
         keepOffline(m.files || []);
         update(true);
+      } else if (m.type === "snapshot-kept") {
+        root.dataset.snapshot = "kept"; // for tests and the bench: the next visit can restore it
       } else if (m.type === "failed") {
         clearTimeout(slow);
         fail("load_failed", `${m.stage}: ${m.detail}`);
@@ -581,5 +584,6 @@ function main() {
 
   applyFragment(location.hash);
   update(true);
+  performance.mark("calculator-form"); // read by scripts/bench.py: the form answers from here on
   startWorker();
 }

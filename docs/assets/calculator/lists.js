@@ -130,7 +130,7 @@ function main() {
     if (id !== seq) return;
     progress.value = 0;
     progress.hidden = false;
-    const request = JSON.stringify({ list: chosen(), answers: answers(), on: null, lang });
+    const request = JSON.stringify({ list: chosen(), answers: answers(), on: null, lang, show_rows: SHOW_ROWS });
     worker.postMessage({ type: "check-list", id, data, request }, [data]);
   }
   function recheck() { if (file && ready) check(file); }
@@ -191,7 +191,8 @@ function main() {
   }
 
   function rowsTable(r) {
-    const rows = r.rows.slice(0, SHOW_ROWS);
+    const rows = r.rows;
+    const count = r.row_count || rows.length;
     const head = h("tr", {}, h("th", { scope: "col", text: T.row_number }), r.header.map((c) => h("th", { scope: "col", text: c })),
       h("th", { scope: "col", text: T.result }), h("th", { scope: "col", text: T.reasons }));
     const body = rows.map((row) => h("tr", { class: `lc-row-${row.status}` },
@@ -200,7 +201,8 @@ function main() {
       h("td", { text: row.status_text }),
       h("td", {}, row.reasons.map((x) => h("div", { text: x })))));
     const out = [h("h3", { text: T.rows_heading })];
-    if (r.rows.length > rows.length) out.push(h("p", { text: fmt(T.shown_rows, { shown: rows.length.toLocaleString(), count: r.rows.length.toLocaleString() }) }));
+    const loc = lang === "zh" ? "zh-CN" : "en";
+    if (count > rows.length) out.push(h("p", { text: fmt(T.shown_rows, { shown: rows.length.toLocaleString(loc), count: count.toLocaleString(loc) }) }));
     out.push(h("div", { class: "lc-table-wrap" }, h("table", { class: "lc-table" }, h("thead", {}, head), h("tbody", {}, body))));
     return out;
   }

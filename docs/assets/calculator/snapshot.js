@@ -1,54 +1,36 @@
-// The calculator worker's helper thread: reads this deployment's manifest, then gets Python's
-// memory snapshot ready (scripts/pyodide_snapshot.mjs), while the worker itself prepares Pyodide's
-// WebAssembly. The snapshot is downloaded as gzip and unpacked here; the unpacked copy is kept in
-// Cache Storage, so a later visit skips the unpacking (the slowest part of a warm start).
-// Message in: {manifest: URL}. Out, in order: {manifest} or {error, stage: "manifest"};
-// then {bytes: ArrayBuffer (transferred), url} or {none: true} or {error, stage: "snapshot"}.
+// The calculator worker's helper thread: keeps Python's memory snapshot (made in this browser after a
+// first ordinary start, see pyodide_start.js) in Cache Storage, gzip-compressed (about 30 MB of
+// memory kept as a few MB), and reads it back on later visits, so the worker itself stays free.
+// Messages in: {get: key} -> {bytes: ArrayBuffer (transferred)} or {none: true};
+//              {put: key, bytes: ArrayBuffer} -> compressed and kept as the only entry, then
+//              {stored: true} (also when it could not be kept).
+// The key names the Pyodide version, standard library and calculator wheel the snapshot was made
+// with; a new deployment's key finds nothing, and its first snapshot replaces the old one.
 const CACHE = "calculator-snapshot"; // not site-/pyodide-: the service worker's clean-up leaves it alone
 
 self.onmessage = async ({ data }) => {
-  let manifest;
-  try {
-    const response = await fetch(data.manifest, { cache: "no-cache" });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    manifest = await response.json();
-    self.postMessage({ manifest });
-  } catch (err) {
-    self.postMessage({ stage: "manifest", error: message(err) });
-    return self.close();
-  }
-  try {
-    if (!manifest.snapshot || typeof DecompressionStream !== "function") {
+  if (data && data.get) {
+    try {
+      const cache = await caches.open(CACHE);
+      const kept = await cache.match(data.get);
+      if (!kept || typeof DecompressionStream !== "function") throw new Error("none");
+      const bytes = await new Response(kept.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+      self.postMessage({ bytes }, [bytes]);
+    } catch {
       self.postMessage({ none: true });
-      return self.close();
     }
-    const url = new URL(manifest.snapshot, data.manifest).href;
-    const unpackedKey = url.replace(/\.gz$/, "");
-    const cache = await caches.open(CACHE).catch(() => null); // none where storage is off
-    const kept = cache && await cache.match(unpackedKey);
-    if (kept) {
-      const bytes = await kept.arrayBuffer();
-      self.postMessage({ bytes, url }, [bytes]);
-      return self.close();
-    }
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    // a host that sends it with Content-Encoding: gzip has had the browser unpack it already
-    const unpacked = /gzip/i.test(response.headers.get("Content-Encoding") || "");
-    const body = unpacked ? response : new Response(response.body.pipeThrough(new DecompressionStream("gzip")));
-    const bytes = await body.arrayBuffer();
-    const copy = cache ? new Response(bytes) : null; // copies the bytes before they are transferred
-    self.postMessage({ bytes, url }, [bytes]);
-    if (copy) {
+  } else if (data && data.put && data.bytes) {
+    try {
+      if (typeof CompressionStream !== "function") return;
+      const packed = new Response(new Blob([data.bytes]).stream().pipeThrough(new CompressionStream("gzip")));
+      const body = await packed.blob();
+      const cache = await caches.open(CACHE);
       for (const old of await cache.keys()) await cache.delete(old);
-      await cache.put(unpackedKey, copy);
+      await cache.put(data.put, new Response(body, { headers: { "Content-Type": "application/octet-stream" } }));
+    } catch {
+      // no room or no storage: later visits start the ordinary way
+    } finally {
+      self.postMessage({ stored: true });
     }
-  } catch (err) {
-    self.postMessage({ stage: "snapshot", error: message(err) });
   }
-  self.close();
 };
-
-function message(err) {
-  return String(err && err.message ? err.message : err).slice(0, 200);
-}

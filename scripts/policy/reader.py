@@ -2,16 +2,9 @@
 
 PyYAML alone accepts duplicate keys, forgets where values came from and expands alias bombs;
 staff edit these files by hand, so we read them through our own walk over PyYAML's nodes.
-
-Interface used by the page generator, the rules bundle and the tests:
-    load_policy(root: Path) -> dict with keys
-        notice     (notice.yaml as a dict)
-        questions  (list of question dicts, in order)
-        lists      (the lists checked row by row, from questions.yaml `lists:`)
-        measures   (list of measure dicts, sorted by number)
-        texts      ({"site": {...}, "results": {...}, ...} from texts/*.yaml)
-    It raises PolicyError (with .problems) when anything is wrong: the site must not publish.
-Dates come back as ISO strings ("2026-11-26"), so everything loaded is JSON-able.
+A file with YAML syntax errors is read again with each bad line blanked out, so that every
+syntax error of the file is reported at once, not only the first.
+Dates come back as ISO strings ("2026-11-26"), so everything read is JSON-able.
 """
 from __future__ import annotations
 
@@ -24,58 +17,22 @@ from typing import Any
 
 import yaml
 
-POLICY_DIR = Path(__file__).resolve().parent.parent / "policy"
+from scripts.policy.messages import Message, hint_of, msg
+from scripts.policy.problems import PathT, Problem, path_text
+
+POLICY_DIR = Path(__file__).resolve().parents[2] / "policy"
 
 MAX_BYTES = 1_000_000        # the biggest real file is ~15 KB
 MAX_NODES = 100_000          # values after alias expansion, per file
 MAX_ALIASES = 100            # "*name" uses, per file (staff files need none)
 MAX_DEPTH = 60               # nesting levels
-
-PathT = tuple[str | int, ...]
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong, pinned to a place: `file` is relative to the policy folder."""
-
-    file: str
-    line: int
-    col: int
-    path: str
-    message: str
-    hint: str = ""
-
-    def format(self, root_label: str = "policy") -> str:
-        where = f"{root_label}/{self.file}" if root_label else self.file
-        text = f"{where}:{self.line}:{self.col}: "
-        if self.path:
-            text += f"{self.path}: "
-        text += self.message
-        if self.hint:
-            text += f" — hint: {self.hint}"
-        return text
-
-    def __str__(self) -> str:
-        return self.format()
+MAX_SYNTAX_ERRORS = 20       # syntax errors reported per file (each one costs a parse)
 
 
-class PolicyError(Exception):
-    """The policy folder has problems; the build must refuse to publish."""
-
-    def __init__(self, problems: list[Problem], root_label: str = "policy") -> None:
-        self.problems = problems
-        lines = [p.format(root_label) for p in problems[:50]]
-        if len(problems) > 50:
-            lines.append(f"... and {len(problems) - 50} more")
-        super().__init__(f"{len(problems)} problem(s) in the policy:\n" + "\n".join(lines))
-
-
-def path_text(path: PathT) -> str:
-    """('benefits', 2, 'amount') -> 'benefits[2].amount' (the form staff see in messages)."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+def problem(file: str, line: int, col: int, path: str, code: str, hint: Message | None = None,
+            **args: Any) -> Problem:
+    """A Problem from a catalogue code; the entry's own hint unless `hint` is given."""
+    return Problem(file, line, col, path, msg(code, **args), hint if hint is not None else hint_of(code, **args))
 
 
 @dataclass
@@ -101,7 +58,14 @@ class Doc:
             path = path[:-1]
             key = False
 
-    def problem(self, path: PathT, message: str, hint: str = "", key: bool = False) -> Problem:
+    def problem(self, path: PathT, code: str, hint: Message | None = None, key: bool = False,
+                **args: Any) -> Problem:
+        """The catalogue message `code` (with its own hint unless `hint` is given) at `path`."""
+        line, col = self.where(path, key)
+        return problem(self.file, line, col, path_text(path), code, hint, **args)
+
+    def report(self, path: PathT, message: Message, hint: Message | None = None, key: bool = False) -> Problem:
+        """A problem at `path` from messages already made."""
         line, col = self.where(path, key)
         return Problem(self.file, line, col, path_text(path), message, hint)
 
@@ -109,9 +73,9 @@ class Doc:
 class _AliasLimit(Exception):
     """Composing must stop: too many aliases, or an alias that contains itself."""
 
-    def __init__(self, mark: yaml.Mark, message: str) -> None:
-        super().__init__(message)
-        self.mark, self.message = mark, message
+    def __init__(self, mark: yaml.Mark, code: str, **args: Any) -> None:
+        super().__init__(code)
+        self.mark, self.code, self.values = mark, code, args
 
 
 class _Loader(yaml.SafeLoader):
@@ -129,7 +93,7 @@ class _Loader(yaml.SafeLoader):
         node = super().compose_node(parent, index)
         self.alias_uses.append((mark, node))
         if len(self.alias_uses) > MAX_ALIASES:
-            raise _AliasLimit(mark, f"more than {MAX_ALIASES} aliases (*) — refused")
+            raise _AliasLimit(mark, "too_many_aliases", limit=MAX_ALIASES)
         return node
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> str:  # type: ignore[override]
@@ -173,38 +137,23 @@ class _Stop(Exception):
     """Reading a file must stop at once (bomb, cycle, too deep)."""
 
 
-# PyYAML's words -> what a person editing the file should do.
-_YAML_HINTS: list[tuple[str, str, str]] = [
-    ("'\\t'", "a tab character is used for indentation",
-     "YAML indentation must use spaces, never tabs; set your editor to insert spaces"),
-    ("tab character", "a tab character is used for indentation",
-     "YAML indentation must use spaces, never tabs; set your editor to insert spaces"),
-    ("mapping values are not allowed", "unexpected ':' in a value",
-     "a text containing ': ' must be put in quotes, e.g. en: \"Note: ...\"; or check the indentation"),
-    ("could not find expected ':'", "a line is missing its ':'",
-     "each line should be 'key: value'; a text that goes on over several lines must be in quotes"),
-    ("found undefined alias", "'*' starts a reference to something that does not exist",
-     "put the text in quotes if it starts with '*'"),
-    ("unknown escape character", "a backslash in double quotes starts an unknown escape",
-     "use single quotes, or write \\\\ for a backslash"),
-    ("while scanning a quoted scalar", "a quote is opened but never closed",
-     "close the quote on the same text; a quote inside a text must be doubled ('') or escaped (\\\")"),
-    ("while scanning a double-quoted scalar", "a quote is opened but never closed",
-     "close the quote; a \" inside a double-quoted text is written \\\""),
-    ("while parsing a flow sequence", "a '[' list is not closed or misses a comma",
-     "write [a, b, c] on one line; put texts containing ',' or ']' in quotes"),
-    ("while parsing a flow mapping", "a '{' mapping is not closed or misses a comma",
-     "write {zh: ..., en: ...}; put texts containing ',', ':' or '}' in quotes"),
-    ("expected a single document", "the file contains more than one document ('---')",
-     "remove the '---' line: each policy file holds one document"),
-    ("cannot start any token", "a value starts with a character YAML reserves",
-     "put the value in quotes (values starting with @, `, %, ! or | need quotes)"),
-    ("expected <block end>", "the indentation does not line up",
-     "keys at the same level must start in the same column; a list item starts with '- '"),
-    ("did not find expected key", "the indentation does not line up",
-     "keys at the same level must start in the same column"),
-    ("expected '-' indicator", "a list item is not lined up with the others",
-     "every '- ' of one list must start in the same column"),
+# PyYAML's words -> the catalogue entry that says what a person editing the file should do.
+_YAML_KINDS: list[tuple[str, str]] = [
+    ("'\\t'", "yaml.tab"),
+    ("tab character", "yaml.tab"),
+    ("mapping values are not allowed", "yaml.colon"),
+    ("could not find expected ':'", "yaml.no_colon"),
+    ("found undefined alias", "yaml.undefined_alias"),
+    ("unknown escape character", "yaml.escape"),
+    ("while scanning a quoted scalar", "yaml.open_quote"),
+    ("while scanning a double-quoted scalar", "yaml.open_double_quote"),
+    ("while parsing a flow sequence", "yaml.flow_sequence"),
+    ("while parsing a flow mapping", "yaml.flow_mapping"),
+    ("expected a single document", "yaml.documents"),
+    ("cannot start any token", "yaml.reserved"),
+    ("expected <block end>", "yaml.indentation"),
+    ("did not find expected key", "yaml.indentation_key"),
+    ("expected '-' indicator", "yaml.list_item"),
 ]
 
 
@@ -213,11 +162,41 @@ def _yaml_error(file: str, error: yaml.YAMLError) -> Problem:
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     raw = " ".join(part for part in (getattr(error, "context", None), getattr(error, "problem", None))
                    if part) or str(error).splitlines()[0]
-    for needle, message, hint in _YAML_HINTS:
+    for needle, kind in _YAML_KINDS:
         if needle in raw:
-            return Problem(file, line, col, "", f"YAML syntax error: {message} ({raw})", hint)
-    return Problem(file, line, col, "", f"YAML syntax error: {raw}",
-                   "check the indentation and quotes on this line and the line above")
+            return problem(file, line, col, "", "yaml.syntax", hint_of(kind), what=msg(kind))
+    return problem(file, line, col, "", "yaml.syntax_other", raw=raw)
+
+
+def _syntax_errors(file: str, text: str, first: yaml.YAMLError) -> list[Problem]:
+    """Every syntax error of the file: blank out the bad line (and, for an unfinished key, quote or
+    [ ] { } list, the line where it started) and parse again, while the errors move down the file."""
+    lines = text.split("\n")
+    found: list[Problem] = []
+    error: yaml.YAMLError | None = first
+    last = -1
+    while error is not None and len(found) < MAX_SYNTAX_ERRORS:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        if mark is None or mark.line <= last or mark.line >= len(lines):
+            break
+        found.append(_yaml_error(file, error))
+        last = mark.line
+        lines[mark.line] = ""
+        context = getattr(error, "context_mark", None)
+        if context is not None and context.line < mark.line and (
+                isinstance(error, yaml.scanner.ScannerError) or "flow" in str(getattr(error, "context", ""))):
+            lines[context.line] = ""
+        loader = _Loader("\n".join(lines))
+        try:
+            loader.get_single_node()
+            error = None
+        except yaml.YAMLError as again:
+            error = again
+        except (RecursionError, _AliasLimit):
+            error = None
+        finally:
+            loader.dispose()
+    return found or [_yaml_error(file, first)]
 
 
 class _Builder:
@@ -230,26 +209,27 @@ class _Builder:
         self.seen: set[int] = set()
         self.problems: list[Problem] = []
 
-    def fail(self, node: yaml.Node, message: str, hint: str = "") -> _Stop:
+    def note(self, node: yaml.Node, code: str, path: PathT = (), hint: Message | None = None,
+             **args: Any) -> None:
         m = node.start_mark
-        self.problems.append(Problem(self.doc.file, m.line + 1, m.column + 1, "", message, hint))
+        self.problems.append(problem(self.doc.file, m.line + 1, m.column + 1, path_text(path), code, hint, **args))
+
+    def fail(self, node: yaml.Node, code: str, hint: Message | None = None, **args: Any) -> _Stop:
+        self.note(node, code, (), hint, **args)
         return _Stop()
 
     def build(self, node: yaml.Node, path: PathT, ancestors: tuple[int, ...] = ()) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise self.fail(node, f"too many values (over {MAX_NODES:,}) — refused",
-                            "this looks like an alias bomb; policy files need no anchors (&) or aliases (*)")
+            raise self.fail(node, "too_many_values", msg("hint.alias_bomb_no_anchors"), limit=f"{MAX_NODES:,}")
         if id(node) in ancestors:
-            raise self.fail(node, "an alias (*) refers to its own anchor (&): the value would never end",
-                            "remove the anchor and alias")
+            raise self.fail(node, "alias_cycle", msg("hint.remove_anchor"))
         if len(ancestors) > MAX_DEPTH:
-            raise self.fail(node, f"values are nested more than {MAX_DEPTH} levels deep — refused")
+            raise self.fail(node, "too_deep", limit=MAX_DEPTH)
         if id(node) in self.seen:
             self.aliases += 1
             if self.aliases > MAX_ALIASES:
-                raise self.fail(node, f"more than {MAX_ALIASES} aliases (*) — refused",
-                                "this looks like an alias bomb; write the values out instead")
+                raise self.fail(node, "too_many_aliases", msg("hint.alias_bomb_write_out"), limit=MAX_ALIASES)
         self.seen.add(id(node))
         m = node.start_mark
         self.doc.values[path] = (m.line + 1, m.column + 1)
@@ -258,21 +238,17 @@ class _Builder:
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
-                    self.fail(key_node, "a key must be a plain word, not a list or mapping")
+                    self.note(key_node, "key_not_plain")
                     continue
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    self.fail(key_node, "merge keys (<<) are not supported",
-                              "write the keys out in full")
+                    self.note(key_node, "merge_key")
                     continue
                 key = str(key_node.value)  # the text as written: 'no:' stays 'no', not False
-                km = key_node.start_mark
                 if key in result:
                     first = self.doc.keys[path + (key,)]
-                    self.problems.append(Problem(
-                        self.doc.file, km.line + 1, km.column + 1, path_text(path + (key,)),
-                        f"duplicate key '{key}' (first at line {first[0]})",
-                        "a key may appear only once in a mapping; YAML would silently keep the last one"))
+                    self.note(key_node, "duplicate_key", path + (key,), key=key, first=first[0])
                     continue
+                km = key_node.start_mark
                 self.doc.keys[path + (key,)] = (km.line + 1, km.column + 1)
                 result[key] = self.build(value_node, path + (key,), inner)
             return result
@@ -281,15 +257,12 @@ class _Builder:
         try:
             value = self.loader.construct_object(node, deep=True)
         except yaml.YAMLError as error:
-            raise self.fail(node, f"cannot read this value: {getattr(error, 'problem', error)}",
-                            "put the value in quotes") from None
+            raise self.fail(node, "cannot_read_value", reason=str(getattr(error, "problem", error))) from None
         if isinstance(value, float) and not math.isfinite(value):
-            self.problems.append(Problem(self.doc.file, m.line + 1, m.column + 1, path_text(path),
-                                         f"'{node.value}' is not a usable number",
-                                         "write a finite number such as 2111"))
+            self.note(node, "not_a_usable_number", path, text=str(node.value))
             return None
         if isinstance(value, bytes):  # !!binary
-            raise self.fail(node, "binary values are not supported")
+            raise self.fail(node, "binary_value")
         if isinstance(value, (_dt.date, _dt.datetime)):
             return value.isoformat()
         return value
@@ -322,9 +295,9 @@ def _check_aliases(uses: list[tuple[yaml.Mark, yaml.Node]]) -> None:
         try:
             expanded += size(node)
         except RecursionError:
-            raise _AliasLimit(mark, "an alias (*) refers to its own anchor (&): the value would never end") from None
+            raise _AliasLimit(mark, "alias_cycle") from None
         if expanded > MAX_NODES:
-            raise _AliasLimit(mark, f"the aliases (*) expand to over {MAX_NODES:,} values — refused")
+            raise _AliasLimit(mark, "aliases_expand", limit=f"{MAX_NODES:,}")
 
 
 def _decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
@@ -335,11 +308,9 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
         before = raw[: error.start]
         line = before.count(b"\n") + 1
         col = len(before) - (before.rfind(b"\n") + 1) + 1
-        return None, [Problem(file, line, col, "", f"the file is not UTF-8 (byte 0x{raw[error.start]:02x})",
-                              "save the file as UTF-8 (in most editors: 'Save with encoding' > UTF-8)")]
+        return None, [problem(file, line, col, "", "not_utf8", byte=f"0x{raw[error.start]:02x}")]
     if "\x00" in text:
-        return None, [Problem(file, 1, 1, "", "the file contains NUL characters",
-                              "save it as UTF-8 text, not UTF-16")]
+        return None, [problem(file, 1, 1, "", "nul_characters")]
     return text, []
 
 
@@ -348,11 +319,10 @@ def read_yaml(path: Path, file: str) -> tuple[Doc | None, list[Problem]]:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            return None, [Problem(file, 1, 1, "", f"the file is {size:,} bytes; the limit is {MAX_BYTES:,}",
-                                  "a policy file is a few kilobytes; was something pasted by mistake?")]
+            return None, [problem(file, 1, 1, "", "file_too_big", size=f"{size:,}", limit=f"{MAX_BYTES:,}")]
         raw = path.read_bytes()
     except OSError as error:
-        return None, [Problem(file, 1, 1, "", f"cannot read the file: {error.strerror or error}")]
+        return None, [problem(file, 1, 1, "", "cannot_read_file", reason=str(error.strerror or error))]
     text, problems = _decode(raw, file)
     if text is None:
         return None, problems
@@ -363,19 +333,19 @@ def read_yaml(path: Path, file: str) -> tuple[Doc | None, list[Problem]]:
         try:
             node = fast[1] if fast else loader.get_single_node()
         except yaml.YAMLError as error:
-            return None, [_yaml_error(file, error)]
+            return None, _syntax_errors(file, text, error)
         except RecursionError:
-            return None, [Problem(file, 1, 1, "", "values are nested too deeply — refused")]
+            return None, [problem(file, 1, 1, "", "nested_too_deeply")]
         except _AliasLimit as error:
-            return None, [Problem(file, error.mark.line + 1, error.mark.column + 1, "", error.message,
-                                  "policy files need no anchors (&) or aliases (*): write the values out")]
+            return None, [problem(file, error.mark.line + 1, error.mark.column + 1, "", error.code,
+                                  msg("hint.no_anchors"), **error.values)]
         if node is None:
             return doc, []
         try:
             _check_aliases(loader.alias_uses)
         except _AliasLimit as error:
-            return None, [Problem(file, error.mark.line + 1, error.mark.column + 1, "", error.message,
-                                  "this looks like an alias bomb; policy files need no anchors (&) or aliases (*)")]
+            return None, [problem(file, error.mark.line + 1, error.mark.column + 1, "", error.code,
+                                  msg("hint.alias_bomb_no_anchors"), **error.values)]
         builder = _Builder(doc, loader)
         try:
             doc.data = builder.build(node, ())
@@ -419,15 +389,15 @@ def read_policy(root: Path = POLICY_DIR) -> PolicyDocs:
         if path.is_file():
             setattr(docs, name, read(path))
         else:
-            docs.problems.append(Problem(f"{name}.yaml", 1, 1, "", "the file is missing"))
+            docs.problems.append(problem(f"{name}.yaml", 1, 1, "", "file_missing"))
     for folder in ("measures", "texts", "scenarios"):
         for path in sorted((root / folder).glob("*")) if (root / folder).is_dir() else []:
             if path.name.startswith(".") or path.is_dir():
                 continue
             rel = path.relative_to(root).as_posix()
             if path.suffix != ".yaml":
-                hint = "rename it to .yaml" if path.suffix in (".yml", ".YAML") else "move it out of this folder"
-                docs.problems.append(Problem(rel, 1, 1, "", "this file is ignored: only *.yaml files are read", hint))
+                hint = msg("hint.rename_yaml") if path.suffix in (".yml", ".YAML") else msg("hint.move_out")
+                docs.problems.append(problem(rel, 1, 1, "", "file_ignored", hint))
                 continue
             doc = read(path)
             if doc is None:
@@ -440,37 +410,3 @@ def read_policy(root: Path = POLICY_DIR) -> PolicyDocs:
             else:
                 docs.scenarios.append(doc)
     return docs
-
-
-def assemble(docs: PolicyDocs) -> dict[str, Any]:
-    """The loaded policy in the shape the site and the calculator use (call only when valid)."""
-    measures = [d.data for d in docs.measures]
-    return {
-        "notice": docs.notice.data if docs.notice else None,
-        "questions": (docs.questions.data or {}).get("questions", []) if docs.questions else [],
-        "lists": (docs.questions.data or {}).get("lists", []) if docs.questions else [],
-        "measures": sorted(measures, key=lambda m: m["number"]),
-        "texts": {name: d.data for name, d in sorted(docs.texts.items())},
-    }
-
-
-def load_policy(root: Path = POLICY_DIR) -> dict[str, Any]:
-    """Read and validate; raise PolicyError rather than hand back a policy that must not be published."""
-    from scripts.validate_policy import check  # here, not at the top: validate_policy imports us
-
-    docs = read_policy(root)
-    problems = check(docs, Path(root))
-    if problems:
-        raise PolicyError(problems, Path(root).name)
-    return assemble(docs)
-
-
-def load_scenarios(root: Path = POLICY_DIR) -> dict[str, list[dict[str, Any]]]:
-    """Calculator test cases by file stem; raises PolicyError like load_policy."""
-    from scripts.validate_policy import check
-
-    docs = read_policy(root)
-    problems = check(docs, Path(root))
-    if problems:
-        raise PolicyError(problems, Path(root).name)
-    return {Path(d.file).stem: (d.data or {}).get("cases", []) for d in docs.scenarios}

@@ -1,0 +1,33 @@
+"""Every check of a policy folder already read: the schema of each file, then one module per kind
+of file (notice, questions and its lists, measures, texts, scenarios) for what a schema cannot say."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from scripts.policy.checks import lists, measures, notice, questions, scenarios, texts
+from scripts.policy.checks.context import Context
+from scripts.policy.problems import Problem
+from scripts.policy.reader import PolicyDocs
+from scripts.policy.schema import schema_check
+
+
+def check(docs: PolicyDocs, root: Path | None = None) -> list[Problem]:
+    """Every problem of policy files already read: reading, schema, then meaning; sorted, no repeats."""
+    problems = list(docs.problems)
+    kinds = [(docs.notice, "notice"), (docs.questions, "questions")]
+    kinds += [(d, "measure") for d in docs.measures] + [(d, "texts") for d in docs.texts.values()]
+    kinds += [(d, lists.LIST_SCENARIOS_KIND if d.file == lists.LIST_SCENARIOS else "scenarios")
+              for d in docs.scenarios]
+    for doc, kind in kinds:
+        if doc is not None:
+            problems.extend(schema_check(doc, kind))
+    ctx = Context(docs, root)
+    measures.collect(ctx)      # first: the others refer to measures and their figures
+    notice.check(ctx)
+    questions.check(ctx)
+    lists.check(ctx)
+    measures.check(ctx)
+    texts.check(ctx)
+    scenarios.check(ctx)
+    problems.extend(ctx.problems)
+    return sorted(set(problems))

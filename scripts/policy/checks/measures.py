@@ -1,0 +1,234 @@
+"""Checks of measures/*.yaml: file names and numbers, parts and audiences, figures quoted from the
+notice, benefits (roles, recipients, amounts) and their conditions."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from scripts.policy.checks.context import Context, as_dict, hashable, items
+from scripts.policy.checks.trace import check_trace
+from scripts.policy.messages import Joined, did_you_mean, msg
+from scripts.policy.problems import PathT
+from scripts.policy.reader import MEASURE_FILE, Doc
+
+
+def collect(ctx: Context) -> None:
+    """Index measures first: questions' and texts' [[measure.figure]] refer to them."""
+    numbered = []
+    for doc in ctx.docs.measures:
+        measure = as_dict(doc.data)
+        ident = measure.get("id")
+        if isinstance(ident, str):
+            if ident in ctx.measures:
+                ctx.add(doc, ("id",), "duplicate_measure_id", ident=ident, other=ctx.measures[ident][0].file)
+            else:
+                ctx.measures[ident] = (doc, measure)
+        numbered.append((doc, ("number",), measure.get("number")))
+        match = MEASURE_FILE.match(doc.file.rsplit("/", 1)[-1])
+        number = measure.get("number")
+        if match is None:
+            ctx.add(doc, (), "measure_file_name")
+        elif isinstance(number, int) and isinstance(ident, str) and \
+                (int(match.group(1)) != number or match.group(2) != ident):
+            ctx.add(doc, ("id",), "measure_file_mismatch", expected=f"{number:02d}-{ident}.yaml")
+    if ctx.all_measures:  # else the count is off
+        ctx.numbers_1_to_n(numbered, "measure")
+
+
+def check(ctx: Context) -> None:
+    notice_text = notice_text_of(ctx)
+    for doc, measure in ctx.measures.values():
+        check_measure(ctx, doc, measure, notice_text)
+
+
+def notice_text_of(ctx: Context) -> str | None:
+    """The published notice (notice.source_file), looked for beside the repository; None if absent."""
+    name = ctx.notice.get("source_file")
+    if not isinstance(name, str) or ctx.root is None:
+        return None
+    for base in (ctx.root.parent, ctx.root.parent.parent):
+        path = base / name
+        if path.is_file():
+            return path.read_text(encoding="utf-8", errors="replace")
+    return None
+
+
+def check_measure(ctx: Context, doc: Doc, measure: dict[str, Any], notice_text: str | None) -> None:
+    part = measure.get("part")
+    if isinstance(part, str) and ctx.have_notice and part not in ctx.parts:
+        ctx.unknown(doc, ("part",), msg("thing.part"), part, ctx.parts, msg("where.notice_parts"))
+    for i, audience in enumerate(measure.get("audiences") if isinstance(measure.get("audiences"), list) else []):
+        if isinstance(audience, str) and ctx.have_notice and audience not in ctx.audiences:
+            ctx.unknown(doc, ("audiences", i), msg("thing.audience"), audience, ctx.audiences,
+                        msg("where.notice_audiences"))
+    figures = as_dict(measure.get("figures"))
+    source = as_dict(measure.get("source"))
+    quotes = [source.get("as_published")] + [e.get("quote") for _, e in items(measure.get("change_log"))]
+    quotes = [q for q in quotes if isinstance(q, str)]
+    for name, figure in figures.items():
+        check_figure(ctx, doc, ("figures", name), as_dict(figure), quotes)
+    seen: set[str] = set()
+    for i, benefit in items(measure.get("benefits")):
+        ident = benefit.get("id")
+        if isinstance(ident, str):
+            if ident in seen:
+                ctx.add(doc, ("benefits", i, "id"), "duplicate_benefit_id", ident=ident)
+            seen.add(ident)
+        check_benefit(ctx, doc, ("benefits", i), benefit, figures)
+    ctx.placeholders(doc, measure, figures)
+    check_trace(ctx, doc, measure)
+    published = source.get("as_published")
+    if notice_text is not None and isinstance(published, str) and published.strip() not in notice_text:
+        ctx.add(doc, ("source", "as_published"), "not_in_notice", source_file=str(ctx.notice.get("source_file")))
+
+
+def check_figure(ctx: Context, doc: Doc, path: PathT, figure: dict[str, Any], quotes: list[str]) -> None:
+    values = list(items(figure.get("values")))
+    for i, entry in values:
+        vpath = path + ("values", i)
+        published, value = entry.get("as_published"), entry.get("value")
+        if isinstance(published, str) and quotes and not any(published in q for q in quotes):
+            ctx.add(doc, vpath + ("as_published",), "not_in_source", published=published)
+        if isinstance(published, str) and isinstance(value, (int, float)) and not isinstance(value, bool):
+            numbers = published_numbers(published)
+            if numbers and value not in numbers:
+                ctx.add(doc, vpath + ("value",), "value_mismatch", value=f"{value:g}", published=published,
+                        numbers=tuple(f"{n:g}" for n in numbers))
+        ctx.date_range(doc, vpath, entry)
+    ranges = [(i, e.get("from"), e.get("until")) for i, e in values
+              if all(isinstance(d, str) or d is None for d in (e.get("from"), e.get("until")))
+              and not (isinstance(e.get("from"), str) and isinstance(e.get("until"), str)
+                       and e["from"] > e["until"])]
+    for n, (i, start, end) in enumerate(ranges):
+        for j, other_start, other_end in ranges[:n]:
+            if (start is None or other_end is None or start <= other_end) and \
+                    (other_start is None or end is None or other_start <= end):
+                since = msg("in_force_from", date=other_start) if other_start else msg("in_force_from_start")
+                until = msg("in_force_until", date=other_end) if other_end else msg("in_force_no_end")
+                ctx.add(doc, path + ("values", i, "from"), "values_overlap", i=i, j=j, since=since, until=until)
+            elif (start or "") < (other_start or ""):
+                ctx.add(doc, path + ("values", i, "from"), "values_order")
+
+
+def check_benefit(ctx: Context, doc: Doc, path: PathT, benefit: dict[str, Any], figures: dict[str, Any]) -> None:
+    roles = benefit.get("roles") if isinstance(benefit.get("roles"), list) else []
+    if ctx.roles is not None:
+        for i, role in enumerate(roles):
+            if hashable(role) and role not in ctx.roles:
+                ctx.unknown(doc, path + ("roles", i), msg("thing.role"), role, ctx.roles, msg("where.role_options"))
+    recipient = benefit.get("recipient")
+    if isinstance(recipient, str) and ctx.have_notice and recipient not in ctx.recipients:
+        ctx.unknown(doc, path + ("recipient",), msg("thing.recipient"), recipient, ctx.recipients,
+                    msg("where.notice_recipients"))
+    if isinstance(recipient, dict):
+        for role, who in recipient.items():
+            if ctx.roles is not None and role not in ctx.roles:
+                ctx.add(doc, path + ("recipient", role), "not_a_role", key=True, role=role,
+                        suggestion=did_you_mean(role, ctx.roles))
+            if isinstance(who, str) and ctx.have_notice and who not in ctx.recipients:
+                ctx.unknown(doc, path + ("recipient", role), msg("thing.recipient"), who, ctx.recipients,
+                            msg("where.notice_recipients"))
+        for role in roles:
+            if hashable(role) and role not in recipient:
+                ctx.add(doc, path + ("recipient",), "no_recipient_for_role", role=role)
+    amount = as_dict(benefit.get("amount"))
+    _figure(ctx, doc, path + ("amount", "figure"), amount.get("figure"), figures, "yuan")
+    _figure(ctx, doc, path + ("duration", "figure"), as_dict(benefit.get("duration")).get("figure"), figures,
+            "month", "year")
+    for key, sub in (("per", ()), ("each", ()), ("total", ("left_out",))):
+        qid = as_dict(amount.get("left_out")).get("total") if sub else amount.get(key)
+        if isinstance(qid, str) and ctx.have_questions:
+            where = path + ("amount",) + sub + (key,)
+            if qid not in ctx.questions:
+                ctx.unknown(doc, where, msg("thing.question"), qid, ctx.questions, msg("where.questions"))
+            elif ctx.questions[qid].get("type") != "integer":
+                ctx.add(doc, where, "not_a_count", question=qid)
+    check_conditions(ctx, doc, path, benefit.get("conditions"), figures)
+
+
+def _figure(ctx: Context, doc: Doc, path: PathT, name: Any, figures: dict[str, Any], *units: str) -> None:
+    if not isinstance(name, str):
+        return
+    if name not in figures:
+        ctx.unknown(doc, path, msg("thing.figure"), name, figures, msg("where.measure_figures"))
+    elif as_dict(figures[name]).get("unit") not in units:
+        ctx.add(doc, path, "figure_unit", name=name, unit=str(as_dict(figures[name]).get("unit")),
+                units=Joined(units))
+
+
+def check_conditions(ctx: Context, doc: Doc, path: PathT, conditions: Any, figures: dict[str, Any]) -> None:
+    by_id: dict[str, int] = {}
+    for i, condition in items(conditions):
+        ident = condition.get("id")
+        if isinstance(ident, str):
+            if ident in by_id:
+                ctx.add(doc, path + ("conditions", i, "id"), "duplicate_condition_id", ident=ident)
+            else:
+                by_id[ident] = i
+    for i, condition in items(conditions):
+        ctx.rule(doc, path + ("conditions", i, "rule"), condition.get("rule"), figures, by_id)
+    # {condition: id} references must not go round in a circle
+    refs = {ident: list(_condition_refs(as_dict(conditions[i]).get("rule"), ("rule",)))
+            for ident, i in by_id.items()}
+    reported: set[frozenset[str]] = set()
+    for start in by_id:
+        for cycle, where in _cycles(start, refs):
+            if frozenset(cycle) in reported:
+                continue
+            reported.add(frozenset(cycle))
+            cpath = path + ("conditions", by_id[cycle[0]]) + where + ("condition",)
+            if len(cycle) == 1:
+                ctx.add(doc, cpath, "condition_self", ident=cycle[0])
+            else:
+                ctx.add(doc, cpath, "condition_cycle", chain=" -> ".join(cycle + [cycle[0]]))
+
+
+def _condition_refs(rule: Any, path: PathT) -> Iterator[tuple[str, PathT]]:
+    """(condition id, path inside the rule) of every {condition: id} in a rule."""
+    if not isinstance(rule, dict):
+        return
+    if isinstance(rule.get("condition"), str):
+        yield rule["condition"], path
+    for op in ("all", "any"):
+        for i, sub in enumerate(rule.get(op) if isinstance(rule.get(op), list) else []):
+            yield from _condition_refs(sub, path + (op, i))
+    if "not" in rule:
+        yield from _condition_refs(rule["not"], path + ("not",))
+
+
+def _cycles(start: str, refs: dict[str, list[tuple[str, PathT]]]) -> Iterator[tuple[list[str], PathT]]:
+    """Cycles through `start`: (the ids in order, where the first id's rule makes the first step)."""
+    stack: list[tuple[str, list[str], PathT | None]] = [(start, [start], None)]
+    visited: set[str] = set()
+    while stack:
+        node, trail, first_step = stack.pop()
+        for target, where in refs.get(node, []):
+            step = first_step if first_step is not None else where
+            if target == start:
+                yield trail, step
+            elif target not in visited and target in refs:
+                visited.add(target)
+                stack.append((target, trail + [target], step))
+
+
+# ---- numbers as the notice writes them ---------------------------------------------------------
+
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+          "nine": 9, "ten": 10, "twelve": 12, "half": 0.5}
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "ten thousand": 1e4}
+_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(ten thousand|thousand|million|billion))?",
+                     re.IGNORECASE)
+_WORD_NUMBER = re.compile(r"\b(" + "|".join(_WORDS) + r")\b(?!-time)", re.IGNORECASE)
+
+
+def published_numbers(text: str) -> list[float]:
+    """The numbers in a figure as published: '1,111 yuan' -> [1111]; 'RMB 1 million' -> [1000000];
+    'more than 1 years' -> [1]; 'up to three years' -> [3]; 'one-time 311 yuan' -> [311]."""
+    found = []
+    for digits, scale in _NUMBER.findall(text):
+        number = float(digits.replace(",", ""))
+        found.append(number * _SCALES[scale.lower()] if scale else number)
+    if not found:
+        found = [float(_WORDS[w.lower()]) for w in _WORD_NUMBER.findall(text)]
+    return found

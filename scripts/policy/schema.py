@@ -1,0 +1,171 @@
+"""The JSON Schemas in policy/schema/ (shapes: keys, types, texts), and their errors as problems
+in the staff's terms, at the right line."""
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from scripts.policy.messages import Joined, Message, SchemaWords, Shown, did_you_mean, msg
+from scripts.policy.problems import PathT, Problem
+from scripts.policy.reader import Doc
+
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "policy" / "schema"
+
+
+@cache
+def validators() -> dict[str, Draft202012Validator]:
+    """One validator per kind of file; the schemas are read from the repository, never from
+    the folder being checked, so a bad edit cannot switch its own checks off."""
+    schemas = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in SCHEMA_DIR.glob("*.schema.json")}
+    registry = Registry().with_resources(
+        (name, Resource.from_contents(schema, default_specification=DRAFT202012))
+        for name, schema in schemas.items())
+    return {name.removesuffix(".schema.json"): Draft202012Validator(
+        schema, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        for name, schema in schemas.items() if name != "common.schema.json"}
+
+
+def _type_of(value: Any) -> Message:
+    if value is None:
+        return msg("got.nothing")
+    if isinstance(value, bool):
+        return msg("got.bool", value=value)
+    if isinstance(value, (int, float)):
+        return msg("got.number", value=value)
+    if isinstance(value, str):
+        return msg("got.text", value=Shown.of(value))
+    return msg("got.list") if isinstance(value, list) else msg("got.mapping")
+
+
+def _type_problem(error: ValidationError) -> tuple[Message, Message | None]:
+    wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+    value = error.instance
+    names = tuple(msg(f"type.{w}") if f"type.{w}" in _TYPES else w for w in wanted)
+    message = msg("expected_type", wanted=Joined(names), got=_type_of(value))
+    hint = None
+    if ("number" in wanted or "integer" in wanted) and isinstance(value, str):
+        cleaned = re.sub(r"[,\s]|yuan|元", "", value)
+        if re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
+            hint = msg("hint.number_unquoted", number=cleaned)
+        else:
+            hint = msg("hint.plain_number")
+    elif "integer" in wanted and isinstance(value, float):
+        hint = msg("hint.whole_number")
+    elif "string" in wanted and isinstance(value, bool):
+        hint = msg("hint.yes_no_is_boolean")
+    elif "string" in wanted and isinstance(value, (int, float)):
+        hint = msg("hint.quote_if_text")
+    elif wanted == ["object"] and isinstance(value, str) and isinstance(error.schema, dict) \
+            and "zh" in error.schema.get("properties", {}):
+        hint = msg("hint.text_needs_both")
+    elif value is None:
+        hint = msg("hint.fill_value")
+    return message, hint
+
+
+_TYPES = {f"type.{t}" for t in ("object", "array", "string", "number", "integer", "boolean", "null")}
+
+
+def _get(data: Any, path: PathT) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _required_keys(subschemas: Any) -> list[str] | None:
+    """['question', 'all', ...] when every branch of a oneOf is {required: [key]}."""
+    if isinstance(subschemas, list) and all(
+            isinstance(s, dict) and set(s) == {"required"} and len(s["required"]) == 1 for s in subschemas):
+        return [s["required"][0] for s in subschemas]
+    return None
+
+
+def _described(schema: dict[str, Any]) -> SchemaWords | None:
+    return SchemaWords(schema["description"]) if schema.get("description") else None
+
+
+def _schema_problems(doc: Doc, error: ValidationError) -> list[Problem]:
+    """One jsonschema error -> problems in the staff's terms, at the right line."""
+    path: PathT = tuple(error.absolute_path)
+    value, kind, rule = error.instance, error.validator, error.validator_value
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    described = _described(schema)
+    if "propertyNames" in error.absolute_schema_path and isinstance(value, str) \
+            and isinstance(_get(doc.data, path), dict) and value in _get(doc.data, path):
+        return [doc.problem(path + (value,), "invalid_name", described, key=True, name=value)]
+    if kind == "not" and rule == {}:
+        if path:
+            return [doc.problem(path, "key_not_allowed", described, key=True, key_name=path[-1])]
+        return [doc.problem(path, "not_allowed_here", described, key=True)]
+    if kind in ("oneOf", "anyOf", "dependentRequired", "dependentSchemas", "not", "required",
+                "additionalProperties", "propertyNames", "minProperties") and not isinstance(value, dict):
+        return []  # the "type" error at the same place says it better
+    if kind == "additionalProperties":
+        allowed = list(schema.get("properties", {}))
+        extra = [k for k in value if k not in allowed]
+        return [doc.problem(path + (k,), "unknown_key",
+                            msg("hint.split_text") if value[k] is None and " " in k else did_you_mean(k, allowed),
+                            key=True, key_name=k) for k in extra]
+    if kind == "required":
+        missing = [k for k in rule if k not in value]
+        hint = msg("hint.both_zh_en") if set(missing) <= {"zh", "en"} else None
+        return [doc.problem(path, "missing_key", hint, key_name=k) for k in missing]
+    if kind in ("oneOf", "anyOf") and (keys := _required_keys(rule)) is not None:
+        found = [k for k in keys if k in value]
+        if not found:
+            return [doc.problem(path, "needs_one_of", described, keys=keys)]
+        return [doc.problem(path, "only_one_of", described or msg("hint.split_all"), keys=keys, found=found)]
+    if kind in ("oneOf", "anyOf"):
+        best = best_match(error.context) if error.context else None
+        return _schema_problems(doc, best) if best is not None else \
+            [doc.problem(path, "schema_other", text=error.message)]
+    if kind == "dependentRequired":
+        return [doc.problem(path + (k,), "needs_too", key=True, key_name=k, need=need)
+                for k, needs in rule.items() if k in value for need in needs if need not in value]
+    if kind == "not" and isinstance(rule, dict) and "required" in rule:
+        keys = Joined(tuple(Shown.of(k) for k in rule["required"]), "word.and")
+        return [doc.problem(path, "cannot_be_together", keys=keys)]
+    if kind == "type":
+        return [doc.report(path, *_type_problem(error))]
+    if kind == "pattern":
+        if rule == r"\S":
+            return [doc.problem(path, "text_empty")]
+        return [doc.problem(path, "not_valid_pattern", value=Shown.of(value),
+                            what=described or msg("valid_here"))]
+    if kind == "format":
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
+            return []  # the pattern error at the same place says it
+        return [doc.problem(path, "not_a_real_date", value=Shown.of(value))]
+    if kind == "minimum":
+        hint = msg("hint.not_negative") if rule == 0 else None
+        return [doc.problem(path, "below_minimum", hint, value=value, minimum=rule)]
+    if kind == "enum":
+        return [doc.problem(path, "value_not_allowed", did_you_mean(value, rule), value=Shown.of(value))]
+    if kind == "const":
+        return [doc.problem(path, "must_be", expected=Shown.of(rule), value=Shown.of(value))]
+    if kind == "minItems":
+        if not value:
+            return [doc.problem(path, "list_empty")]
+        return [doc.problem(path, "needs_items", count=rule)]
+    if kind == "minProperties":
+        return [doc.problem(path, "mapping_empty")]
+    return [doc.problem(path, "schema_other", text=error.message)]
+
+
+def schema_check(doc: Doc, kind: str) -> list[Problem]:
+    """Problems of one document against the schema of its kind."""
+    problems: list[Problem] = []
+    for error in validators()[kind].iter_errors(doc.data):
+        problems.extend(_schema_problems(doc, error))
+    return problems
