@@ -111,7 +111,7 @@ def test_an_amount_raised_from_a_date(policy: Path) -> None:
     assert {"measures/employment-entrepreneurship-subsidies.en.md", "measures/employment-entrepreneurship-subsidies.zh.md",
             "changes.en.md", "changes.zh.md", "feed.zh.xml", "audiences/enterprises.zh.md"} <= pages
     assert "measures/job-placement-subsidy.en.md" not in pages
-    assert "added: 吸纳高校毕业生一次性奖励：每名 2,500 元（领取人：企业；自2027年1月1日起，无截止日期）" in text
+    assert "added: 吸纳高校毕业生一次性奖励：每名2500元（领取人：企业；自2027年1月1日起，无截止日期）" in text
 
 
 def test_the_report_in_chinese(policy: Path) -> None:
@@ -120,27 +120,31 @@ def test_the_report_in_chinese(policy: Path) -> None:
     assert "本次修改的影响" in text
     assert "第5条 落实就业创业补贴 / Employment and entrepreneurship subsidies" in text
     assert "figures.hiring_award.values[0].until | 日期 | null | 2026-12-31" in text
-    assert "5. 落实就业创业补贴 – 吸纳高校毕业生一次性奖励 | 符合条件；6,333 元 | 符合条件；7,500 元" in text
+    assert "5. 落实就业创业补贴 – 吸纳高校毕业生一次性奖励 | 符合条件；6333元 | 符合条件；7500元" in text
     assert "组合计金额增加，0 组减少，0 组资格状态改变" in text
     assert "四、文字发生变化的页面" in text and "/measures/employment-entrepreneurship-subsidies/" in text
 
 
 def test_a_condition_removed(policy: Path) -> None:
+    where = next(n for n, line in enumerate((policy / MEASURE_5).read_text(encoding="utf-8").splitlines(), 1)
+                 if line.strip() == "- id: full-time")
     edit(policy, MEASURE_5, """      - id: full-time
         rule: {question: full_time, equals: true}
         text: {zh: 为全日制高校毕业生, en: You graduated from full-time study}
+        notice: "Full-time college graduates"
 """, "")
     report, text = report_text(policy, "en")
 
     # refused until the change log says so, naming the file and line
     problems = change_log_check.check(policy)
     assert [(p.file, p.path) for p in problems] == [(MEASURE_5, "benefits[job-seeking-subsidy].conditions[full-time]")]
-    assert problems[0].line == 65  # where the condition was: the next condition now starts there
+    assert problems[0].line == where  # where the condition was: the next condition now starts there
     assert "These changes are not in a change log yet; make site will refuse to publish:" in text
-    assert f"policy/{MEASURE_5}:65:9: benefits[job-seeking-subsidy].conditions[full-time]: this changes a condition " \
+    assert f"policy/{MEASURE_5}:{where}:9: benefits[job-seeking-subsidy].conditions[full-time]: this changes a condition " \
            "of the measure, but its change_log has no new dated entry" in text
     assert "benefits[job-seeking-subsidy].conditions[full-time] | condition | {id: full-time, rule: " \
-           "{question: full_time, equals: true}, text: {zh: 为全日制高校毕业生, en: You graduated from full-time study}} | (none)" in text
+           "{question: full_time, equals: true}, text: {zh: 为全日制高校毕业生, en: You graduated from full-time study}, " \
+           "notice: Full-time college graduates} | (none)" in text
     # the part-time master's graduate of the scenarios now gets the subsidy
     assert "## A part-time master's graduate is not eligible for the job-seeking subsidy" in text
     assert "– One-time job-seeking subsidy | Not eligible | Eligible; 1,111 yuan" in text
