@@ -118,7 +118,7 @@ def test_missing_pages_get_the_404_page_of_their_language(base_url: str, path: s
 
 
 def test_no_folder_listing_and_nothing_hidden_is_served(base_url: str) -> None:
-    for path in ("/assets/", "/assets/pyodide/", "/en/assets/", "/_headers", "/.site-old/"):
+    for path in ("/assets/", "/assets/pyodide/", "/en/assets/", "/_headers", "/_redirects", "/.site-old/"):
         status, headers, body = _get(base_url, path, None)
         assert status == 404, path
         assert b"Index of" not in body and b"pyodide.asm.wasm" not in body, path
