@@ -10,7 +10,7 @@ import uuid
 import xml.etree.ElementTree as ET
 
 from scripts.site_text import Texts, pick
-from scripts.site_view import PolicyIndex, measure_state, newest_first, render
+from scripts.site_view import PolicyIndex, measure_state, newest_first, quote_label, render
 
 ATOM = "http://www.w3.org/2005/Atom"
 MAX_ENTRIES = 100  # feed readers only need the recent changes; the page lists them all
@@ -47,7 +47,7 @@ def build_feed(index: PolicyIndex, lang: str, t: Texts) -> str:
         if state:
             text += "\n\n" + state
         if entry.get("quote"):
-            text += "\n\n" + t("changes.quote", lang) + " " + entry["quote"]
+            text += "\n\n" + quote_label(index, entry, lang) + " " + entry["quote"]
         ET.SubElement(item, f"{{{ATOM}}}content", {"type": "text"}).text = text
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"

@@ -23,7 +23,7 @@ from scripts.site_feed import build_feed
 from scripts.site_text import LANGS, Texts, html_text, md_inline, pick
 from scripts.files import write_if_changed
 from scripts.site_view import (PolicyIndex, benefit_rows, condition_blocks, key_amounts, measure_state,
-                               newest_first, render, state)
+                               newest_first, quote_label, render, state)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 GENERATED_DIRS = ("measures", "parts", "audiences", "changes")
@@ -200,17 +200,9 @@ class _Site:
                 source_as_published=m["source"]["as_published"],
                 source_translation=m["source"].get("zh", "") if lang == "zh" else "",
                 change_log=[{"date": format_date(str(e["date"]), lang), "text": render(index, m, e["text"], lang, "change_log"),
-                             "quote": e.get("quote", ""), "quote_label": self.quote_label(e, lang)}
+                             "quote": e.get("quote", ""), "quote_label": quote_label(index, e, lang)}
                             for e in m.get("change_log") or []],
             )
-
-    def quote_label(self, entry: Mapping, lang: str) -> str:
-        """"As published in <supplementary notice>:" for a change log entry that names one."""
-        notice = self.index.supplements.get(entry.get("notice") or "")
-        if not notice:
-            return self.t("changes.quote", lang)
-        name = pick(notice["name"], lang, f"policy/notice.yaml: supplements.{notice['id']}.name")
-        return self.t("changes.quote_from", lang, notice=name)
 
     def contact(self, contact: Mapping, lang: str, where: str) -> dict:
         t = self.t
@@ -240,7 +232,7 @@ class _Site:
                 days[-1]["entries"].append({**self.measure_link(m, lang, prefix),
                                             "text": render(self.index, m, entry["text"], lang, "change_log"),
                                             "quote": entry.get("quote", ""),
-                                            "quote_label": self.quote_label(entry, lang)})
+                                            "quote_label": quote_label(self.index, entry, lang)})
             self.page(path, "changes.md.j2", lang, days=days, pager=pager, feed_href=f"{prefix}feed.xml")
         self.files[f"feed.{lang}.xml"] = build_feed(self.index, lang, self.t)
 

@@ -282,6 +282,16 @@ def key_amounts(index: PolicyIndex, measure: Mapping[str, Any], lang: str, t: Te
     return out
 
 
+def quote_label(index: PolicyIndex, entry: Mapping[str, Any], lang: str) -> str:
+    """"As published in <supplementary notice>:" before a change log entry's quote ("As
+    published:" when the entry names no supplementary notice)."""
+    notice = index.supplements.get(entry.get("notice") or "")
+    if not notice:
+        return index.t("changes.quote", lang)
+    name = pick(notice["name"], lang, f"policy/notice.yaml: supplements.{notice['id']}.name")
+    return index.t("changes.quote_from", lang, notice=name)
+
+
 def change_entries(index: PolicyIndex) -> Iterator[tuple[str, int, Mapping, Mapping]]:
     """(date, position, measure, entry) for every change log entry of every measure."""
     for measure in index.measures:
