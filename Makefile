@@ -15,7 +15,7 @@ export NO_MKDOCS_2_WARNING := 1
 # caller a non-zero status (141) for scripts and CI. LANG=zh or POLICY_LANG=zh: Chinese first.
 QUIET_FAIL = kill -PIPE $$PPID
 
-.PHONY: serve site preview server-config test test-unit test-browser validate impact rules fuzz bench clean setup
+.PHONY: serve site preview server-config test test-unit test-browser validate impact rules fuzz bench audit clean setup
 
 serve: site ## build, then serve with live reload at http://127.0.0.1:8000
 	$(VENV)/bin/mkdocs serve -a 127.0.0.1:8000
@@ -52,6 +52,9 @@ fuzz: $(PY_STAMP) ## long property-based runs
 
 bench: $(SYS_STAMP) $(NGINX_STAMP) site ## print speed and size numbers, write build/bench.json
 	$(PY) -m scripts.bench
+
+audit: $(SYS_STAMP) $(NGINX_STAMP) site ## Lighthouse (mobile) on the main pages, both languages: scores and failed audits
+	$(PY) -m scripts.audit
 
 setup: $(PY_STAMP) $(NODE_STAMP) $(SYS_STAMP) $(NGINX_STAMP)
 

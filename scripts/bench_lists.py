@@ -59,6 +59,7 @@ def bench_browser(data: bytes, runs: int) -> dict:
                 page.locator("#lc-clear").click() if page.locator("#lc-results").is_visible() else None
                 page.set_input_files("#lc-file", str(path))
                 page.wait_for_selector('#lc[data-phase="done"]', state="attached", timeout=120_000)
+                page.wait_for_selector("#lc-rows[data-drawn]", state="attached", timeout=120_000)
                 ms = page.evaluate("performance.measure('check', 'list-check-start', 'list-check-done').duration")
                 times.append(ms / 1000)
                 long_tasks.append(page.evaluate("window.__long") / 1000)

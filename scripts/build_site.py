@@ -1,7 +1,7 @@
 """Publish atomically: validate policy/ (and that every change since its last commit is in a
-change log: scripts/change_log_check.py), build into a temporary folder, write the static hosts'
-`_headers` file and the precompressed .br/.gz copies there, and only then replace site/. A failed
-validation or build leaves the previous site/ exactly as it was."""
+change log: scripts/change_log_check.py), build into a temporary folder, write there the static
+hosts' `_headers` and `_redirects` files and the precompressed .br/.gz copies, and only then
+replace site/. A failed validation or build leaves the previous site/ exactly as it was."""
 from __future__ import annotations
 
 import os
@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         (staging / "_headers").write_text(server_config.headers_file(), encoding="utf-8")
+        (staging / "_redirects").write_text(server_config.redirects_file(), encoding="utf-8")
         counts = precompress.precompress(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -10,7 +10,6 @@ The files are gitignored and written only when their content changed (else `mkdo
 """
 from __future__ import annotations
 
-import datetime as _dt
 import html
 import json
 import sys
@@ -24,6 +23,7 @@ if str(_CALC_SRC) not in sys.path:  # the shared formatting helpers; stdlib only
 
 from subsidy_calculator import formatting  # noqa: E402
 from scripts.files import write_if_changed  # noqa: E402
+from scripts.site_view import build_day  # noqa: E402
 
 LANGS = ("zh", "en")
 PAGE_DIR = "calculator"
@@ -157,6 +157,18 @@ class _Renderer:
             )
         raise ValueError(f"questions.yaml: question {qid!r} has unknown type {qtype!r}")
 
+    def date_field(self) -> str:
+        """The day the result is worked out for: a native date input, today unless the visitor
+        (or the share link) chooses another day; app.js fills in today."""
+        t = self.t["date"]
+        return (
+            '<div class="calc-date" id="calc-date">'
+            f'<label class="calc-label" for="calc-on">{_e(t["label"])}</label>'
+            f'<p class="calc-help" id="calc-on-help">{_e(t["help"])}</p>'
+            '<input type="date" id="calc-on" name="on" aria-describedby="calc-on-help">'
+            "</div>"
+        )
+
     # --- page --------------------------------------------------------------------------------
     def guide_links(self) -> str:
         links = [("../", self.t["page"]["home"])]
@@ -203,6 +215,7 @@ class _Renderer:
             f'<form class="calc-form" id="calc-form" novalidate aria-labelledby="calc-questions-heading">'
             f'<h2 id="calc-questions-heading">{_e(t["page"]["questions_heading"])}</h2>'
             f'<p class="calc-error calc-error-summary" id="calc-error-summary" role="alert" hidden></p>'
+            f"{self.date_field()}"
             f"{questions}"
             f'<p class="calc-reset"><button type="button" class="md-button" id="calc-reset">{_e(t["actions"]["reset"])}</button></p>'
             f"</form>"
@@ -250,7 +263,7 @@ class _Renderer:
 
 def render(policy: Mapping[str, Any], lang: str, docs_dir: Path, today: str | None = None) -> str:
     """The Markdown source of the calculator page in `lang`."""
-    day = today or _dt.date.today().isoformat()
+    day = today or build_day()  # the day the site is built for (SITE_DATE), as the guide pages
     return _Renderer(policy, lang, day, docs_dir).markdown()
 
 

@@ -10,7 +10,7 @@ import uuid
 import xml.etree.ElementTree as ET
 
 from scripts.site_text import Texts, pick
-from scripts.site_view import PolicyIndex, newest_first, render
+from scripts.site_view import PolicyIndex, measure_state, newest_first, quote_label, render
 
 ATOM = "http://www.w3.org/2005/Atom"
 MAX_ENTRIES = 100  # feed readers only need the recent changes; the page lists them all
@@ -35,7 +35,7 @@ def build_feed(index: PolicyIndex, lang: str, t: Texts) -> str:
     for day, position, measure, entry in entries[:MAX_ENTRIES]:
         item = ET.SubElement(feed, f"{{{ATOM}}}entry")
         label = t("common.measure_number", lang, number=measure["number"])
-        title = t("feed.entry_title", lang, measure=label, title=render(measure, measure["title"], lang))
+        title = t("feed.entry_title", lang, measure=label, title=render(index, measure, measure["title"], lang))
         ET.SubElement(item, f"{{{ATOM}}}title").text = title
         key = f"{lang}/{measure['id']}/{day}/{position}"
         ET.SubElement(item, f"{{{ATOM}}}id").text = f"urn:uuid:{uuid.uuid5(_NAMESPACE, key)}"
@@ -43,8 +43,11 @@ def build_feed(index: PolicyIndex, lang: str, t: Texts) -> str:
         ET.SubElement(item, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html",
                                                 "href": f"measures/{measure['id']}/"})
         text = pick(entry["text"], lang, f"policy/measures: {measure['id']}.change_log")
+        state = measure_state(index, measure, lang)  # "This measure ended on ..."
+        if state:
+            text += "\n\n" + state
         if entry.get("quote"):
-            text += "\n\n" + t("changes.quote", lang) + " " + entry["quote"]
+            text += "\n\n" + quote_label(index, entry, lang) + " " + entry["quote"]
         ET.SubElement(item, f"{{{ATOM}}}content", {"type": "text"}).text = text
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"

@@ -22,8 +22,13 @@ from scripts import list_page
 from scripts.site_feed import build_feed
 from scripts.site_text import LANGS, Texts, html_text, md_inline, pick
 from scripts.files import write_if_changed
+<<<<<<< HEAD
 from scripts.site_view import (PolicyIndex, benefit_rows, condition_blocks, key_amounts, traced,
                                newest_first, render)
+=======
+from scripts.site_view import (PolicyIndex, benefit_rows, condition_blocks, key_amounts, measure_state,
+                               newest_first, quote_label, render, state)
+>>>>>>> main
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 GENERATED_DIRS = ("measures", "parts", "audiences", "changes")
@@ -74,7 +79,7 @@ class _Site:
     def __init__(self, policy: Mapping[str, Any]) -> None:
         self.index = PolicyIndex(policy)
         self.policy = policy
-        self.t = Texts(policy["texts"]["site"])
+        self.t = self.index.t
         self.env = _environment()
         self.files: dict[str, str] = {}
         self._texts: dict[str, dict[str, dict[str, str]]] = {}
@@ -144,15 +149,16 @@ class _Site:
         return [m for m in self.index.measures if group_id in self.index.measure_groups(m)]
 
     def measure_link(self, measure: Mapping, lang: str, prefix: str) -> dict[str, str]:
-        return {"label": self.measure_label(measure, lang), "title": render(measure, measure["title"], lang),
-                "href": f"{prefix}measures/{measure['id']}.md"}
+        return {"label": self.measure_label(measure, lang), "title": render(self.index, measure, measure["title"], lang),
+                "href": f"{prefix}measures/{measure['id']}.md",
+                "state": measure_state(self.index, measure, lang, short=True)}
 
     def part_pages(self, lang: str) -> None:
         for part in self.index.notice["parts"]:
             items = self.part_measures(part["id"])
             for path, chunk, pager in self.paginate(f"parts/{part['id']}", lang, items, MEASURES_PER_PAGE):
                 prefix = "../" * path.count("/")
-                measures = [{**self.measure_link(m, lang, prefix), "summary": render(m, m["summary"], lang)}
+                measures = [{**self.measure_link(m, lang, prefix), "summary": render(self.index, m, m["summary"], lang)}
                             for m in chunk]
                 self.page(path, "part.md.j2", lang, title=self.name_of(part, lang, f"parts.{part['id']}"),
                           label=self.t("common.part_number", lang, number=part_numeral(part["number"], lang)),
@@ -193,7 +199,9 @@ class _Site:
             part = index.parts[m["part"]]
             self.page(
                 f"measures/{m['id']}.{lang}.md", "measure.md.j2", lang,
-                title=render(m, m["title"], lang), summary=render(m, m["summary"], lang),
+                title=render(index, m, m["title"], lang), summary=render(index, m, m["summary"], lang),
+                state=measure_state(index, m, lang),
+                state_kind=(state(index, m.get("in_force")) or ("",))[0],
                 label=self.measure_label(m, lang), part_id=part["id"],
                 part_title=self.name_of(part, lang, f"parts.{part['id']}"),
                 calculator_href="../calculator/index.md" + (f"#role={role}" if role else ""),
@@ -202,14 +210,21 @@ class _Site:
                 audiences=[pick(index.audiences[a]["name"], lang, f"audiences.{a}") for a in m["audiences"]],
                 rows=benefit_rows(index, m, lang, t), conditions=condition_blocks(index, m, lang, t),
                 has_duration=any(b.get("duration") for b in m.get("benefits") or []),
+<<<<<<< HEAD
                 apply_how=traced(m, m["apply"]["how"], lang, t, "apply.how"),
                 apply_where=traced(m, m["apply"]["where"], lang, t, "apply.where") if m["apply"].get("where") else "",
                 documents=[traced(m, d, lang, t, "apply.documents") for d in m["apply"].get("documents") or []],
+=======
+                apply_how=render(index, m, m["apply"]["how"], lang, "apply.how"),
+                apply_where=render(index, m, m["apply"]["where"], lang, "apply.where") if m["apply"].get("where") else "",
+                documents=[render(index, m, d, lang, "apply.documents") for d in m["apply"].get("documents") or []],
+>>>>>>> main
                 contacts=[self.contact(c, lang, where) for c in m.get("contacts") or []],
                 source_as_published=m["source"]["as_published"],
                 source_translation=m["source"].get("zh", "") if lang == "zh" else "",
-                change_log=[{"date": format_date(str(e["date"]), lang), "text": render(m, e["text"], lang, "change_log"),
-                             "quote": e.get("quote", "")} for e in m.get("change_log") or []],
+                change_log=[{"date": format_date(str(e["date"]), lang), "text": render(index, m, e["text"], lang, "change_log"),
+                             "quote": e.get("quote", ""), "quote_label": quote_label(index, e, lang)}
+                            for e in m.get("change_log") or []],
             )
 
     def contact(self, contact: Mapping, lang: str, where: str) -> dict:
@@ -238,8 +253,9 @@ class _Site:
                 if not days or days[-1]["iso"] != day:
                     days.append({"iso": day, "date": format_date(day, lang), "entries": []})
                 days[-1]["entries"].append({**self.measure_link(m, lang, prefix),
-                                            "text": render(m, entry["text"], lang, "change_log"),
-                                            "quote": entry.get("quote", "")})
+                                            "text": render(self.index, m, entry["text"], lang, "change_log"),
+                                            "quote": entry.get("quote", ""),
+                                            "quote_label": quote_label(self.index, entry, lang)})
             self.page(path, "changes.md.j2", lang, days=days, pager=pager, feed_href=f"{prefix}feed.xml")
         self.files[f"feed.{lang}.xml"] = build_feed(self.index, lang, self.t)
 

@@ -25,6 +25,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def prepare(work: Path, count: int, hostile: bool) -> Path:
     """A policy, a docs/ (hand-written pages and assets only) and an mkdocs.yml in `work`."""
     synthetic_policy.write(work / "policy", count, hostile)
+    return site_config(work)
+
+
+def site_config(work: Path) -> Path:
+    """A docs/ (hand-written pages and assets only) and an mkdocs.yml in `work`, to build the
+    site of the policy folder `work/policy` into `work/site`; returns the mkdocs.yml."""
     generated = {*site_pages.GENERATED_DIRS, *site_pages.GENERATED_FILES, "calculator"}
     shutil.copytree(ROOT / "docs", work / "docs", ignore=lambda folder, names: [
         n for n in names if Path(folder) == ROOT / "docs" and n in generated])

@@ -6,7 +6,8 @@ The measures are copies of the real ones (numbered 1..N, cycling through the 18,
 keeping their ids), each made a
 little different so pages are not identical: a variant number in the title, a change-log entry
 on its own date, and for every third copy of a measure with an amount, a second dated value
-(a raised amount from 2123-02-01, quoted from an imagined later notice, as staff would do it).
+(a raised amount from 2123-02-01, from an imagined supplementary notice written to
+`notices/`, as staff would do it).
 `--hostile` puts HTML and Markdown in the first measure's texts, to prove they show as text.
 The result passes `python -m scripts.policy.validate OUT_DIR`.
 """
@@ -25,13 +26,15 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = ROOT / "policy"
 HOSTILE = '</title><script>alert("x")</script> *not bold* [not a link](https://example.org) & 1. # <b>'
+SUPPLEMENT = {"id": "synthetic-2123-1", "date": "2123-01-15", "number": "No. 1 [2123]",
+              "name": {"zh": "2123年第1号补充通知（示例）", "en": "Supplementary notice No. 1 of 2123 (sample)"}}
 
 
 def _read(path: Path) -> Any:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def _raise_amount(measure: dict, number: int) -> None:
+def _raise_amount(measure: dict, number: int) -> str | None:
     """End the first money figure's open value on 2123-01-31 and add a raised one after it."""
     for name, figure in (measure.get("figures") or {}).items():
         last = figure["values"][-1]
@@ -41,14 +44,17 @@ def _raise_amount(measure: dict, number: int) -> None:
         published = f"{new_value:,} yuan per person"
         last["until"] = "2123-01-31"
         figure["values"].append({"value": new_value, "as_published": published, "from": "2123-02-01",
-                                 "until": None})
+                                 "until": None, "notice": SUPPLEMENT["id"]})
+        quote = f"From 1 February 2123 the standard is raised to {published} (synthetic notice {number})."
         measure.setdefault("change_log", []).append({
-            "date": "2123-01-15",
-            "text": {"zh": f"自 2123年2月1日起，金额提高到 {new_value:,} 元。",
+            "date": SUPPLEMENT["date"],
+            "text": {"zh": f"自2123年2月1日起，金额提高到{new_value}元。",
                      "en": f"From 1 February 2123 the amount rises to {new_value:,} yuan."},
-            "quote": f"From 1 February 2123 the standard is raised to {published} (synthetic notice {number}).",
+            "notice": SUPPLEMENT["id"],
+            "quote": quote,
         })
-        return
+        return quote
+    return None
 
 
 def variant(real: dict, number: int, copy_no: int, hostile: bool = False) -> dict:
@@ -63,7 +69,7 @@ def variant(real: dict, number: int, copy_no: int, hostile: bool = False) -> dic
     measure["change_log"] = [{"date": day, "text": {"zh": f"示例措施 {number}：根据通知原文生成。",
                                                      "en": f"Sample measure {number}: made from the notice."}}]
     if copy_no % 3 == 2:
-        _raise_amount(measure, number)
+        _raise_amount(measure, number)  # its quote goes into the supplementary notice (write)
     if hostile:
         for key in ("title", "summary"):
             measure[key] = {lang: f"{text} {HOSTILE}" for lang, text in measure[key].items()}
@@ -76,21 +82,31 @@ def write(out: Path, count: int = 1000, hostile: bool = False) -> Path:
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    for name in ("notice.yaml", "questions.yaml"):
-        shutil.copy2(POLICY / name, out / name)
+    shutil.copy2(POLICY / "questions.yaml", out / "questions.yaml")
     for folder in ("texts", "schema"):
         if (POLICY / folder).is_dir():
             shutil.copytree(POLICY / folder, out / folder)
     (out / "measures").mkdir()
     reals = [_read(p) for p in sorted((POLICY / "measures").glob("*.yaml"))]
     reals.sort(key=lambda m: m["number"])
+    quotes = []
     for number in range(1, count + 1):
         real = reals[(number - 1) % len(reals)]
         measure = variant(real, number, (number - 1) // len(reals), hostile and number == 1)
+        quotes += [e["quote"] for e in measure.get("change_log") or [] if e.get("notice") == SUPPLEMENT["id"]]
         path = out / "measures" / f"{number:02d}-{measure['id']}.yaml"
         path.write_text("# yaml-language-server: $schema=../schema/measure.schema.json\n"
                         + yaml.safe_dump(measure, allow_unicode=True, sort_keys=False, width=1000),
                         encoding="utf-8")
+    notice = _read(POLICY / "notice.yaml")
+    if quotes:  # the imagined later notice, with its own text file
+        (out / "notices").mkdir()
+        source = out / "notices" / f"{SUPPLEMENT['id']}.en.txt"
+        source.write_text("Supplementary notice (synthetic)\n\n" + "\n".join(quotes) + "\n", encoding="utf-8")
+        notice["supplements"] = [{**SUPPLEMENT, "source_file": f"{out.name}/notices/{source.name}"}]
+    (out / "notice.yaml").write_text("# yaml-language-server: $schema=schema/notice.schema.json\n"
+                                     + yaml.safe_dump(notice, allow_unicode=True, sort_keys=False, width=1000),
+                                     encoding="utf-8")
     return out
 
 

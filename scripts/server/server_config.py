@@ -1,6 +1,7 @@
 """Server configurations from the one source, scripts/server/headers.yaml: nginx's (production,
 checked in as scripts/server/nginx/employment-guide.conf, and the local one `make preview` and the
-tests run), the static hosts' `_headers` file, and the Content-Security-Policy for pages' <meta>.
+tests run), the static hosts' `_headers` and `_redirects` files, and the Content-Security-Policy
+for pages' <meta>.
 
     python -m scripts.server.server_config          write the checked-in nginx configuration
     python -m scripts.server.server_config --check  exit 1 if it is out of date
@@ -29,6 +30,7 @@ class Rules:
     cache: list[tuple[str, list[str]]]  # (Cache-Control, URL path globs), first match wins
     default_cache: str
     types: dict[str, tuple[str, str]]   # extension -> (Content-Type, "yes" | "no" | "when stored")
+    not_found: dict[str, str]           # URL prefix -> its 404 page, longest prefix first
 
 
 def _header_value(value: object) -> str:
@@ -50,6 +52,7 @@ def rules() -> Rules:
         cache=[(r["cache_control"], list(r["paths"])) for r in data["cache"]],
         default_cache=data["default_cache_control"],
         types={ext: (t["type"], compress_words[t["compress"]]) for ext, t in data["types"].items()},
+        not_found=dict(sorted(data["not_found"].items(), key=lambda kv: -len(kv[0]))),
     )
 
 
@@ -80,6 +83,13 @@ def headers_file() -> str:
     for value, globs in r.cache:
         for glob in globs:
             lines += [glob, f"  Cache-Control: {value}"]
+    return "\n".join(lines) + "\n"
+
+
+def redirects_file() -> str:
+    """site/_redirects: each part's 404 page (a host applies these only where no file matches)."""
+    lines = ["# Written by scripts/server/server_config.py from scripts/server/headers.yaml: edit that."]
+    lines += [f"{prefix}*  {page}  404" for prefix, page in rules().not_found.items()]
     return "\n".join(lines) + "\n"
 
 
@@ -130,14 +140,11 @@ def _site_rules() -> list[str]:
         *[f'add_header {k} "{v}" always;' for k, v in r.headers.items()],
         "",
         "# the project's 404 pages, one per language; a folder without index.html is not listed",
-        "error_page 403 404 =404 /404.html;",
-        "location / {",
-        "}",
-        "location /en/ {",
-        "    error_page 403 404 =404 /en/404.html;",
-        "}",
+        f"error_page 403 404 =404 {r.not_found['/']};",
+        *[line for prefix, page in r.not_found.items()
+          for line in (f"location {prefix} {{", f"    error_page 403 404 =404 {page};", "}")],
         "# dot files and the static hosts' headers file are not part of the site",
-        r"location ~ (^|/)(\.|_headers$) {",
+        r"location ~ (^|/)(\.|_headers$|_redirects$) {",
         "    return 404;",
         "}",
     ]

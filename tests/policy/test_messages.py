@@ -79,13 +79,13 @@ def test_a_message_in_chinese_and_english() -> None:
 def test_hint_lists_are_never_cut(policy_copy: Path) -> None:
     """An unknown key in a measure lists every allowed key, not the first twelve and '...'."""
     measure = policy_copy / MEASURE
-    measure.write_text(measure.read_text(encoding="utf-8").replace("\npart:", "\nin_force: {until: 2026-12-31}\npart:", 1),
+    measure.write_text(measure.read_text(encoding="utf-8").replace("\npart:", "\nvalid_until: 2026-12-31\npart:", 1),
                        encoding="utf-8")
-    [problem] = [p for p in validate(policy_copy) if "in_force" in p.message]
-    assert problem.message == "unknown key 'in_force'"
+    [problem] = [p for p in validate(policy_copy) if "valid_until" in p.message]
+    assert problem.message == "unknown key 'valid_until'"
     assert "..." not in problem.hint and "……" not in problem.hint_in("zh")
     assert problem.hint.startswith("possible: ") and "change_log" in problem.hint and "benefits" in problem.hint
-    assert problem.message_in("zh") == "未知的键名“in_force”"
+    assert problem.message_in("zh") == "未知的键名“valid_until”"
 
 
 def test_a_problem_in_both_languages(policy_copy: Path) -> None:

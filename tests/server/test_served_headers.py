@@ -8,6 +8,7 @@ import gzip
 import http.client
 import json
 import os
+import posixpath
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -95,7 +96,8 @@ def test_cache_rules_of_the_files_that_matter(base_url: str) -> None:
     immutable = "public, max-age=31536000, immutable"
     calc = "/assets/calculator/"
     manifest = json.loads((SITE_DIR / "assets/calculator/manifest.json").read_text(encoding="utf-8"))
-    for path in (calc + manifest["wheel"], calc + manifest["rules"], calc + manifest["snapshot"]):
+    hashed = [posixpath.normpath(calc + manifest[k]) for k in ("wheel", "rules", "snapshot", "stdlib") if k in manifest]
+    for path in hashed:
         assert _get(base_url, path, None)[1]["cache-control"] == immutable, path
     bundle = next((SITE_DIR / "assets/javascripts").glob("bundle.*.min.js")).name
     assert _get(base_url, f"/assets/javascripts/{bundle}", None)[1]["cache-control"] == immutable
@@ -118,7 +120,7 @@ def test_missing_pages_get_the_404_page_of_their_language(base_url: str, path: s
 
 
 def test_no_folder_listing_and_nothing_hidden_is_served(base_url: str) -> None:
-    for path in ("/assets/", "/assets/pyodide/", "/en/assets/", "/_headers", "/.site-old/"):
+    for path in ("/assets/", "/assets/pyodide/", "/en/assets/", "/_headers", "/_redirects", "/.site-old/"):
         status, headers, body = _get(base_url, path, None)
         assert status == 404, path
         assert b"Index of" not in body and b"pyodide.asm.wasm" not in body, path

@@ -70,9 +70,14 @@ def test_cache_rules() -> None:
         assert server_config.cache_control_for(path) == "no-cache", path
 
 
+def test_static_hosts_get_each_languages_404_page() -> None:
+    assert server_config.redirects_file().splitlines()[1:] == ["/en/*  /en/404.html  404", "/*  /404.html  404"]
+
+
 @site_built
-def test_the_built_site_has_the_headers_file() -> None:
+def test_the_built_site_has_the_static_hosts_files() -> None:
     assert (SITE_DIR / "_headers").read_text(encoding="utf-8") == server_config.headers_file()
+    assert (SITE_DIR / "_redirects").read_text(encoding="utf-8") == server_config.redirects_file()
 
 
 @site_built

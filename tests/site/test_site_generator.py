@@ -87,14 +87,21 @@ def test_dated_values_each_with_their_period(policy) -> None:
     m5["figures"]["hiring_award"]["values"] = [
         {"value": 2111, "as_published": "x", "from": None, "until": "2123-01-31"},
         {"value": 2500, "as_published": "y", "from": "2123-02-01", "until": None}]
-    rows = [r for r in benefit_rows(PolicyIndex(changed), m5, "en", t) if "award" in r["name"]]
+    before = PolicyIndex(changed, day="2123-01-15")  # the site as built before the change
+    rows = [r for r in benefit_rows(before, m5, "en", t) if "award" in r["name"]]
     assert [(r["amount"], r["period"]) for r in rows] == [
         ("2,111 yuan × number of graduates", "Since the notice took effect until 31 January 2123"),
-        ("2,500 yuan × number of graduates", "From 1 February 2123; no end date")]
+        ("2,500 yuan × number of graduates", "From 1 February 2123; no end date (not yet in force)")]
     # the audience pages list both values, each with its period
-    lines = [line for line in key_amounts(PolicyIndex(changed), m5, "zh", t) if "奖励" in line]
+    lines = [line for line in key_amounts(before, m5, "zh", t) if "奖励" in line]
     assert lines == ["吸纳高校毕业生一次性奖励：每名2111元（领取人：企业；自通知施行之日起至2123年1月31日）",
                      "吸纳高校毕业生一次性奖励：每名2500元（领取人：企业；自2123年2月1日起，无截止日期）"]
+    # built after it: the table marks the old value ended, the audience page shows only the new one
+    after = PolicyIndex(changed, day="2123-02-01")
+    rows = [r for r in benefit_rows(after, m5, "zh", t) if "奖励" in r["name"]]
+    assert [r["period"] for r in rows] == ["自通知施行之日起至2123年1月31日（已结束）", "自2123年2月1日起，无截止日期"]
+    assert [line for line in key_amounts(after, m5, "zh", t) if "奖励" in line] == \
+        ["吸纳高校毕业生一次性奖励：每名2500元（领取人：企业；自2123年2月1日起，无截止日期）"]
 
 
 def test_policy_text_shows_as_text(policy, tmp_path: Path) -> None:

@@ -14,8 +14,13 @@ from math import floor
 from typing import Any, Mapping
 
 from .answers import Question, check_answers, compile_questions
+<<<<<<< HEAD
 from .formatting import format_count, format_date, format_money, format_quantity, render_text, value_on
 from .rules import ON_DAY, Rule, RulesError, compile_conditions
+=======
+from .formatting import format_date, format_money, format_quantity, in_period, render_text, value_on
+from .rules import Rule, RulesError, compile_conditions
+>>>>>>> main
 from .texts import LANGS, fill, result_texts
 
 ROLE = "role"                      # the question that says who is asking
@@ -37,9 +42,21 @@ def _yuan(value: Any, count: int = 1) -> int:
     return max(0, floor(exact + Fraction(1, 2)))
 
 
+def _period(raw: Mapping[str, Any], where: str) -> Mapping[str, Any] | None:
+    """`in_force: {from, until}` of a measure, benefit or condition (None: as long as the notice)."""
+    period = raw.get("in_force")
+    if period is None:
+        return None
+    if not isinstance(period, Mapping) or any(
+            period.get(k) is not None and not (isinstance(period.get(k), str) and _DATE.match(period[k]))
+            for k in ("from", "until")):
+        raise RulesError(f"{where}.in_force: must be {{from: YYYY-MM-DD | null, until: YYYY-MM-DD | null}}")
+    return period
+
+
 class Benefit:
     __slots__ = ("id", "raw", "kind", "figure", "count_question", "left_out_question", "duration_figure",
-                 "roles", "recipient_of", "conditions", "figures_used")
+                 "roles", "recipient_of", "conditions", "figures_used", "period", "condition_periods")
 
     def __init__(self, raw: Mapping[str, Any], where: str, measure_figures: Mapping[str, Any],
                  questions: Mapping[str, Question], recipients: Mapping[str, Any], role_values: frozenset) -> None:
@@ -51,6 +68,8 @@ class Benefit:
         self.conditions: list[tuple[Mapping[str, Any], Rule]] = compile_conditions(
             raw.get("conditions"), f"{where}.conditions", questions, measure_figures)
         used = set().union(*(rule.figures for _, rule in self.conditions))
+        self.period = _period(raw, where)
+        self.condition_periods = [_period(c, f"{where}.conditions[{i}]") for i, (c, _) in enumerate(self.conditions)]
 
         amount = raw.get("amount")
         if not isinstance(amount, Mapping):
@@ -109,7 +128,7 @@ class Benefit:
 
 
 class Measure:
-    __slots__ = ("id", "number", "raw", "figures", "benefits", "roles")
+    __slots__ = ("id", "number", "raw", "figures", "benefits", "roles", "period")
 
     def __init__(self, raw: Mapping[str, Any], where: str, questions: Mapping[str, Question],
                  recipients: Mapping[str, Any], role_values: frozenset) -> None:
@@ -119,6 +138,7 @@ class Measure:
         self.number = raw.get("number")
         self.raw = raw
         where = f"measures[{self.id}]"
+        self.period = _period(raw, where)
         figures = raw.get("figures") or {}
         for fid, figure in figures.items():
             if not isinstance(figure, Mapping) or figure.get("unit") not in _UNITS \
@@ -228,6 +248,8 @@ class Rules:
                      if bv.benefit.roles is None or role in bv.benefit.roles]
         if not view.notice_in_force:
             status, reasons = "not_in_force", [view.notice_reason]
+        elif mv.period_reason:
+            status, reasons = "not_in_force", [mv.period_reason]
         elif not mv.benefits:
             status, reasons = "info_only", [text["reasons.info_only"]]
         elif role is None:
@@ -292,7 +314,7 @@ class Rules:
         else:
             figures = mv.figure_values
             failed = False
-            for (_, rule), condition_text in zip(b.conditions, bv.condition_texts):
+            for rule, condition_text in zip(bv.conditions, bv.condition_texts):
                 met = rule.test(clean, figures)
                 if met is False:
                     failed = True
@@ -361,8 +383,8 @@ class Rules:
 
     def _groups(self, items: list[dict], view: "_View") -> list[dict]:
         by_recipient: dict[str, list[dict]] = {}
-        for item in items:
-            if item["status"] != "not_eligible":
+        for item in items:  # what the visitor may get on the day: not what has ended or not started
+            if item["status"] not in ("not_eligible", "not_in_force"):
                 by_recipient.setdefault(item["recipient"], []).append(item)
         order = [r for r in self.recipients if r in by_recipient]
         order += [r for r in by_recipient if r not in self.recipients]
@@ -440,13 +462,26 @@ class _View:
         return fill(self.text["reasons.missing"], labels=labels)
 
 
+def _period_reason(period: Mapping[str, Any] | None, view: "_View", kind: str, **values: str) -> str | None:
+    """None when the day is in the period; else "... ended on <until>" / "... applies from <from>"."""
+    iso, lang, text = view.iso, view.lang, view.text
+    if in_period(period, iso):
+        return None
+    end = period.get("until")
+    if end is not None and iso > str(end):
+        return fill(text[f"reasons.{kind}_ended"], date=format_date(str(end), lang), **values)
+    return fill(text[f"reasons.{kind}_not_started"], date=format_date(str(period["from"]), lang), **values)
+
+
 class _MeasureView:
-    __slots__ = ("measure", "title", "url", "how_to_apply", "figure_values", "benefits", "for_roles")
+    __slots__ = ("measure", "title", "url", "how_to_apply", "figure_values", "benefits", "for_roles",
+                 "period_reason")
 
     def __init__(self, m: Measure, view: _View, role_labels: Mapping[str, str]) -> None:
         lang, iso, text = view.lang, view.iso, view.text
         self.measure = m
         self.title = _render(m.raw["title"], lang, m.figures, iso)
+        self.period_reason = _period_reason(m.period, view, "measure")
         self.url = fill(text["links.measure"], id=m.id)
         how = (m.raw.get("apply") or {}).get("how")
         self.how_to_apply = _render(how, lang, m.figures, iso) if how else None
@@ -460,7 +495,7 @@ class _MeasureView:
 
 
 class _BenefitView:
-    __slots__ = ("benefit", "name", "condition_texts", "self_check", "frequency_text", "in_force",
+    __slots__ = ("benefit", "name", "conditions", "condition_texts", "self_check", "frequency_text", "in_force",
                  "not_in_force_reason", "value", "amount", "amount_text", "rate_text", "duration_text",
                  "left_out_reason")
 
@@ -470,13 +505,22 @@ class _BenefitView:
         raw = b.raw
         self.benefit = b
         self.name = name = _render(raw["name"], lang, figures, iso)
+<<<<<<< HEAD
         self.condition_texts = [_render(c["text"], lang, figures, iso) for c, _ in b.conditions]
         # general guidance the notice does not give is labelled as such in the result
         self.self_check = [fill(text["guidance"], text=_render(t, lang, figures, iso)) if t.get("guidance") is True
                            else _render(t, lang, figures, iso) for t in raw.get("self_check") or ()]
+=======
+        # a condition dated with in_force applies only in its period
+        active = [(c, rule) for (c, rule), period in zip(b.conditions, b.condition_periods) if in_period(period, iso)]
+        self.conditions = [rule for _, rule in active]
+        self.condition_texts = [_render(c["text"], lang, figures, iso) for c, _ in active]
+        self.self_check = [_render(t, lang, figures, iso) for t in raw.get("self_check") or ()]
+>>>>>>> main
         self.frequency_text = text["frequency." + raw["frequency"]]
-        self.in_force = all(values.get(f) is not None for f in b.figures_used)
-        self.not_in_force_reason = fill(text["reasons.figure_not_in_force"], name=name, date=view.date_text)
+        reason = mv.period_reason or _period_reason(b.period, view, "benefit", name=name)
+        self.in_force = reason is None and all(values.get(f) is not None for f in b.figures_used)
+        self.not_in_force_reason = reason or fill(text["reasons.figure_not_in_force"], name=name, date=view.date_text)
         self.value = values.get(b.figure) if b.figure else None
         self.amount = self.amount_text = self.rate_text = self.duration_text = self.left_out_reason = None
         if not self.in_force:

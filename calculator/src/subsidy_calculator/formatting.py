@@ -68,28 +68,49 @@ def format_date(day: _dt.date | str, lang: str) -> str:
     return f"{day.day} {_EN_MONTHS[day.month - 1]} {day.year}"
 
 
+def in_period(period: Mapping[str, Any] | None, iso: str) -> bool:
+    """Whether day `iso` (YYYY-MM-DD) lies in `{from, until}` (both inclusive; null = open)."""
+    if not period:
+        return True
+    start, end = period.get("from"), period.get("until")
+    return (start is None or str(start) <= iso) and (end is None or iso <= str(end))
+
+
 def value_on(figure: Mapping[str, Any], day: _dt.date | str | None) -> Mapping[str, Any] | None:
-    """The dated value of a figure in force on `day` (None: the latest value), or None."""
-    values = figure["values"]
-    if day is None:
-        return values[-1] if values else None
-    iso = day if isinstance(day, str) else day.isoformat()
-    for entry in values:
-        start, end = entry.get("from"), entry.get("until")
-        if (start is None or str(start) <= iso) and (end is None or iso <= str(end)):
+    """The dated value of a figure in force on `day` (None: today), or None."""
+    iso = _iso(day)
+    for entry in figure["values"]:
+        if in_period(entry, iso):
             return entry
     return None
+
+
+def nearest_value(figure: Mapping[str, Any], day: _dt.date | str | None) -> Mapping[str, Any]:
+    """The value in force on `day`; else the last one that ended before it; else the first one
+    still to come (a text always has something to show)."""
+    iso = _iso(day)
+    values = figure["values"]
+    current = value_on(figure, iso)
+    if current is not None:
+        return current
+    ended = [v for v in values if v.get("until") is not None and str(v["until"]) < iso]
+    return ended[-1] if ended else values[0]
+
+
+def _iso(day: _dt.date | str | None) -> str:
+    if day is None:
+        return _dt.date.today().isoformat()
+    return day if isinstance(day, str) else day.isoformat()
 
 
 def render_text(text: str, lang: str, figures: Mapping[str, Mapping[str, Any]],
                 day: _dt.date | str | None = None) -> str:
     """Replace `[[figure_id]]` (or `[[measure-id.figure_id]]`, with `figures` keyed that way)
-    by the figure in force on `day`, written for `lang`."""
+    by the figure in force on `day` (None: today), written for `lang`."""
 
     def replace(match: re.Match[str]) -> str:
         figure = figures[match.group(1)]
-        entry = value_on(figure, day) or figure["values"][-1]
-        return format_quantity(entry["value"], figure["unit"], lang)
+        return format_quantity(nearest_value(figure, day)["value"], figure["unit"], lang)
 
     return PLACEHOLDER.sub(replace, text)
 

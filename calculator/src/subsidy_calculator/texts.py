@@ -17,6 +17,7 @@ REQUIRED = (
     "amount.per", "amount.per_one", "amount.rate", "amount.each", "amount.each_one",
     "amount.by_regulations", "amount.none", "amount.duration", "amount.left_out",
     "reasons.for_roles", "reasons.missing", "reasons.not_met", "reasons.figure_not_in_force",
+    "reasons.measure_ended", "reasons.measure_not_started", "reasons.benefit_ended", "reasons.benefit_not_started",
     "reasons.notice_not_in_force", "reasons.info_only", "reasons.benefit", "reasons.quoted",
     "separator", "links.measure", "disclaimer", "guidance",
     "errors.not_an_object", "errors.request", "errors.request_field", "errors.invalid_json",

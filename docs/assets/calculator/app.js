@@ -74,6 +74,16 @@ function main() {
   });
   const byId = new Map(questions.map((q) => [q.id, q]));
 
+  // The day the result is for: today (the visitor's own calendar) unless another day is chosen.
+  const dateInput = $("calc-on");
+  const pad = (n) => String(n).padStart(2, "0");
+  const now = new Date();
+  const today = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  const isDay = (v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v + "T00:00:00Z"))
+    && new Date(v + "T00:00:00Z").toISOString().slice(0, 10) === v;
+  const chosenDay = () => (dateInput && isDay(dateInput.value) ? dateInput.value : null); // null: today
+  if (dateInput) dateInput.value = today;
+
   // Read one question's raw answer from the DOM: {value} | {empty} | {error} (rules.js decides).
   function readAnswer(q, answers) {
     if (q.radios.length) {
@@ -147,6 +157,8 @@ function main() {
   function fragmentOf(answers) {
     const params = new URLSearchParams();
     for (const q of questions) if (q.id in answers) params.set(q.id, String(answers[q.id]));
+    const day = chosenDay();
+    if (day && day !== today) params.set("on", day);
     return params.toString();
   }
 
@@ -158,6 +170,7 @@ function main() {
   }
 
   function clearForm() {
+    if (dateInput) dateInput.value = today;
     for (const q of questions) {
       for (const r of q.radios) r.checked = false;
       if (q.input) q.input.value = "";
@@ -187,6 +200,11 @@ function main() {
     for (const [key, value] of params) {
       seen += 1;
       if (seen > FRAGMENT_MAX_ITEMS) { ignored += 1; continue; }
+      if (key === "on" && dateInput && !done.has(key)) {
+        done.add(key);
+        if (isDay(value)) { dateInput.value = value; applied += 1; } else ignored += 1;
+        continue;
+      }
       const q = byId.get(key);
       if (!q || done.has(key)) { ignored += 1; continue; }
       done.add(key);
@@ -349,7 +367,7 @@ function main() {
       if (!ready) { renderWaiting(); return; }
       const id = ++latestRequested;
       resultsBox.dataset.state = "pending";
-      const request = JSON.stringify({ answers, on: null, lang });
+      const request = JSON.stringify({ answers, on: chosenDay(), lang });
       call({ type: "evaluate", request }).then((json) => {
         if (id !== latestRequested) return; // a newer answer is on its way
         lastResult = JSON.parse(json);
@@ -502,8 +520,11 @@ function main() {
           const href = siteLink(m.url);
           const status = STATUS_CLASS.has(m.status) ? m.status : "info_only";
           const title = `${m.number ?? ""}. ${m.title || ""}`;
-          return h("li", {}, href ? h("a", { href, text: title }) : title, " ",
-            h("span", { class: `calc-badge calc-badge-${status}`, text: m.status_text || "" }));
+          // an ended or not yet started measure says when ("This measure ended on ...")
+          const when = status === "not_in_force" && Array.isArray(m.reasons) && m.reasons.length
+            ? h("span", { class: "calc-measure-when", text: " " + m.reasons.join(" ") }) : null;
+          return h("li", { "data-measure": m.id || "", "data-status": status }, href ? h("a", { href, text: title }) : title, " ",
+            h("span", { class: `calc-badge calc-badge-${status}`, text: m.status_text || "" }), when);
         }))));
     }
     if (result.disclaimer) nodes.push(h("p", { class: "calc-disclaimer", text: result.disclaimer }));
@@ -535,6 +556,7 @@ function main() {
       share_link: $("calc-share-link").value,
       lang,
       rules_version: rulesVersion,
+      on: chosenDay() || today,
       answers: lastAnswers,
       result: lastResult,
     };

@@ -6,6 +6,7 @@
 import { takeWorker } from "./boot.js";
 
 const SHOW_ROWS = 2000; // rows drawn in the page; the download holds them all
+const ROWS_PER_FRAME = 200;
 
 const root = document.getElementById("lc");
 if (root && !root.dataset.started) {
@@ -195,15 +196,28 @@ function main() {
     const count = r.row_count || rows.length;
     const head = h("tr", {}, h("th", { scope: "col", text: T.row_number }), r.header.map((c) => h("th", { scope: "col", text: c })),
       h("th", { scope: "col", text: T.result }), h("th", { scope: "col", text: T.reasons }));
-    const body = rows.map((row) => h("tr", { class: `lc-row-${row.status}` },
+    const line = (row) => h("tr", { class: `lc-row-${row.status}` },
       h("th", { scope: "row", text: row.row }),
       r.header.map((_, i) => h("td", { text: row.cells[i] || "" })),
       h("td", { text: row.status_text }),
-      h("td", {}, row.reasons.map((x) => h("div", { text: x })))));
+      h("td", {}, row.reasons.map((x) => h("div", { text: x }))));
+    // drawn a few hundred rows a frame, so that a long list never blocks the page
+    const body = h("tbody", {});
+    const drawn = seq;
+    let next = 0;
+    const draw = () => {
+      if (drawn !== seq || !result) return; // another file, or cleared
+      body.append(...rows.slice(next, next + ROWS_PER_FRAME).map(line));
+      next += ROWS_PER_FRAME;
+      if (next < rows.length) requestAnimationFrame(draw);
+      else $("lc-rows").dataset.drawn = String(rows.length);
+    };
+    delete $("lc-rows").dataset.drawn;
+    requestAnimationFrame(draw);
     const out = [h("h3", { text: T.rows_heading })];
     const loc = lang === "zh" ? "zh-CN" : "en";
     if (count > rows.length) out.push(h("p", { text: fmt(T.shown_rows, { shown: rows.length.toLocaleString(loc), count: count.toLocaleString(loc) }) }));
-    out.push(h("div", { class: "lc-table-wrap" }, h("table", { class: "lc-table" }, h("thead", {}, head), h("tbody", {}, body))));
+    out.push(h("div", { class: "lc-table-wrap" }, h("table", { class: "lc-table" }, h("thead", {}, head), body)));
     return out;
   }
 

@@ -1,10 +1,11 @@
 """Every check of a policy folder already read: the schema of each file, then one module per kind
-of file (notice, questions and its lists, measures, texts, scenarios) for what a schema cannot say."""
+of file (notice, questions and its lists, measures and their amendments, texts, scenarios) for what a
+schema cannot say."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from scripts.policy.checks import lists, measures, notice, questions, scenarios, texts
+from scripts.policy.checks import amendments, lists, measures, notice, questions, scenarios, texts
 from scripts.policy.checks.context import Context
 from scripts.policy.problems import Problem
 from scripts.policy.reader import PolicyDocs
@@ -27,6 +28,7 @@ def check(docs: PolicyDocs, root: Path | None = None) -> list[Problem]:
     questions.check(ctx)
     lists.check(ctx)
     measures.check(ctx)
+    amendments.check(ctx)  # dated values, in_force, supplementary notices, change log, contacts
     texts.check(ctx)
     scenarios.check(ctx)
     problems.extend(ctx.problems)

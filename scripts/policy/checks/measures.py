@@ -64,8 +64,8 @@ def check_measure(ctx: Context, doc: Doc, measure: dict[str, Any], notice_text: 
                         msg("where.notice_audiences"))
     figures = as_dict(measure.get("figures"))
     source = as_dict(measure.get("source"))
-    quotes = [source.get("as_published")] + [e.get("quote") for _, e in items(measure.get("change_log"))]
-    quotes = [q for q in quotes if isinstance(q, str)]
+    # a value from a later notice names it (notice: id); amendments.py checks it against that text
+    quotes = [q for q in [source.get("as_published")] if isinstance(q, str)]
     for name, figure in figures.items():
         check_figure(ctx, doc, ("figures", name), as_dict(figure), quotes)
     seen: set[str] = set()
@@ -88,7 +88,7 @@ def check_figure(ctx: Context, doc: Doc, path: PathT, figure: dict[str, Any], qu
     for i, entry in values:
         vpath = path + ("values", i)
         published, value = entry.get("as_published"), entry.get("value")
-        if isinstance(published, str) and quotes and not any(published in q for q in quotes):
+        if isinstance(published, str) and quotes and "notice" not in entry and not any(published in q for q in quotes):
             ctx.add(doc, vpath + ("as_published",), "not_in_source", published=published)
         if isinstance(published, str) and isinstance(value, (int, float)) and not isinstance(value, bool):
             numbers = published_numbers(published)

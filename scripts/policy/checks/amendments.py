@@ -1,0 +1,267 @@
+"""Checks of the ways a later notice amends the policy (the staff guide's "Amendments"): the
+supplementary notices in notice.yaml and their texts, dated values, `in_force` on a measure, a
+benefit or a condition, the change log, contacts. One small function per check; shapes (keys,
+types) are the JSON Schemas' job."""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from scripts.policy.checks.context import Context, as_dict, items
+from scripts.policy.messages import msg
+from scripts.policy.problems import PathT
+from scripts.policy.reader import Doc
+
+PLACEHOLDER = re.compile(r"\[\[[^\[\]]*\]\]")
+PHONE = re.compile(r"^\+?[0-9][0-9 ()-]*[0-9]$")
+_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def check(ctx: Context) -> None:
+    supplements, texts = check_supplements(ctx)
+    for doc, measure in ctx.measures.values():
+        for path, period in periods(measure):
+            ctx.date_range(doc, path, as_dict(period))
+        for name, figure in as_dict(measure.get("figures")).items():
+            value_gaps(ctx, doc, ("figures", name), as_dict(figure))
+        benefit_within_measure(ctx, doc, measure)
+        figure_ends_with_benefit(ctx, doc, measure)
+        dated_condition_not_reused(ctx, doc, measure)
+        values_traced(ctx, doc, measure, supplements, texts)
+        change_log_traced(ctx, doc, measure, supplements, texts)
+        in_force_logged(ctx, doc, measure)
+        contacts(ctx, doc, measure)
+
+
+# ---- helpers ---------------------------------------------------------------------------------
+
+def _day(value: Any) -> _dt.date | None:
+    if isinstance(value, str) and _DAY.match(value):
+        try:
+            return _dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _shift(value: str, days: int) -> str:
+    return (_dt.date.fromisoformat(value) + _dt.timedelta(days=days)).isoformat()
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def read_source(root: Path | None, name: Any) -> str | None:
+    """A notice's text file, looked for beside the policy folder and the repository (as
+    notice.source_file is); None when it cannot be found or there is no folder."""
+    if not isinstance(name, str) or root is None:
+        return None
+    for base in (root.parent, root.parent.parent):
+        path = base / name
+        if path.is_file():
+            return path.read_text(encoding="utf-8", errors="replace")
+    return None
+
+
+def periods(measure: dict[str, Any]) -> Iterator[tuple[PathT, Any]]:
+    """(path, in_force) of the measure and of each benefit and condition that has one."""
+    if "in_force" in measure:
+        yield ("in_force",), measure["in_force"]
+    for i, benefit in items(measure.get("benefits")):
+        if "in_force" in benefit:
+            yield ("benefits", i, "in_force"), benefit["in_force"]
+        for j, condition in items(benefit.get("conditions")):
+            if "in_force" in condition:
+                yield ("benefits", i, "conditions", j, "in_force"), condition["in_force"]
+
+
+def _dated(period: Any) -> bool:
+    return any(v is not None for v in as_dict(period).values())
+
+
+# ---- supplementary notices ---------------------------------------------------------------------
+
+def check_supplements(ctx: Context) -> tuple[dict[str, dict], dict[str, str]]:
+    """The supplements by id (duplicates reported) and the texts found for them."""
+    doc = ctx.docs.notice
+    if doc is None:
+        return {}, {}
+    found = ctx.ids(doc, ctx.notice.get("supplements"), ("supplements",), "supplement")
+    texts: dict[str, str] = {}
+    for i, sup in items(ctx.notice.get("supplements")):
+        ident, name = sup.get("id"), sup.get("source_file")
+        if not isinstance(ident, str) or found.get(ident) is not sup or ctx.root is None or not isinstance(name, str):
+            continue
+        text = read_source(ctx.root, name)
+        if text is None:
+            ctx.add(doc, ("supplements", i, "source_file"), "supplement_text_missing", ident=ident, source_file=name)
+        else:
+            texts[ident] = _flat(text)
+    return found, texts
+
+
+# ---- one measure -------------------------------------------------------------------------------
+
+def benefit_within_measure(ctx: Context, doc: Doc, measure: dict[str, Any]) -> None:
+    """A benefit dated beyond its measure's in_force."""
+    outer = as_dict(measure.get("in_force"))
+    if not _dated(outer):
+        return
+    for i, benefit in items(measure.get("benefits")):
+        inner = as_dict(benefit.get("in_force"))
+        if not inner:
+            continue
+        for side in ("from", "until"):
+            limit, own = outer.get(side), inner.get(side)
+            if isinstance(limit, str) and (not isinstance(own, str) or (own < limit if side == "from" else own > limit)):
+                ctx.add(doc, ("benefits", i, "in_force", side), "benefit_outlasts_measure", side=side,
+                        own=own if isinstance(own, str) else msg("open_period"), limit=limit)
+                break
+
+
+def value_gaps(ctx: Context, doc: Doc, path: PathT, figure: dict[str, Any]) -> None:
+    """Consecutive dated values with days in between that have no value."""
+    values = list(items(figure.get("values")))
+    for (i, old), (j, new) in zip(values, values[1:]):
+        end, start = old.get("until"), new.get("from")
+        if _day(end) and _day(start) and start > _shift(end, 1):
+            ctx.add(doc, path + ("values", j, "from"), "values_gap", i=i, j=j, end=end, start=start,
+                    first=_shift(end, 1), last=_shift(start, -1), day_before=_shift(start, -1))
+
+
+def _rule_figures(rule: Any) -> Iterator[str]:
+    if isinstance(rule, dict):
+        for key, value in rule.items():
+            if key == "figure" and isinstance(value, str):
+                yield value
+            else:
+                yield from _rule_figures(value)
+    elif isinstance(rule, list):
+        for item in rule:
+            yield from _rule_figures(item)
+
+
+def _benefit_figures(benefit: dict[str, Any]) -> list[str]:
+    used = [as_dict(benefit.get("amount")).get("figure"), as_dict(benefit.get("duration")).get("figure")]
+    for _, condition in items(benefit.get("conditions")):
+        if not condition.get("in_force"):  # a dated condition may use a figure only while it applies
+            used.extend(_rule_figures(condition.get("rule")))
+    return sorted({f for f in used if isinstance(f, str)})
+
+
+def figure_ends_with_benefit(ctx: Context, doc: Doc, measure: dict[str, Any]) -> None:
+    """A figure whose values stop (or start) while a benefit that uses it goes on: the way to
+    end or start a benefit is its in_force, so that the pages say so too."""
+    figures = as_dict(measure.get("figures"))
+    limit = as_dict(measure.get("in_force"))
+    for i, benefit in items(measure.get("benefits")):
+        own = as_dict(benefit.get("in_force"))
+        period = {side: own.get(side) or limit.get(side) for side in ("from", "until")}
+        for name in _benefit_figures(benefit):
+            values = [v for _, v in items(as_dict(figures.get(name)).get("values"))]
+            if not values or any(_day(v.get("from")) and _day(v.get("until")) and v["from"] > v["until"]
+                                 for v in values):  # reversed dates are reported as such
+                continue
+            end, start = values[-1].get("until"), values[0].get("from")
+            if _day(end) and (not isinstance(period["until"], str) or period["until"] > end):
+                ctx.add(doc, ("figures", name, "values", len(values) - 1, "until"), "figure_ends_benefit_goes_on",
+                        figure=name, date=end, benefit=str(benefit.get("id")), index=i, next=_shift(end, 1))
+            if _day(start) and (not isinstance(period["from"], str) or period["from"] < start):
+                ctx.add(doc, ("figures", name, "values", 0, "from"), "figure_starts_benefit_before",
+                        figure=name, date=start, benefit=str(benefit.get("id")), index=i)
+
+
+def dated_condition_not_reused(ctx: Context, doc: Doc, measure: dict[str, Any]) -> None:
+    """A condition dated with in_force that another one refers to ({condition: id}): the
+    reference would keep applying it outside its dates."""
+    for i, benefit in items(measure.get("benefits")):
+        conditions = list(items(benefit.get("conditions")))
+        dated = {c["id"] for _, c in conditions if c.get("in_force") and isinstance(c.get("id"), str)}
+        for j, condition in conditions:
+            for ref in _condition_refs(condition.get("rule")):
+                if ref in dated:
+                    ctx.add(doc, ("benefits", i, "conditions", j, "rule"), "dated_condition_referenced", ident=ref)
+
+
+def _condition_refs(rule: Any) -> Iterator[str]:
+    if isinstance(rule, dict):
+        if isinstance(rule.get("condition"), str):
+            yield rule["condition"]
+        for value in rule.values():
+            yield from _condition_refs(value)
+    elif isinstance(rule, list):
+        for item in rule:
+            yield from _condition_refs(item)
+
+
+def _known_supplement(ctx: Context, doc: Doc, path: PathT, sup: str, supplements: dict[str, dict]) -> bool:
+    if sup in supplements:
+        return True
+    ctx.unknown(doc, path, msg("thing.supplement"), sup, supplements, msg("where.notice_supplements"))
+    return False
+
+
+def values_traced(ctx: Context, doc: Doc, measure: dict[str, Any], supplements: dict[str, dict],
+                  texts: dict[str, str]) -> None:
+    """A value from a supplementary notice (notice: id): the notice exists, its text holds the
+    value's words, and the change log has an entry naming it."""
+    logged = {e["notice"] for _, e in items(measure.get("change_log")) if isinstance(e.get("notice"), str)}
+    for name, figure in as_dict(measure.get("figures")).items():
+        for i, value in items(as_dict(figure).get("values")):
+            sup, vpath = value.get("notice"), ("figures", name, "values", i)
+            if not isinstance(sup, str) or not _known_supplement(ctx, doc, vpath + ("notice",), sup, supplements):
+                continue
+            published = value.get("as_published")
+            if sup in texts and isinstance(published, str) and _flat(published) not in texts[sup]:
+                ctx.add(doc, vpath + ("as_published",), "not_in_supplement", published=published, ident=sup,
+                        source_file=str(supplements[sup].get("source_file")))
+            if sup not in logged:
+                ctx.add(doc, vpath + ("notice",), "value_not_logged", i=i, ident=sup)
+
+
+def change_log_traced(ctx: Context, doc: Doc, measure: dict[str, Any], supplements: dict[str, dict],
+                      texts: dict[str, str]) -> None:
+    """Change log entries: no [[figure]] in their texts; one that names a notice carries its date
+    and quotes its words."""
+    for i, entry in items(measure.get("change_log")):
+        epath = ("change_log", i)
+        for lang, text in as_dict(entry.get("text")).items():
+            if isinstance(text, str) and PLACEHOLDER.search(text):
+                ctx.add(doc, epath + ("text", lang), "change_log_placeholder")
+        sup = entry.get("notice")
+        if not isinstance(sup, str) or not _known_supplement(ctx, doc, epath + ("notice",), sup, supplements):
+            continue
+        published_on = supplements[sup].get("date")
+        if isinstance(published_on, str) and isinstance(entry.get("date"), str) and entry["date"] != published_on:
+            ctx.add(doc, epath + ("date",), "change_log_date", date=entry["date"], ident=sup, published_on=published_on)
+        if not isinstance(entry.get("quote"), str):
+            ctx.add(doc, epath, "change_log_no_quote", ident=sup)
+        elif sup in texts and _flat(entry["quote"]) not in texts[sup]:
+            ctx.add(doc, epath + ("quote",), "quote_not_in_supplement", ident=sup,
+                    source_file=str(supplements[sup].get("source_file")))
+
+
+def in_force_logged(ctx: Context, doc: Doc, measure: dict[str, Any]) -> None:
+    """A measure, benefit or condition dated with in_force needs a change log entry that names
+    the supplementary notice that dates it."""
+    if any(isinstance(e.get("notice"), str) for _, e in items(measure.get("change_log"))):
+        return
+    for path, period in periods(measure):
+        if _dated(period):
+            ctx.add(doc, path, "in_force_not_logged")
+
+
+def contacts(ctx: Context, doc: Doc, measure: dict[str, Any]) -> None:
+    """A phone that is not a number, a web address that is not https."""
+    for i, contact in items(measure.get("contacts")):
+        phone = contact.get("phone")
+        if phone is not None and not (isinstance(phone, (str, int)) and not isinstance(phone, bool)
+                                      and PHONE.match(str(phone))):
+            ctx.add(doc, ("contacts", i, "phone"), "phone_not_number", phone=str(phone))
+        url = contact.get("url")
+        if isinstance(url, str) and not url.startswith("https://"):
+            ctx.add(doc, ("contacts", i, "url"), "url_not_https", url=url)

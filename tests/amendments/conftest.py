@@ -1,0 +1,36 @@
+"""The amended copy of the policy (amended_policy.py), written once per test session."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+for path in (ROOT / "calculator" / "src", ROOT):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+import amended_policy  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def amended_dir(tmp_path_factory) -> Path:
+    return amended_policy.write(tmp_path_factory.mktemp("amended"))
+
+
+@pytest.fixture(scope="session")
+def amended(amended_dir: Path) -> dict[str, Any]:
+    from scripts.policy import load_policy
+
+    return load_policy(amended_dir)
+
+
+@pytest.fixture(scope="session")
+def amended_rules(amended: dict[str, Any]):
+    from scripts.rules_bundle import build_bundle
+    from subsidy_calculator import load_rules
+
+    return load_rules(json.loads(json.dumps(build_bundle(amended), ensure_ascii=False)))

@@ -1,0 +1,57 @@
+"""A normal visit in each language, from the first visit through offline use: the guide pages, the
+calculator until it has results and is kept for offline use, then the same pages with the server
+stopped. Nothing in the console is an error and no request of a page fails (what Lighthouse's
+best-practices audits and a visitor's developer tools would show)."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from site_helpers import prefix
+
+PAGES = ["/", "/measures/employment-entrepreneurship-subsidies/", "/audiences/enterprises/", "/changes/"]
+ANSWERS = "#role=enterprise&enterprise_size=small&graduates_hired=3"
+RESULT = '#calc-results[data-state="done"] .calc-total'
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_visit_from_first_to_offline_is_silent(browser: Browser, site_server, base_url: str, lang: str) -> None:
+    problems: list[str] = []
+    context = browser.new_context(base_url=base_url, service_workers="allow")
+
+    def watch(page) -> None:
+        page.on("console", lambda m: problems.append(f"{page.url}: console {m.type}: {m.text}")
+                if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(f"{page.url}: {e}"))
+        # ERR_ABORTED: a load the visitor's next navigation cancelled, not a failure
+        page.on("requestfailed", lambda r: problems.append(f"{page.url}: failed {r.url} {r.failure}")
+                if "ERR_ABORTED" not in (r.failure or "") else None)
+        page.on("response", lambda r: problems.append(f"{page.url}: {r.status} {r.url}") if r.status >= 400 else None)
+
+    context.on("page", watch)
+    try:
+        page = context.new_page()
+        for path in PAGES:
+            page.goto(prefix(lang) + path)
+            expect(page.locator("h1").first).to_be_visible()
+        page.locator(".md-search__input").click()  # search loads its index and worker
+        page.locator(".md-search__input").fill("graduates" if lang == "en" else "高校")
+        page.keyboard.press("End")
+        expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=30_000)
+        page.goto(prefix(lang) + "/calculator/" + ANSWERS)
+        expect(page.locator(RESULT).first).to_be_visible(timeout=120_000)
+        page.wait_for_selector('#calc[data-offline="ready"]', state="attached", timeout=60_000)
+        page.wait_for_timeout(1000)  # late requests (sitemap, search index) have time to fail
+        site_server.stop()
+        try:
+            page.reload()
+            expect(page.locator(RESULT).first).to_be_visible(timeout=120_000)
+            for path in PAGES[1:3]:  # pages visited once the service worker was there
+                page.goto(prefix(lang) + path)
+                expect(page.locator("h1").first).to_be_visible()
+            page.wait_for_timeout(1000)
+        finally:
+            site_server.start()
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
