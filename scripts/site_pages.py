@@ -22,13 +22,8 @@ from scripts import list_page
 from scripts.site_feed import build_feed
 from scripts.site_text import LANGS, Texts, html_text, md_inline, pick
 from scripts.files import write_if_changed
-<<<<<<< HEAD
-from scripts.site_view import (PolicyIndex, benefit_rows, condition_blocks, key_amounts, traced,
-                               newest_first, render)
-=======
 from scripts.site_view import (PolicyIndex, benefit_rows, condition_blocks, key_amounts, measure_state,
-                               newest_first, quote_label, render, state)
->>>>>>> main
+                               newest_first, quote_label, render, state, traced)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 GENERATED_DIRS = ("measures", "parts", "audiences", "changes")
@@ -210,15 +205,9 @@ class _Site:
                 audiences=[pick(index.audiences[a]["name"], lang, f"audiences.{a}") for a in m["audiences"]],
                 rows=benefit_rows(index, m, lang, t), conditions=condition_blocks(index, m, lang, t),
                 has_duration=any(b.get("duration") for b in m.get("benefits") or []),
-<<<<<<< HEAD
-                apply_how=traced(m, m["apply"]["how"], lang, t, "apply.how"),
-                apply_where=traced(m, m["apply"]["where"], lang, t, "apply.where") if m["apply"].get("where") else "",
-                documents=[traced(m, d, lang, t, "apply.documents") for d in m["apply"].get("documents") or []],
-=======
-                apply_how=render(index, m, m["apply"]["how"], lang, "apply.how"),
-                apply_where=render(index, m, m["apply"]["where"], lang, "apply.where") if m["apply"].get("where") else "",
-                documents=[render(index, m, d, lang, "apply.documents") for d in m["apply"].get("documents") or []],
->>>>>>> main
+                apply_how=traced(index, m, m["apply"]["how"], lang, t, "apply.how"),
+                apply_where=traced(index, m, m["apply"]["where"], lang, t, "apply.where") if m["apply"].get("where") else "",
+                documents=[traced(index, m, d, lang, t, "apply.documents") for d in m["apply"].get("documents") or []],
                 contacts=[self.contact(c, lang, where) for c in m.get("contacts") or []],
                 source_as_published=m["source"]["as_published"],
                 source_translation=m["source"].get("zh", "") if lang == "zh" else "",

@@ -233,10 +233,11 @@ def render(index: PolicyIndex, measure: Mapping[str, Any], text: Mapping[str, st
     return PLACEHOLDER.sub(lambda m: figure_text(index, figures[m.group(1)], lang), pick(text, lang, label))
 
 
-def traced(measure: Mapping[str, Any], text: Mapping[str, Any], lang: str, t: Texts, where: str = "") -> str:
+def traced(index: PolicyIndex, measure: Mapping[str, Any], text: Mapping[str, Any], lang: str, t: Texts,
+           where: str = "") -> str:
     """A text that rests on the notice (`notice:`), or general guidance the notice does not give
     (`guidance: true`), which is labelled as such wherever it is shown."""
-    rendered = render(measure, text, lang, where)
+    rendered = render(index, measure, text, lang, where)
     return t("measure.guidance", lang, text=rendered) if text.get("guidance") is True else rendered
 
 
@@ -254,18 +255,12 @@ def condition_blocks(index: PolicyIndex, measure: Mapping[str, Any], lang: str, 
                 for r in benefit.get("roles", []) if r in index.role_labels)
             title += t("measure.for_roles", lang, roles=roles)
         block = {
-<<<<<<< HEAD
-            "title": title,
-            "checks": [render(measure, c["text"], lang) for c in benefit.get("conditions") or []],
-            "self_checks": [traced(measure, s, lang, t) for s in benefit.get("self_check") or []],
-=======
             "title": with_state(index, title, benefit.get("in_force"), lang),
             # a condition dated with in_force: shown until it ends, with its dates
             "checks": [with_state(index, render(index, measure, c["text"], lang), c.get("in_force"), lang)
                        for c in benefit.get("conditions") or []
                        if (state(index, c.get("in_force")) or ("",))[0] != "ended"],
-            "self_checks": [render(index, measure, s, lang) for s in benefit.get("self_check") or []],
->>>>>>> main
+            "self_checks": [traced(index, measure, s, lang, t) for s in benefit.get("self_check") or []],
         }
         if block not in blocks:
             blocks.append(block)

@@ -14,13 +14,8 @@ from math import floor
 from typing import Any, Mapping
 
 from .answers import Question, check_answers, compile_questions
-<<<<<<< HEAD
-from .formatting import format_count, format_date, format_money, format_quantity, render_text, value_on
+from .formatting import format_count, format_date, format_money, format_quantity, in_period, render_text, value_on
 from .rules import ON_DAY, Rule, RulesError, compile_conditions
-=======
-from .formatting import format_date, format_money, format_quantity, in_period, render_text, value_on
-from .rules import Rule, RulesError, compile_conditions
->>>>>>> main
 from .texts import LANGS, fill, result_texts
 
 ROLE = "role"                      # the question that says who is asking
@@ -505,18 +500,13 @@ class _BenefitView:
         raw = b.raw
         self.benefit = b
         self.name = name = _render(raw["name"], lang, figures, iso)
-<<<<<<< HEAD
-        self.condition_texts = [_render(c["text"], lang, figures, iso) for c, _ in b.conditions]
-        # general guidance the notice does not give is labelled as such in the result
-        self.self_check = [fill(text["guidance"], text=_render(t, lang, figures, iso)) if t.get("guidance") is True
-                           else _render(t, lang, figures, iso) for t in raw.get("self_check") or ()]
-=======
         # a condition dated with in_force applies only in its period
         active = [(c, rule) for (c, rule), period in zip(b.conditions, b.condition_periods) if in_period(period, iso)]
         self.conditions = [rule for _, rule in active]
         self.condition_texts = [_render(c["text"], lang, figures, iso) for c, _ in active]
-        self.self_check = [_render(t, lang, figures, iso) for t in raw.get("self_check") or ()]
->>>>>>> main
+        # general guidance the notice does not give is labelled as such in the result
+        self.self_check = [fill(text["guidance"], text=_render(t, lang, figures, iso)) if t.get("guidance") is True
+                           else _render(t, lang, figures, iso) for t in raw.get("self_check") or ()]
         self.frequency_text = text["frequency." + raw["frequency"]]
         reason = mv.period_reason or _period_reason(b.period, view, "benefit", name=name)
         self.in_force = reason is None and all(values.get(f) is not None for f in b.figures_used)
