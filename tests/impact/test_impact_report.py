@@ -49,8 +49,10 @@ def edit(policy: Path, file: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def log_entry(policy: Path, file: str, zh: str, en: str, quote: str = "") -> None:
+def log_entry(policy: Path, file: str, zh: str, en: str, quote: str = "", notice: str = "") -> None:
     entry = LOG_2027.replace("{zh}", zh).replace("{en}", en)
+    if notice:
+        entry += f"    notice: {notice}\n"
     if quote:
         entry += f'    quote: "{quote}"\n'
     with (policy / file).open("a", encoding="utf-8") as out:
@@ -66,7 +68,27 @@ def on(report: impact_report.Report, day: str) -> impact_people.Summary:
     return next(s for s in report.population if s.day == day)
 
 
+SUPPLEMENT = "supplement-2027-1"
+
+
+def add_supplement(policy: Path, text: str) -> None:
+    """A supplementary notice of 1 January 2027, as staff add one: listed in notice.yaml, its text
+    in policy/notices/."""
+    (policy / "notices").mkdir(exist_ok=True)
+    (policy / "notices" / f"{SUPPLEMENT}.en.txt").write_text(text + "\n", encoding="utf-8")
+    with (policy / "notice.yaml").open("a", encoding="utf-8") as out:
+        out.write(f"""supplements:
+  - id: {SUPPLEMENT}
+    name: {{zh: 2027年第1号补充通知, en: Supplementary notice No. 1 of 2027}}
+    number: "No. 1 [2027]"
+    date: 2027-01-01
+    source_file: policy/notices/{SUPPLEMENT}.en.txt
+""")
+
+
 def raise_hiring_award(policy: Path) -> None:
+    quote = "the one-time award rises to 2,500 yuan/person from 1 January 2027"
+    add_supplement(policy, quote)
     edit(policy, MEASURE_5, """        as_published: "2,111 yuan/person for the enterprise"
         from: null
         until: null""", """        as_published: "2,111 yuan/person for the enterprise"
@@ -78,11 +100,12 @@ def raise_hiring_award(policy: Path) -> None:
         as_published: "2,500 yuan/person"
         from: 2027-01-01
         until: null
+        notice: supplement-2027-1
         reference: {zh: 补充通知, en: Supplementary notice}
   graduate_employment_subsidy:""")
     log_entry(policy, MEASURE_5, "自2027年1月1日起，吸纳高校毕业生一次性奖励提高至每人2,500元。",
               "From 1 January 2027 the award for hiring graduates rises to 2,500 yuan per graduate.",
-              "the one-time award rises to 2,500 yuan/person from 1 January 2027")
+              quote, notice=SUPPLEMENT)
 
 
 def test_an_amount_raised_from_a_date(policy: Path) -> None:
@@ -161,17 +184,14 @@ def test_a_condition_removed(policy: Path) -> None:
 
 
 def test_a_measure_ended(policy: Path) -> None:
-    edit(policy, MEASURE_7, """      - value: 311
-        as_published: "311 yuan/person"
-        from: null
-        until: null""", """      - value: 311
-        as_published: "311 yuan/person"
-        from: null
-        until: 2026-12-31""")
-    log_entry(policy, MEASURE_7, "职业介绍补贴执行至2026年12月31日。", "The job placement subsidy ends on 31 December 2026.")
+    quote = "the job placement subsidy ends on 31 December 2026"
+    add_supplement(policy, quote)
+    edit(policy, MEASURE_7, "part: reduce-burdens\n", "part: reduce-burdens\nin_force: {from: null, until: 2026-12-31}\n")
+    log_entry(policy, MEASURE_7, "职业介绍补贴执行至2026年12月31日。", "The job placement subsidy ends on 31 December 2026.",
+              quote, notice=SUPPLEMENT)
     report, text = report_text(policy, "en")
 
-    assert "figures.placement_subsidy.values[0].until | date | null | 2026-12-31" in text
+    assert "in_force | date | (none) | {from: null, until: '2026-12-31'}" in text
     assert on(report, TODAY).lose == 0  # still paid until the end date
     after = on(report, "2027-01-01")
     ended = after.transitions[("job-placement-subsidy", "placement-subsidy", "eligible", "not_in_force")]
@@ -210,17 +230,14 @@ def test_a_text_edit_needs_no_change_log_entry(policy: Path) -> None:
 
 
 def test_publishing_refuses_a_change_the_change_log_does_not_name(policy: Path, tmp_path: Path) -> None:
-    edit(policy, MEASURE_5, """        as_published: "1,111 yuan"
-        from: null
-        until: null""", """        as_published: "1,111 yuan"
-        from: null
-        until: 2027-06-30""")
+    edit(policy, MEASURE_5, "part: reduce-burdens\n", "part: reduce-burdens\nin_force: {from: null, until: 2027-06-30}\n")
     site = tmp_path / "site"
     result = subprocess.run([sys.executable, "-m", "scripts.build_site", str(site)], cwd=ROOT, capture_output=True,
                             text=True, env={**os.environ, "POLICY_DIR": str(policy)})
     assert result.returncode == 1 and not site.exists()
-    assert f"{MEASURE_5}:24:16: figures.job_seeking_subsidy.values[0].until: this changes a date of the measure, " \
-           "but its change_log has no new dated entry" in result.stdout
+    # a date set by no notice: refused by the validator, which names the file and line
+    assert f"{MEASURE_5}:6:11: in_force: dated with in_force, but no change_log entry names the notice that " \
+           "sets the date" in result.stdout
     assert "left unchanged" in result.stderr
 
 
@@ -235,7 +252,7 @@ def test_against_a_given_revision_and_a_built_site(policy: Path) -> None:
     _git(policy.parent, "commit", "-qam", "award raised")
     report = impact_report.build(policy, "en", rev="HEAD~1", today=TODAY)
     assert report.source == ("source_rev", {"rev": "HEAD~1"})
-    assert [c.path for c in report.changes if c.kind != "log"] == ["figures.hiring_award.values[0].until",
+    assert [c.path for c in report.changes if c.kind != "log"] == ["supplements", "figures.hiring_award.values[0].until",
                                                                    "figures.hiring_award.values[1]"]
     assert impact_report.build(policy, "en", today=TODAY).changes == []  # the last commit has it
 

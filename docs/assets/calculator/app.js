@@ -5,6 +5,7 @@
 
 import { takeWorker } from "./boot.js";
 import { asked, monthAnswer, numberAnswer } from "./rules.js";
+import { fmt, h } from "./dom.js";
 
 const FRAGMENT_LIMIT = 2048; // characters of a share link's fragment we are willing to read
 const FRAGMENT_MAX_ITEMS = 64;
@@ -26,7 +27,6 @@ function main() {
   const resultsBox = $("calc-results");
   const testMode = new URLSearchParams(location.search).get("test") === "1";
 
-  // {name} filling as subsidy_calculator.texts.fill, the one placeholder syntax of policy/texts
   // Counts as each language writes them: "100,000" (en), "100000" (zh: no separators).
   const count = (n) => (lang === "zh" ? String(n) : n.toLocaleString("en"));
   const EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
@@ -36,22 +36,6 @@ function main() {
     const [y, m] = v.split("-").map(Number);
     return lang === "zh" ? `${y}年${m}月` : `${EN_MONTHS[m - 1]} ${y}`;
   };
-  const fmt = (template, values) => String(template).replace(/\{([a-z_]+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
-
-  function h(tag, attrs, ...children) {
-    const el = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v === null || v === undefined || v === false) continue;
-      if (k === "class") el.className = v;
-      else if (k === "text") el.textContent = v;
-      else el.setAttribute(k, v === true ? "" : String(v));
-    }
-    for (const child of children.flat()) {
-      if (child === null || child === undefined || child === false) continue;
-      el.append(child instanceof Node ? child : document.createTextNode(String(child)));
-    }
-    return el;
-  }
 
   // ---- questions, read back from the server-rendered form ---------------------------------
   const questions = [...form.querySelectorAll(".calc-q")].map((el) => {
@@ -324,7 +308,7 @@ function main() {
     const page = location.origin + location.pathname;
     const used = performance.getEntriesByType("resource").map((e) => e.name)
       .filter((u) => u.startsWith(location.origin + "/"));
-    const scripts = [import.meta.url, ...["./boot.js", "./rules.js"].map((name) => new URL(name, import.meta.url).href)];
+    const scripts = [import.meta.url, ...["./boot.js", "./rules.js", "./dom.js"].map((name) => new URL(name, import.meta.url).href)];
     const required = [page, ...scripts, ...workerFiles].map((u) => u.split("#")[0]);
     const optional = [new URL(root.dataset.siteRoot || "../", location.href).href, ...used].map((u) => u.split("#")[0]);
     navigator.serviceWorker.ready.then((registration) => {

@@ -4,6 +4,7 @@
 // memory until the page is left or "clear" is pressed; a file is written only by "download".
 
 import { takeWorker } from "./boot.js";
+import { fmt, h } from "./dom.js";
 
 const SHOW_ROWS = 2000; // rows drawn in the page; the download holds them all
 const ROWS_PER_FRAME = 200;
@@ -19,8 +20,6 @@ function main() {
   const lang = root.dataset.lang === "en" ? "en" : "zh";
   const maxBytes = Number(root.dataset.maxBytes);
   const $ = (id) => document.getElementById(id);
-  // {name} filling as subsidy_calculator.texts.fill, the one placeholder syntax of policy/texts
-  const fmt = (template, values) => String(template).replace(/\{([a-z_]+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
   const status = $("lc-status");
   const fileInput = $("lc-file");
   const progress = $("lc-progress");
@@ -30,21 +29,6 @@ function main() {
   let file = null;      // the visitor's File, kept only to check again when an answer changes
   let result = null;
   let seq = 0;
-
-  function h(tag, attrs, ...children) {
-    const el = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v === null || v === undefined || v === false) continue;
-      if (k === "class") el.className = v;
-      else if (k === "text") el.textContent = v;
-      else el.setAttribute(k, v === true ? "" : String(v));
-    }
-    for (const child of children.flat()) {
-      if (child === null || child === undefined || child === false) continue;
-      el.append(child instanceof Node ? child : document.createTextNode(String(child)));
-    }
-    return el;
-  }
 
   // ---- which list, and its whole-list answers ----------------------------------------------
   const choices = [...document.querySelectorAll('input[name="lc-list"]')];

@@ -1,0 +1,21 @@
+// What the calculator page (app.js) and the list page (lists.js) both need to show text: the one
+// {name} filling of policy texts (as subsidy_calculator.texts.fill) and DOM nodes built with
+// textContent only, never innerHTML.
+
+export const fmt = (template, values) =>
+  String(template).replace(/\{([a-z_]+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "class") el.className = v;
+    else if (k === "text") el.textContent = v;
+    else el.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
