@@ -77,7 +77,7 @@ def write(parent: Path) -> Path:
         "id": "junior-college-or-above",
         "rule": {"question": "education", "in": ["junior_college", "bachelor", "master", "doctorate"]},
         "text": {"zh": "具有大专及以上学历", "en": "You hold a junior college degree or above"},
-        "notice": "with a junior college degree or above",  # the supplement's words (its change-log quote)
+        "rests_on": "with a junior college degree or above",  # the supplement's words (its change-log quote)
         "in_force": {"from": "2027-01-01", "until": None}})
     social = next(b for b in m5["benefits"] if b["id"] == "hiring-social-insurance-subsidy")
     social["in_force"] = {"from": None, "until": "2026-12-31"}

@@ -20,7 +20,7 @@ from scripts.server.local_nginx import LocalNginx
 BUILT_ON = "2027-01-02"
 PY_TIMEOUT = 120_000  # a cold Pyodide start on a busy 2-core machine
 ENDED = {"zh": "本措施已于2026年12月31日终止。", "en": "This measure ended on 31 December 2026."}
-GRADUATE = ("role=person&is_college_graduate=true&education=bachelor&full_time=true&years_since_leaving_school=1"
+GRADUATE = ("role=person&is_college_graduate=true&education=bachelor&full_time=true&left_school_month=2025-07"
             "&employment=flexible&employment_difficulties=false")
 BENEFIT = '.calc-group .calc-item[data-benefit="flexible-employment-social-insurance-subsidy"]'
 

@@ -33,7 +33,7 @@ def test_before_the_change_texts_show_todays_amount_and_announce_the_new_one(pag
     before = pages["2026-12-20"]
     zh = _plain(before["measures/employment-entrepreneurship-subsidies.zh.md"])
     en = _plain(before["measures/employment-entrepreneurship-subsidies.en.md"])
-    assert re.search(r"给予 1,?111 ?元（自2027年1月1日起调整为1,?500 ?元）", zh)
+    assert re.search(r"给予1111元（自2027年1月1日起调整为1500元）", zh)
     assert "job-seeking subsidy of 1,111 yuan (1,500 yuan from 1 January 2027)" in en
     part = _plain(before["parts/reduce-burdens.en.md"])
     assert "1,111 yuan (1,500 yuan from 1 January 2027)" in part

@@ -154,7 +154,7 @@ def test_a_condition_removed(policy: Path) -> None:
     edit(policy, MEASURE_5, """      - id: full-time
         rule: {question: full_time, equals: true}
         text: {zh: 为全日制高校毕业生, en: You graduated from full-time study}
-        notice: "Full-time college graduates"
+        rests_on: "Full-time college graduates"
 """, "")
     report, text = report_text(policy, "en")
 
@@ -167,7 +167,7 @@ def test_a_condition_removed(policy: Path) -> None:
            "of the measure, but its change_log has no new dated entry" in text
     assert "benefits[job-seeking-subsidy].conditions[full-time] | condition | {id: full-time, rule: " \
            "{question: full_time, equals: true}, text: {zh: 为全日制高校毕业生, en: You graduated from full-time study}, " \
-           "notice: Full-time college graduates} | (none)" in text
+           "rests_on: Full-time college graduates} | (none)" in text
     # the part-time master's graduate of the scenarios now gets the subsidy
     assert "## A part-time master's graduate is not eligible for the job-seeking subsidy" in text
     assert "– One-time job-seeking subsidy | Not eligible | Eligible; 1,111 yuan" in text

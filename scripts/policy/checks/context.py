@@ -17,9 +17,9 @@ from scripts.policy.reader import Doc, PolicyDocs
 
 FIGURE_REF = re.compile(r"\[\[([^\[\]]*)\]\]")
 NUMERIC = ("integer", "money")
-# A visible text: {zh, en}, optionally with `notice` (the words of the notice it rests on) or
+# A visible text: {zh, en}, optionally with `rests_on` (the words of the notice it rests on) or
 # `guidance: true` (general guidance the notice does not give; shown labelled as such).
-TEXT_KEYS = frozenset(("zh", "en", "notice", "guidance"))
+TEXT_KEYS = frozenset(("zh", "en", "rests_on", "guidance"))
 
 
 def as_dict(value: Any) -> dict[str, Any]:

@@ -27,7 +27,7 @@ def _check(ctx: Context, doc: Doc, item: Any, path: PathT, what: str, quotes: li
     if not isinstance(item, dict):
         return
     thing = msg(f"thing.{what}")
-    notice, guidance = item.get("notice"), item.get("guidance") is True
+    notice, guidance = item.get("rests_on"), item.get("guidance") is True
     if notice is not None and guidance:
         ctx.add(doc, path + ("guidance",), "trace.both", what=thing)
     elif notice is None and not guidance:
@@ -35,7 +35,7 @@ def _check(ctx: Context, doc: Doc, item: Any, path: PathT, what: str, quotes: li
     elif guidance and not guidance_allowed:
         ctx.add(doc, path + ("guidance",), "trace.no_guidance", what=thing)
     elif notice is not None and not _quoted(notice, quotes):
-        ctx.add(doc, path + ("notice",), "trace.not_found", quote=str(notice))
+        ctx.add(doc, path + ("rests_on",), "trace.not_found", quote=str(notice))
 
 
 def check_trace(ctx: Context, doc: Doc, measure: dict[str, Any]) -> None:
@@ -46,7 +46,7 @@ def check_trace(ctx: Context, doc: Doc, measure: dict[str, Any]) -> None:
     for i, benefit in items(measure.get("benefits")):
         path = ("benefits", i)
         _check(ctx, doc, benefit, path, "this_benefit", quotes, guidance_allowed=False)
-        notice = benefit.get("notice") if isinstance(benefit.get("notice"), str) else ""
+        notice = benefit.get("rests_on") if isinstance(benefit.get("rests_on"), str) else ""
         frequency = benefit.get("frequency")
         if frequency == "one_time" and notice and "one-time" not in notice.lower():
             ctx.add(doc, path + ("frequency",), "trace.one_time")
