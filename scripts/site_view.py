@@ -110,7 +110,7 @@ def with_state(index: PolicyIndex, title: str, period: Mapping[str, Any] | None,
 
 def figure_text(index: PolicyIndex, figure: Mapping[str, Any], lang: str) -> str:
     """A figure in a text: the value in force on the build day, with the dated changes to come
-    ("1,111 元（自2027年1月1日起调整为1,500 元）" / "1,111 yuan (1,500 yuan from 1 January 2027)")."""
+    ("1111元（自2027年1月1日起调整为1500元）" / "1,111 yuan (1,500 yuan from 1 January 2027)")."""
     t, day = index.t, index.day
     values, unit = figure["values"], figure["unit"]
     quantity = lambda v: format_quantity(v["value"], unit, lang)  # noqa: E731
