@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from scripts.policy.checks.context import Context, as_dict, hashable, items
+from scripts.policy.checks.context import FIGURE_REF, Context, as_dict, hashable, items, texts
 from scripts.policy.checks.trace import check_trace
 from scripts.policy.messages import Joined, did_you_mean, msg
 from scripts.policy.problems import PathT
@@ -77,10 +77,44 @@ def check_measure(ctx: Context, doc: Doc, measure: dict[str, Any], notice_text: 
             seen.add(ident)
         check_benefit(ctx, doc, ("benefits", i), benefit, figures)
     ctx.placeholders(doc, measure, figures)
+    check_typed_amounts(ctx, doc, measure, figures)
     check_trace(ctx, doc, measure)
     published = source.get("as_published")
     if notice_text is not None and isinstance(published, str) and published.strip() not in notice_text:
         ctx.add(doc, ("source", "as_published"), "not_in_notice", source_file=str(ctx.notice.get("source_file")))
+
+
+def typed_forms(value: int) -> list[str]:
+    """How an amount of yuan could be typed in a text: 1111, 1,111; 100万 for 1000000."""
+    forms = [str(value), f"{value:,}"]
+    if value % 10000 == 0:
+        forms.append(f"{value // 10000}万")
+    return forms
+
+
+def check_typed_amounts(ctx: Context, doc: Doc, measure: dict[str, Any], figures: dict[str, Any]) -> None:
+    """An amount of the measure typed as a number in a visible text (outside the change log, which
+    records what happened): it would not follow a dated change, so it must be [[figure]]."""
+    typed: list[tuple[re.Pattern[str], str, str]] = []
+    for name, figure in figures.items():
+        if as_dict(figure).get("unit") != "yuan":
+            continue
+        for _, entry in items(as_dict(figure).get("values")):
+            value = entry.get("value")
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 100:
+                for form in typed_forms(value):
+                    typed.append((re.compile(rf"(?<![\d,.]){re.escape(form)}(?![\d,]*\d)"), form, name))
+    if not typed:
+        return
+    for key, value in measure.items():
+        if key in ("change_log", "source", "figures"):
+            continue
+        for path, text in texts(value, (key,)):
+            plain = FIGURE_REF.sub("", text)
+            for pattern, form, name in typed:
+                if pattern.search(plain):
+                    ctx.add(doc, path, "amount_typed", shown=form, name=name)
+                    break
 
 
 def check_figure(ctx: Context, doc: Doc, path: PathT, figure: dict[str, Any], quotes: list[str]) -> None:
