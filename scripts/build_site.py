@@ -52,7 +52,20 @@ def main(argv: list[str] | None = None) -> int:
     os.replace(staging, target)
     shutil.rmtree(old, ignore_errors=True)
     print(f"build_site: published {target} ({counts['copies']} precompressed .br/.gz copies)")
+    print(rebuild_reminder(Path(policy_dir) if policy_dir else ROOT / "policy"))
     return 0
+
+
+def rebuild_reminder(policy_dir: Path) -> str:
+    """As of which day the pages are written, and the day they must be built again."""
+    from scripts.policy.load import load_policy
+    from scripts.site_view import build_day, next_change
+
+    day = build_day()
+    following = next_change(load_policy(policy_dir), day)
+    if following is None:
+        return say("build.written_as_of", staff_languages(), day=day)
+    return say("build.rebuild_on", staff_languages(), day=day, next=following)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,32 @@ def build_day() -> str:
         raise ValueError(f"SITE_DATE={day!r}: write the day as YYYY-MM-DD") from None
 
 
+def change_days(policy: Mapping[str, Any]) -> set[str]:
+    """Every day on which what the pages say changes: a dated value, measure, benefit or condition
+    starts (its `from`) or has ended (the day after its `until`)."""
+    periods: list[Mapping[str, Any]] = [policy["notice"].get("in_force") or {}]
+    for measure in policy["measures"]:
+        periods.append(measure.get("in_force") or {})
+        for figure in (measure.get("figures") or {}).values():
+            periods.extend(figure["values"])
+        for benefit in measure.get("benefits") or ():
+            periods.append(benefit.get("in_force") or {})
+            periods.extend(c.get("in_force") or {} for c in benefit.get("conditions") or ())
+    days = set()
+    for period in periods:
+        if period.get("from"):
+            days.add(str(period["from"]))
+        if period.get("until"):
+            days.add((_dt.date.fromisoformat(str(period["until"])) + _dt.timedelta(days=1)).isoformat())
+    return days
+
+
+def next_change(policy: Mapping[str, Any], day: str) -> str | None:
+    """The first day after `day` on which the pages written on `day` no longer hold: the site must
+    be built again that day (None: nothing dated to come)."""
+    return min((d for d in change_days(policy) if d > day), default=None)
+
+
 class PolicyIndex:
     """Look-ups over the loaded policy that several pages need."""
 
