@@ -27,6 +27,8 @@ def _sample_cases() -> list[tuple[str, dict]]:
             expect_ = case["expect"]
             shown = [i for i in expect_.get("items", []) if i["status"] != "not_eligible"]
             dated = any(TYPES.get(q) == "month" for q in case["answers"])
+            if "list" in case:  # a list check case (tests/calculator_page/test_list_check_browser.py)
+                break
             if not dated and not expect_.get("errors") and shown:
                 samples.append((path.stem, case))
                 break
@@ -63,4 +65,4 @@ def test_scenario_through_the_form(started_calculator, lang: str, name: str, cas
             continue
         expect(shown.first).to_have_attribute("data-status", item["status"])
         if item.get("amount"):
-            expect(shown.first).to_contain_text(f"{item['amount']:,}")
+            expect(shown.first).to_contain_text(f"{item['amount']}元" if lang == "zh" else f"{item['amount']:,} yuan")

@@ -25,7 +25,7 @@ import unicodedata
 from typing import Any, Callable, Mapping
 
 from .engine import ROLE, Rules, _day, _render
-from .formatting import NO_WORDS as _NO, YES_WORDS as _YES, format_date, read_date as parse_date
+from .formatting import NO_WORDS as _NO, YES_WORDS as _YES, format_count, format_date, read_date as parse_date
 from .rules import RulesError, compile_conditions
 from .texts import LANGS, fill, flatten
 
@@ -240,16 +240,16 @@ class Lists:
         result = self.rules.evaluate(evaluated, iso, lang)
         out.update(rows=rows, answers=evaluated, totals=self._totals(result, spec))
         out["counts"] = [{"question": q, "label": view.count_labels[q], "count": counts[q],
-                          "text": fill(words["summary.count"], label=view.count_labels[q], count=f"{counts[q]:,}")}
+                          "text": fill(words["summary.count"], label=view.count_labels[q], count=format_count(counts[q], lang))}
                          for q, _ in spec.counts]
         out["errors"] = result["errors"]
         tally = {s: sum(1 for r in rows if r["status"] == s) for s in ("counted", "not_counted", "error")}
-        summary = [fill(words["summary.rows"], count=f"{len(rows):,}", counted=f"{tally['counted']:,}",
-                        not_counted=f"{tally['not_counted']:,}", errors=f"{tally['error']:,}")]
+        summary = [fill(words["summary.rows"], count=format_count(len(rows), lang), counted=format_count(tally['counted'], lang),
+                        not_counted=format_count(tally['not_counted'], lang), errors=format_count(tally['error'], lang))]
         if tally["error"]:
-            summary.append(fill(words["summary.errors_not_counted"], count=f"{tally['error']:,}"))
+            summary.append(fill(words["summary.errors_not_counted"], count=format_count(tally['error'], lang)))
         if blank:
-            summary.append(fill(words["summary.blank_rows"], count=f"{blank:,}"))
+            summary.append(fill(words["summary.blank_rows"], count=format_count(blank, lang)))
         if unused:
             summary.append(fill(words["summary.unused_columns"], columns=words["separator"].join(unused)))
         summary.append(fill(words["summary.file"], encoding=encoding, delimiter=words["summary." + delimiter]))

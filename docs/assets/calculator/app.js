@@ -5,7 +5,7 @@
 
 import { takeWorker } from "./boot.js";
 import { asked, monthAnswer, numberAnswer } from "./rules.js";
-import { fmt, h } from "./dom.js";
+import { count as countIn, fmt, h } from "./dom.js";
 
 const FRAGMENT_LIMIT = 2048; // characters of a share link's fragment we are willing to read
 const FRAGMENT_MAX_ITEMS = 64;
@@ -27,8 +27,7 @@ function main() {
   const resultsBox = $("calc-results");
   const testMode = new URLSearchParams(location.search).get("test") === "1";
 
-  // Counts as each language writes them: "100,000" (en), "100000" (zh: no separators).
-  const count = (n) => (lang === "zh" ? String(n) : n.toLocaleString("en"));
+  const count = (n) => countIn(n, lang);
   const EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
     "September", "October", "November", "December"];
   // "2025-07" -> "2025年7月" / "July 2025", as formatting.py writes dates

@@ -2,6 +2,10 @@
 // {name} filling of policy texts (as subsidy_calculator.texts.fill) and DOM nodes built with
 // textContent only, never innerHTML.
 
+// A count as each language writes it (subsidy_calculator.formatting.format_count): "10,000" in
+// English, "10000" in Chinese (no separators inside Chinese text).
+export const count = (n, lang) => (lang === "zh" ? String(n) : n.toLocaleString("en"));
+
 export const fmt = (template, values) =>
   String(template).replace(/\{([a-z_]+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
 

@@ -4,7 +4,7 @@
 // memory until the page is left or "clear" is pressed; a file is written only by "download".
 
 import { takeWorker } from "./boot.js";
-import { fmt, h } from "./dom.js";
+import { count as countIn, fmt, h } from "./dom.js";
 
 const SHOW_ROWS = 2000; // rows drawn in the page; the download holds them all
 const ROWS_PER_FRAME = 200;
@@ -79,7 +79,7 @@ function main() {
       else if (m.type === "list-progress" && m.id === seq) {
         progress.max = Math.max(1, m.total);
         progress.value = m.done;
-        setStatus(fmt(T.status.checking, { done: m.done.toLocaleString(lang === "zh" ? "zh-CN" : "en"), total: m.total.toLocaleString(lang === "zh" ? "zh-CN" : "en") }));
+        setStatus(fmt(T.status.checking, { done: countIn(m.done, lang), total: countIn(m.total, lang) }));
       } else if (m.type === "list-result" && m.id === seq) {
         progress.hidden = true;
         if (m.error || !m.json) return fail();
@@ -199,8 +199,7 @@ function main() {
     delete $("lc-rows").dataset.drawn;
     requestAnimationFrame(draw);
     const out = [h("h3", { text: T.rows_heading })];
-    const loc = lang === "zh" ? "zh-CN" : "en";
-    if (count > rows.length) out.push(h("p", { text: fmt(T.shown_rows, { shown: rows.length.toLocaleString(loc), count: count.toLocaleString(loc) }) }));
+    if (count > rows.length) out.push(h("p", { text: fmt(T.shown_rows, { shown: countIn(rows.length, lang), count: countIn(count, lang) }) }));
     out.push(h("div", { class: "lc-table-wrap" }, h("table", { class: "lc-table" }, h("thead", {}, head), body)));
     return out;
   }
