@@ -131,7 +131,7 @@ def test_dates_as_excel_writes_them(text: str, iso: str | None) -> None:
 
 
 @pytest.mark.parametrize(("lang", "message"), [
-    ("zh", "第 3 行“是否免费介绍”：“maybe”不是“是”或“否”"),
+    ("zh", "第3行“是否免费介绍”：“maybe”不是“是”或“否”"),
     ("en", "Row 3, “是否免费介绍”: “maybe” is not yes or no"),
 ])
 def test_bad_row_named_by_row_and_column_the_rest_checked(lists, lang: str, message: str) -> None:

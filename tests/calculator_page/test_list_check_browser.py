@@ -19,7 +19,7 @@ ROWS = ["张三,离校未就业高校毕业生,是,是,是,是,2026/3/1",
         "王五,城镇登记失业人员,Y,yes,是,是,2026-03-01",
         "赵六,城镇登记失业人员,也许,是,是,是,"]
 TOTAL = {"zh": "622元", "en": "622 yuan"}
-BAD_CELL = {"zh": "第 5 行“是否免费介绍”：“也许”不是“是”或“否”", "en": "Row 5, “Placed free of charge”: “也许” is not yes or no"}
+BAD_CELL = {"zh": "第5行“是否免费介绍”：“也许”不是“是”或“否”", "en": "Row 5, “Placed free of charge”: “也许” is not yes or no"}
 
 
 def _open(page: Page, lang: str) -> None:
@@ -126,7 +126,7 @@ def test_a_long_list_is_drawn_in_part_and_downloaded_whole(page: Page, tmp_path)
     rows = [ROWS[i % 3] for i in range(2500)]
     _pick(page, "long.csv", ("\n".join([HEADERS["zh"], *rows])).encode("gb18030"))
     _done(page)
-    expect(page.locator("#lc-rows")).to_contain_text("下表显示前 2,000 行（共 2,500 行）")
+    expect(page.locator("#lc-rows")).to_contain_text("下表显示前2000行（共2500行）")
     page.wait_for_selector('#lc-rows[data-drawn="2000"]', state="attached")
     assert page.locator(".lc-table tbody tr").count() == 2000
     expect(page.locator("#lc-totals")).to_contain_text(f"{1667 * 311}元")   # rows 1 and 3 of every 3 count
