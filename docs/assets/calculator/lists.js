@@ -6,8 +6,8 @@
 import { takeWorker } from "./boot.js";
 import { fmt, h } from "./dom.js";
 
-const SHOW_ROWS = 2000; // rows drawn in the page; the download holds them all
-const ROWS_PER_FRAME = 200;
+const SHOW_ROWS = 2000; // rows the worker sends for the table; the download holds them all
+const PAGE_ROWS = 100; // rows in the table at a time
 
 const root = document.getElementById("lc");
 if (root && !root.dataset.started) {
@@ -135,6 +135,7 @@ function main() {
     result = null;
     resultsBox.hidden = true;
     for (const id of ["lc-summary", "lc-problems", "lc-totals", "lc-rows"]) $(id).replaceChildren();
+    delete $("lc-rows").dataset.drawn;
   }
 
   function show(r) {
@@ -146,12 +147,13 @@ function main() {
       h("ul", { class: "lc-problem-list" }, problems.map((p) => h("li", { text: p.message }))),
     ] : []));
     $("lc-totals").replaceChildren(...(r.totals ? totals(r) : []));
+    delete $("lc-rows").dataset.drawn;
     $("lc-rows").replaceChildren(...(r.rows && r.rows.length ? rowsTable(r) : []));
     $("lc-download").hidden = !r.csv;
     resultsBox.hidden = false;
     const summary = (r.summary && r.summary[0]) || (problems[0] && problems[0].message) || "";
     setStatus(fmt(T.status.done, { summary }), "done");
-    performance.mark("list-check-done");
+    requestAnimationFrame(() => setTimeout(() => performance.mark("list-check-done"))); // once drawn
   }
 
   function totals(r) {
@@ -175,9 +177,13 @@ function main() {
     return out;
   }
 
+  // The table shows one page of rows at a time: laying out a table of thousands of rows takes the
+  // page's thread for most of a second (a long task) however it is spread over frames.
   function rowsTable(r) {
     const rows = r.rows;
     const count = r.row_count || rows.length;
+    const loc = lang === "zh" ? "zh-CN" : "en";
+    const n = (x) => x.toLocaleString(loc);
     const head = h("tr", {}, h("th", { scope: "col", text: T.row_number }), r.header.map((c) => h("th", { scope: "col", text: c })),
       h("th", { scope: "col", text: T.result }), h("th", { scope: "col", text: T.reasons }));
     const line = (row) => h("tr", { class: `lc-row-${row.status}` },
@@ -185,23 +191,28 @@ function main() {
       r.header.map((_, i) => h("td", { text: row.cells[i] || "" })),
       h("td", { text: row.status_text }),
       h("td", {}, row.reasons.map((x) => h("div", { text: x }))));
-    // drawn a few hundred rows a frame, so that a long list never blocks the page
     const body = h("tbody", {});
-    const drawn = seq;
-    let next = 0;
-    const draw = () => {
-      if (drawn !== seq || !result) return; // another file, or cleared
-      body.append(...rows.slice(next, next + ROWS_PER_FRAME).map(line));
-      next += ROWS_PER_FRAME;
-      if (next < rows.length) requestAnimationFrame(draw);
-      else $("lc-rows").dataset.drawn = String(rows.length);
+    const label = h("span", { class: "lc-page-label", "aria-live": "polite" });
+    const previous = h("button", { type: "button", class: "md-button", id: "lc-previous", text: T.previous_rows });
+    const next = h("button", { type: "button", class: "md-button", id: "lc-next", text: T.next_rows });
+    let first = 0;
+    const showPage = (start) => {
+      first = Math.max(0, Math.min(start, rows.length - 1));
+      const last = Math.min(first + PAGE_ROWS, rows.length);
+      body.replaceChildren(...rows.slice(first, last).map(line));
+      label.textContent = fmt(T.rows_page, { first: n(first + 1), last: n(last), shown: n(rows.length) });
+      previous.disabled = first === 0;
+      next.disabled = last >= rows.length;
+      $("lc-rows").dataset.drawn = String(last - first); // read by the tests and scripts/bench_lists.py
     };
-    delete $("lc-rows").dataset.drawn;
-    requestAnimationFrame(draw);
+    previous.addEventListener("click", () => showPage(first - PAGE_ROWS));
+    next.addEventListener("click", () => showPage(first + PAGE_ROWS));
+    showPage(0);
     const out = [h("h3", { text: T.rows_heading })];
-    const loc = lang === "zh" ? "zh-CN" : "en";
-    if (count > rows.length) out.push(h("p", { text: fmt(T.shown_rows, { shown: rows.length.toLocaleString(loc), count: count.toLocaleString(loc) }) }));
-    out.push(h("div", { class: "lc-table-wrap" }, h("table", { class: "lc-table" }, h("thead", {}, head), body)));
+    if (count > rows.length) out.push(h("p", { text: fmt(T.shown_rows, { shown: n(rows.length), count: n(count) }) }));
+    const pager = rows.length > PAGE_ROWS
+      ? h("nav", { class: "lc-pager", "aria-label": T.rows_pages }, previous, " ", label, " ", next) : null;
+    out.push(pager, h("div", { class: "lc-table-wrap" }, h("table", { class: "lc-table" }, h("thead", {}, head), body)));
     return out;
   }
 
