@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
 
 from scripts import precompress
-from calc_page_helpers import SITE_DIR, TOTAL_TEXT, calculator_path, small_enterprise_three_graduates, total, wait_ready
+from calc_page_helpers import PY_TIMEOUT, SITE_DIR, TOTAL_TEXT, calculator_path, small_enterprise_three_graduates, total, wait_ready
 
 OFFLINE_READY = '#calc[data-offline="ready"]'
 
@@ -68,6 +68,43 @@ def test_calculator_works_offline_after_first_visit(browser: Browser, site_serve
             other.goto(calculator_path("zh", "#role=enterprise&enterprise_size=micro&graduates_hired=2"))
             wait_ready(other)
             expect(total(other)).to_have_text("4,222 元")
+        finally:
+            site_server.start()
+    finally:
+        context.close()
+    _only_local(seen, base_url)
+
+
+
+def test_list_page_checks_a_list_offline_after_first_visit(browser: Browser, site_server, base_url: str, tmp_path: Path) -> None:
+    seen: list[str] = []
+    context = _context(browser, base_url, seen)
+    rows = ["姓名,人员类别,是否免费介绍,用人单位是否在本市,是否签订 1 年以上劳动合同,是否按规定缴纳社会保险费,劳动合同签订日期",
+            "张三,离校未就业高校毕业生,是,是,是,是,2026/3/1", "李四,城镇登记失业人员,是,是,否,是,2026/3/1",
+            "王五,城镇登记失业人员,是,是,是,是,2026/3/1"]
+    try:
+        page = context.new_page()
+        page.goto("/calculator/list/#list=placements")
+        page.wait_for_selector('#lc[data-phase="ready"]', state="attached", timeout=PY_TIMEOUT)
+        page.wait_for_selector('#lc[data-offline="ready"]', state="attached", timeout=60_000)
+        expect(page.locator("#lc-offline-note")).to_have_text("名单检查工具已保存在本设备上，无网络时也可使用。")
+        site_server.stop()
+        try:
+            page.reload()
+            page.locator('#q-agency_qualified input[value="true"]').check()
+            page.wait_for_selector('#lc[data-phase="ready"], #lc[data-phase="failed"]', state="attached", timeout=PY_TIMEOUT)
+            expect(page.locator("#lc")).to_have_attribute("data-phase", "ready")
+            page.set_input_files("#lc-file", files=[{"name": "名单.csv", "mimeType": "text/csv",
+                                                     "buffer": ("\r\n".join(rows) + "\r\n").encode("gb18030")}])
+            page.wait_for_selector('#lc[data-phase="done"]', state="attached", timeout=30_000)
+            expect(page.locator("#lc-totals")).to_contain_text("622 元")
+            expect(page.locator("#lc-totals")).to_contain_text("2 人")
+            # the template is kept too, for a visitor who starts a list offline
+            with page.expect_download() as info:
+                page.click("#lc-list-placements a.lc-template")
+            template = tmp_path / "template.csv"
+            info.value.save_as(template)
+            assert template.read_bytes().decode("utf-8-sig").startswith("姓名 / Name,人员类别 / Category,")
         finally:
             site_server.start()
     finally:

@@ -5,6 +5,7 @@
 
 import { takeWorker } from "./boot.js";
 import { fmt, h } from "./dom.js";
+import { keepOffline } from "./offline.js";
 
 const SHOW_ROWS = 2000; // rows the worker sends for the table; the download holds them all
 const PAGE_ROWS = 100; // rows in the table at a time
@@ -75,6 +76,14 @@ function main() {
         fileInput.disabled = false;
         setStatus(T.status.ready, "ready");
         if (file) check(file);
+        // after a first visit, the service worker keeps everything this page used
+        const modules = [import.meta.url, ...["./boot.js", "./dom.js"].map((name) => new URL(name, import.meta.url).href)];
+        const templates = [...document.querySelectorAll("a.lc-template")].map((a) => a.href);
+        keepOffline(modules, m.files || [], templates).then((kept) => {
+          if (!kept) return;
+          root.dataset.offline = "ready";
+          $("lc-offline-note").hidden = false;
+        });
       } else if (m.type === "failed") fail();
       else if (m.type === "list-progress" && m.id === seq) {
         progress.max = Math.max(1, m.total);
@@ -216,15 +225,27 @@ function main() {
     return out;
   }
 
-  $("lc-download").addEventListener("click", () => {
-    if (!result || !result.csv) return;
-    const url = URL.createObjectURL(new Blob([result.csv], { type: "text/csv;charset=utf-8" }));
-    const a = h("a", { href: url, download: `${result.list || "list"}-${result.date}.csv` });
+  function save(blob, name) {
+    const url = URL.createObjectURL(blob);
+    const a = h("a", { href: url, download: name });
     document.body.append(a);
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+  $("lc-download").addEventListener("click", () => {
+    if (result && result.csv) save(new Blob([result.csv], { type: "text/csv;charset=utf-8" }), `${result.list || "list"}-${result.date}.csv`);
   });
+  // A template is fetched by the page (so the service worker's copy serves it offline; the
+  // browser's own download of a link would bypass it), then saved; the plain link otherwise.
+  for (const link of document.querySelectorAll("a.lc-template")) {
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      fetch(link.href).then((r) => (r.ok ? r.blob() : Promise.reject(r.status)))
+        .then((blob) => save(blob, link.getAttribute("download") || "template.csv"))
+        .catch(() => { location.href = link.href; });
+    });
+  }
   $("lc-print").addEventListener("click", () => window.print());
   $("lc-clear").addEventListener("click", () => {
     file = null;
