@@ -162,24 +162,3 @@ def test_new_deployment_replaces_cached_rules(browser: Browser, deployable_site)
     finally:
         context.close()
     _only_local(seen, server.url)
-
-
-def test_without_the_snapshot_helper_python_starts_the_ordinary_way(browser: Browser, deployable_site) -> None:
-    """A host that lost snapshot.js (the helper thread that keeps Python's memory snapshot; Playwright
-    cannot intercept a nested worker's script): the calculator still starts and answers, every time."""
-    server, site = deployable_site
-    (site / "assets" / "calculator" / "snapshot.js").unlink()
-    precompress.precompress(site)  # its .br/.gz copies go too, or nginx would still send them
-    seen: list[str] = []
-    context = _context(browser, server.url, seen)
-    try:
-        page = context.new_page()
-        for _ in range(2):
-            page.goto(calculator_path("en"))
-            small_enterprise_three_graduates(page)
-            wait_ready(page)
-            expect(page.locator("#calc")).to_have_attribute("data-python-start", "ordinary")
-            expect(total(page)).to_have_text(TOTAL_TEXT["en"])
-    finally:
-        context.close()
-    _only_local(seen, server.url)
