@@ -1,6 +1,6 @@
 """A shaped network link for the bench: a TCP proxy in front of a local server that slows every
-connection the way a phone network does, so that the calculator's worker, its helper thread and
-the page are all slowed and counted alike (DevTools' network emulation does not slow a worker's
+connection the way a phone network does, so that the calculator's worker and the page are all
+slowed and counted alike (DevTools' network emulation does not slow a worker's
 requests).
 
 All connections share one link: each direction is a FIFO of at most `rate` bits a second, and

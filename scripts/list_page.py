@@ -101,6 +101,7 @@ class _Page:
             f'<p class="calc-list-link"><a href="../">{_e(t["calculator_link"])}</a></p>'
             f'<noscript><p class="calc-noscript">{_e(t["noscript"])}</p></noscript>'
             f'<p class="calc-phase" id="lc-status" role="status">{_e(t["status"]["loading"])}</p>'
+            f'<p class="calc-phase-note" id="lc-offline-note" hidden>{_e(t["status"]["offline_ready"])}</p>'
             f'<form class="lc-form" id="lc-form" novalidate>'
             f'<fieldset class="calc-q"><legend class="calc-label">{_e(t["choose_list"])}</legend>'
             f'<div class="calc-options">{choices}</div></fieldset>'

@@ -358,12 +358,26 @@ def write_language_sitemap(config: Any) -> None:
         return
     site = Path(config["site_dir"])
     text = (site / "sitemap.xml").read_text(encoding="utf-8")
-    # the sitemap template writes str(site_url) + the page's URL ("None..." with no site_url)
-    here = f"{config['site_url']}{i18n.current_language}/"
-    entries = [e for e in _SITEMAP_ENTRY.findall(text) if _SITEMAP_LOC.search(e).group(1).startswith(here)]
+    # overrides/sitemap.xml writes site_url + the page's URL, or (no site_url) the URL relative
+    # to the site's root, which this copy one folder down must rebase
+    base = config["site_url"] or ""
+    here = f"{base}{i18n.current_language}/"
+    entries = "".join(e for e in _SITEMAP_ENTRY.findall(text) if _SITEMAP_LOC.search(e).group(1).startswith(here))
+    if not base:
+        entries = _SITEMAP_URL.sub(lambda m: m.group(1) + _rebase(m.group(2), here), entries)
     first = _SITEMAP_ENTRY.search(text)
     head = text[:first.start()] if first else text[:text.index("</urlset>")]
-    write_if_changed(site / i18n.current_language / "sitemap.xml", head + "".join(entries) + "</urlset>\n")
+    write_if_changed(site / i18n.current_language / "sitemap.xml", head + entries + "</urlset>\n")
+
+
+_SITEMAP_URL = re.compile(r'(<loc>|href=")([^"<]*)')
+
+
+def _rebase(url: str, folder: str) -> str:
+    """A URL relative to the site's root, made relative to `folder` (one level down, e.g. "en/")."""
+    if url.startswith(folder):
+        return url[len(folder):] or "./"
+    return "../" + ("" if url == "./" else url)
 
 
 def compact_search_index(site_dir: Path) -> None:

@@ -30,6 +30,7 @@ def rules_file(_bundle, tmp_path: Path) -> Path:
 
 def test_browser_round_trip(rules_file: Path, _bundle) -> None:
     assert browser.load_rules(rules_file.read_text(encoding="utf-8")) == _bundle["version"]
+    assert browser.rules_version() == _bundle["version"]  # what a restored snapshot reports
     out = json.loads(browser.evaluate_json(json.dumps({"answers": SMALL_3, "on": DAY, "lang": "en"})))
     award = next(i for g in out["groups"] for i in g["items"] if i["benefit_id"] == "graduate-hiring-award")
     assert (award["amount"], award["amount_text"], out["lang"], out["rules_version"]) == \

@@ -98,7 +98,7 @@ def test_hostile_fragment_is_ignored(page: Page) -> None:
 
 
 # Python's memory snapshot, made in this browser after a first ordinary start (pyodide_start.js)
-# and kept gzip-compressed in Cache Storage by the helper thread (snapshot.js).
+# and kept in Cache Storage without its pages of zeros (snapshot.js).
 SNAPSHOT_KEPT = '#calc[data-snapshot="kept"]'
 START = "data-python-start"
 
@@ -117,7 +117,7 @@ def test_a_second_visit_restores_python_from_its_snapshot(page: Page) -> None:
     assert not problems, problems
 
 
-@pytest.mark.parametrize("kept", ["not gzip", "not a snapshot"])
+@pytest.mark.parametrize("kept", ["not a kept snapshot", "not a snapshot"])
 def test_an_unusable_snapshot_gives_an_ordinary_start_and_is_replaced(page: Page, kept: str) -> None:
     """The snapshot only makes a later start faster: a damaged one costs nothing but that."""
     page.goto(calculator_path("en"))
@@ -127,8 +127,15 @@ def test_an_unusable_snapshot_gives_an_ordinary_start_and_is_replaced(page: Page
         const cache = await caches.open('calculator-snapshot');
         const [key] = await cache.keys();
         let body = new TextEncoder().encode('not a memory snapshot '.repeat(100000));
-        if (kind === 'not a snapshot') {
-            body = await new Response(new Blob([body]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer();
+        if (kind === 'not a snapshot') { // kept the way snapshot.js keeps one, but not Python's memory
+            const memory = body.subarray(0, 2 ** 20);
+            body = new Uint8Array(16 + 8 + memory.length);
+            body.set(new TextEncoder().encode('PYSNAP1\\n'));
+            const view = new DataView(body.buffer);
+            view.setUint32(8, memory.length, true);
+            view.setUint32(12, 1, true);
+            view.setUint32(20, memory.length, true);
+            body.set(memory, 24);
         }
         await cache.put(key, new Response(body));
     }""", kept)

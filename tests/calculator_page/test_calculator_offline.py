@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
 
 from scripts import precompress
-from calc_page_helpers import SITE_DIR, TOTAL_TEXT, calculator_path, small_enterprise_three_graduates, total, wait_ready
+from calc_page_helpers import PY_TIMEOUT, SITE_DIR, TOTAL_TEXT, calculator_path, small_enterprise_three_graduates, total, wait_ready
 
 OFFLINE_READY = '#calc[data-offline="ready"]'
 
@@ -75,6 +75,43 @@ def test_calculator_works_offline_after_first_visit(browser: Browser, site_serve
     _only_local(seen, base_url)
 
 
+
+def test_list_page_checks_a_list_offline_after_first_visit(browser: Browser, site_server, base_url: str, tmp_path: Path) -> None:
+    seen: list[str] = []
+    context = _context(browser, base_url, seen)
+    rows = ["姓名,人员类别,是否免费介绍,用人单位是否在本市,是否签订 1 年以上劳动合同,是否按规定缴纳社会保险费,劳动合同签订日期",
+            "张三,离校未就业高校毕业生,是,是,是,是,2026/3/1", "李四,城镇登记失业人员,是,是,否,是,2026/3/1",
+            "王五,城镇登记失业人员,是,是,是,是,2026/3/1"]
+    try:
+        page = context.new_page()
+        page.goto("/calculator/list/#list=placements")
+        page.wait_for_selector('#lc[data-phase="ready"]', state="attached", timeout=PY_TIMEOUT)
+        page.wait_for_selector('#lc[data-offline="ready"]', state="attached", timeout=60_000)
+        expect(page.locator("#lc-offline-note")).to_have_text("名单检查工具已保存在本设备上，无网络时也可使用。")
+        site_server.stop()
+        try:
+            page.reload()
+            page.locator('#q-agency_qualified input[value="true"]').check()
+            page.wait_for_selector('#lc[data-phase="ready"], #lc[data-phase="failed"]', state="attached", timeout=PY_TIMEOUT)
+            expect(page.locator("#lc")).to_have_attribute("data-phase", "ready")
+            page.set_input_files("#lc-file", files=[{"name": "名单.csv", "mimeType": "text/csv",
+                                                     "buffer": ("\r\n".join(rows) + "\r\n").encode("gb18030")}])
+            page.wait_for_selector('#lc[data-phase="done"]', state="attached", timeout=30_000)
+            expect(page.locator("#lc-totals")).to_contain_text("622 元")
+            expect(page.locator("#lc-totals")).to_contain_text("2 人")
+            # the template is kept too, for a visitor who starts a list offline
+            with page.expect_download() as info:
+                page.click("#lc-list-placements a.lc-template")
+            template = tmp_path / "template.csv"
+            info.value.save_as(template)
+            assert template.read_bytes().decode("utf-8-sig").startswith("姓名 / Name,人员类别 / Category,")
+        finally:
+            site_server.start()
+    finally:
+        context.close()
+    _only_local(seen, base_url)
+
+
 @pytest.fixture()
 def deployable_site(tmp_path: Path, site_server) -> Iterator[tuple[object, Path]]:
     """A private copy of the built site, served on its own port, that a test may redeploy."""
@@ -122,27 +159,6 @@ def test_new_deployment_replaces_cached_rules(browser: Browser, deployable_site)
         small_enterprise_three_graduates(page)
         expect(total(page)).to_have_text(TOTAL_TEXT["en"])
         expect(page.locator(".calc-applied")).to_contain_text(new)
-    finally:
-        context.close()
-    _only_local(seen, server.url)
-
-
-def test_without_the_snapshot_helper_python_starts_the_ordinary_way(browser: Browser, deployable_site) -> None:
-    """A host that lost snapshot.js (the helper thread that keeps Python's memory snapshot; Playwright
-    cannot intercept a nested worker's script): the calculator still starts and answers, every time."""
-    server, site = deployable_site
-    (site / "assets" / "calculator" / "snapshot.js").unlink()
-    precompress.precompress(site)  # its .br/.gz copies go too, or nginx would still send them
-    seen: list[str] = []
-    context = _context(browser, server.url, seen)
-    try:
-        page = context.new_page()
-        for _ in range(2):
-            page.goto(calculator_path("en"))
-            small_enterprise_three_graduates(page)
-            wait_ready(page)
-            expect(page.locator("#calc")).to_have_attribute("data-python-start", "ordinary")
-            expect(total(page)).to_have_text(TOTAL_TEXT["en"])
     finally:
         context.close()
     _only_local(seen, server.url)

@@ -193,6 +193,8 @@ def test_site_holds_one_pyodide_and_a_consistent_manifest() -> None:
         assert "json/decoder.py" in z.namelist() and "csv.py" in z.namelist()
         assert "sqlite3/__init__.py" not in z.namelist()
     assert manifest["pyodide"] == calculator_assets.pyodide_version()
+    lock = json.loads((SITE_DIR / "assets" / "pyodide" / "pyodide-lock.json").read_text(encoding="utf-8"))
+    assert manifest["pyodide_lock"] == {"info": lock["info"], "packages": {}}
     sw = (SITE_DIR / "sw.js").read_text(encoding="utf-8")
     assert "__SITE_CACHE__" not in sw and "__PYODIDE_CACHE__" not in sw
     assert re.search(r'"site-[0-9a-f]{16}"', sw)

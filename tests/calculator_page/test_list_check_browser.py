@@ -127,8 +127,20 @@ def test_a_long_list_is_drawn_in_part_and_downloaded_whole(page: Page, tmp_path)
     _pick(page, "long.csv", ("\n".join([HEADERS["zh"], *rows])).encode("gb18030"))
     _done(page)
     expect(page.locator("#lc-rows")).to_contain_text("下表显示前2000行（共2500行）")
-    page.wait_for_selector('#lc-rows[data-drawn="2000"]', state="attached")
-    assert page.locator(".lc-table tbody tr").count() == 2000
+    # one page of 100 rows at a time, so that laying the table out never blocks the page
+    page.wait_for_selector('#lc-rows[data-drawn="100"]', state="attached")
+    expect(page.locator(".lc-pager")).to_contain_text("第1–100行（表中共2000行）")
+    assert page.locator(".lc-table tbody tr").count() == 100
+    expect(page.locator("#lc-previous")).to_be_disabled()
+    page.click("#lc-next")
+    expect(page.locator(".lc-pager")).to_contain_text("第101–200行（表中共2000行）")
+    expect(page.locator(".lc-table tbody tr").first.locator("th")).to_have_text("102")   # file line 102: row 101
+    for _ in range(18):
+        page.click("#lc-next")
+    expect(page.locator(".lc-pager")).to_contain_text("第1901–2000行")
+    expect(page.locator("#lc-next")).to_be_disabled()
+    page.click("#lc-previous")
+    expect(page.locator(".lc-pager")).to_contain_text("第1801–1900行")
     expect(page.locator("#lc-totals")).to_contain_text(f"{1667 * 311}元")   # rows 1 and 3 of every 3 count
     with page.expect_download() as info:
         page.click("#lc-download")

@@ -122,3 +122,24 @@ def test_feeds_are_published_and_linked(lang: str, path: str) -> None:
     assert feed.findall("{http://www.w3.org/2005/Atom}entry")
     home = (SITE / ("en/" if lang == "en" else "") / "index.html").read_text(encoding="utf-8")
     assert re.search(r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="feed\.xml">', home)
+
+
+@pytest.mark.parametrize("path", ["sitemap.xml", "en/sitemap.xml"])
+def test_sitemap_addresses_lead_to_the_pages_in_each_language(path: str) -> None:
+    """No site_url is set (the site does not know where it is deployed): every address in a
+    sitemap, a page's and its other language's (hreflang), is relative to that sitemap."""
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    assert "None" not in (SITE / path).read_text(encoding="utf-8")
+    base = "/" + path[: -len("sitemap.xml")]
+    urls = ET.parse(SITE / path).getroot().findall("s:url", ns)
+    assert len(urls) >= 20
+    for url in urls:
+        loc = url.find("s:loc", ns).text
+        page = urljoin(base, loc)
+        lang = "en" if page.startswith("/en/") else "zh"
+        assert lang == "en" or base == "/", f"{path}: {loc} is not an English page"   # the root's has both
+        alternates = {a.get("hreflang"): urljoin(base, a.get("href")) for a in url.findall("x:link", ns)}
+        assert set(alternates) == {"zh", "en"} and alternates[lang] == page, (path, loc)
+        assert alternates["en"] == "/en" + alternates["zh"], (path, alternates)
+        for target in [page, *alternates.values()]:
+            assert _target(target).is_file(), f"{path}: {target} is not a built page"

@@ -45,3 +45,20 @@ def test_copied_theme_templates_match_the_installed_material() -> None:
     for name, (copied_from, original) in copies.items():
         assert original == name, (name, original)
         assert copied_from == installed, f"overrides/{name} is Material {copied_from}'s, installed is {installed}"
+
+
+def test_copied_sitemap_template_matches_the_installed_static_i18n() -> None:
+    """overrides/sitemap.xml is mkdocs-static-i18n's, changed only where it would write "None"
+    without a site_url; an upgrade of the plugin must copy it again."""
+    from pathlib import Path
+
+    import mkdocs_static_i18n
+
+    ours = (ROOT / "overrides" / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"mkdocs-static-i18n {version('mkdocs-static-i18n')}'s sitemap.xml, copied" in ours
+    theirs = (Path(mkdocs_static_i18n.__file__).parent / "custom_i18n_sitemap" / "sitemap.xml").read_text(encoding="utf-8")
+    changed = {'config.site_url ~': '(config.site_url or "") ~', "= config.site_url %}": '= config.site_url or "./" %}'}
+    for old, new in changed.items():
+        theirs = theirs.replace(old, new)
+    body = re.sub(r"\{#-.*?-#\}\n", "", ours, count=1, flags=re.S)
+    assert body == theirs

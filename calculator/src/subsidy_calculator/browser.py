@@ -1,6 +1,8 @@
 """JSON in, JSON out: the two entry points the browser's Web Worker calls through Pyodide.
 
     load_rules(rules_json)   -> the rules version (raises RulesError on a broken bundle)
+    rules_version()          -> the version of the rules loaded, "" before load_rules (after a
+                                memory snapshot is restored: the rules it was made with)
     evaluate_json(request)   -> the result as JSON text; never raises
     warm_up_requests()       -> requests the worker evaluates while the visitor reads the form
     check_list(data, request, progress) -> a whole list checked (lists.py), as JSON text; never raises
@@ -28,6 +30,10 @@ def load_rules(rules_json: str) -> str:
     _rules = Rules(json.loads(rules_json))
     _lists = None
     return _rules.version
+
+
+def rules_version() -> str:
+    return _rules.version if _rules is not None else ""
 
 
 def dumps(result: Any) -> str:

@@ -6,6 +6,7 @@
 import { takeWorker } from "./boot.js";
 import { asked, monthAnswer, numberAnswer } from "./rules.js";
 import { count as countIn, fmt, h } from "./dom.js";
+import { keepOffline } from "./offline.js";
 
 const FRAGMENT_LIMIT = 2048; // characters of a share link's fragment we are willing to read
 const FRAGMENT_MAX_ITEMS = 64;
@@ -271,7 +272,14 @@ function main() {
         root.dataset.pythonStart = m.start || ""; // "snapshot" or "ordinary", for tests and the bench
         setPhase("ready");
         performance.mark("calculator-ready"); // read by scripts/bench.py: navigation to ready
-        keepOffline(m.files || []);
+        // after a first visit, the service worker keeps everything this page used
+        const modules = [import.meta.url, ...["./boot.js", "./rules.js", "./dom.js"].map((name) => new URL(name, import.meta.url).href)];
+        keepOffline(modules, m.files || [], [new URL(root.dataset.siteRoot || "../", location.href).href]).then((kept) => {
+          if (!kept) return;
+          root.dataset.offline = "ready";
+          $("calc-phase-note").hidden = false;
+          $("calc-phase-note").textContent = T.status.offline_ready;
+        });
         update(true);
       } else if (m.type === "snapshot-kept") {
         root.dataset.snapshot = "kept"; // for tests and the bench: the next visit can restore it
@@ -299,30 +307,6 @@ function main() {
       pending.set(id, { resolve, reject });
       worker.postMessage({ ...message, id });
     });
-  }
-
-  // After a first visit, ask the service worker to keep everything this page used.
-  function keepOffline(workerFiles) {
-    if (!("serviceWorker" in navigator) || !navigator.serviceWorker) return;
-    const page = location.origin + location.pathname;
-    const used = performance.getEntriesByType("resource").map((e) => e.name)
-      .filter((u) => u.startsWith(location.origin + "/"));
-    const scripts = [import.meta.url, ...["./boot.js", "./rules.js", "./dom.js"].map((name) => new URL(name, import.meta.url).href)];
-    const required = [page, ...scripts, ...workerFiles].map((u) => u.split("#")[0]);
-    const optional = [new URL(root.dataset.siteRoot || "../", location.href).href, ...used].map((u) => u.split("#")[0]);
-    navigator.serviceWorker.ready.then((registration) => {
-      const target = registration.active;
-      if (!target) return;
-      const channel = new MessageChannel();
-      channel.port1.onmessage = (event) => {
-        if (event.data && event.data.type === "cached" && !event.data.failed) {
-          root.dataset.offline = "ready";
-          $("calc-phase-note").hidden = false;
-          $("calc-phase-note").textContent = T.status.offline_ready;
-        }
-      };
-      target.postMessage({ type: "cache-urls", urls: required, optional }, [channel.port2]);
-    }).catch(() => {});
   }
 
   // ---- evaluation --------------------------------------------------------------------------

@@ -5,9 +5,10 @@
 
 import { takeWorker } from "./boot.js";
 import { count as countIn, fmt, h } from "./dom.js";
+import { keepOffline } from "./offline.js";
 
-const SHOW_ROWS = 2000; // rows drawn in the page; the download holds them all
-const ROWS_PER_FRAME = 200;
+const SHOW_ROWS = 2000; // rows the worker sends for the table; the download holds them all
+const PAGE_ROWS = 100; // rows in the table at a time
 
 const root = document.getElementById("lc");
 if (root && !root.dataset.started) {
@@ -75,6 +76,14 @@ function main() {
         fileInput.disabled = false;
         setStatus(T.status.ready, "ready");
         if (file) check(file);
+        // after a first visit, the service worker keeps everything this page used
+        const modules = [import.meta.url, ...["./boot.js", "./dom.js"].map((name) => new URL(name, import.meta.url).href)];
+        const templates = [...document.querySelectorAll("a.lc-template")].map((a) => a.href);
+        keepOffline(modules, m.files || [], templates).then((kept) => {
+          if (!kept) return;
+          root.dataset.offline = "ready";
+          $("lc-offline-note").hidden = false;
+        });
       } else if (m.type === "failed") fail();
       else if (m.type === "list-progress" && m.id === seq) {
         progress.max = Math.max(1, m.total);
@@ -135,6 +144,7 @@ function main() {
     result = null;
     resultsBox.hidden = true;
     for (const id of ["lc-summary", "lc-problems", "lc-totals", "lc-rows"]) $(id).replaceChildren();
+    delete $("lc-rows").dataset.drawn;
   }
 
   function show(r) {
@@ -146,12 +156,13 @@ function main() {
       h("ul", { class: "lc-problem-list" }, problems.map((p) => h("li", { text: p.message }))),
     ] : []));
     $("lc-totals").replaceChildren(...(r.totals ? totals(r) : []));
+    delete $("lc-rows").dataset.drawn;
     $("lc-rows").replaceChildren(...(r.rows && r.rows.length ? rowsTable(r) : []));
     $("lc-download").hidden = !r.csv;
     resultsBox.hidden = false;
     const summary = (r.summary && r.summary[0]) || (problems[0] && problems[0].message) || "";
     setStatus(fmt(T.status.done, { summary }), "done");
-    performance.mark("list-check-done");
+    requestAnimationFrame(() => setTimeout(() => performance.mark("list-check-done"))); // once drawn
   }
 
   function totals(r) {
@@ -175,9 +186,12 @@ function main() {
     return out;
   }
 
+  // The table shows one page of rows at a time: laying out a table of thousands of rows takes the
+  // page's thread for most of a second (a long task) however it is spread over frames.
   function rowsTable(r) {
     const rows = r.rows;
     const count = r.row_count || rows.length;
+    const n = (x) => countIn(x, lang);
     const head = h("tr", {}, h("th", { scope: "col", text: T.row_number }), r.header.map((c) => h("th", { scope: "col", text: c })),
       h("th", { scope: "col", text: T.result }), h("th", { scope: "col", text: T.reasons }));
     const line = (row) => h("tr", { class: `lc-row-${row.status}` },
@@ -185,34 +199,52 @@ function main() {
       r.header.map((_, i) => h("td", { text: row.cells[i] || "" })),
       h("td", { text: row.status_text }),
       h("td", {}, row.reasons.map((x) => h("div", { text: x }))));
-    // drawn a few hundred rows a frame, so that a long list never blocks the page
     const body = h("tbody", {});
-    const drawn = seq;
-    let next = 0;
-    const draw = () => {
-      if (drawn !== seq || !result) return; // another file, or cleared
-      body.append(...rows.slice(next, next + ROWS_PER_FRAME).map(line));
-      next += ROWS_PER_FRAME;
-      if (next < rows.length) requestAnimationFrame(draw);
-      else $("lc-rows").dataset.drawn = String(rows.length);
+    const label = h("span", { class: "lc-page-label", "aria-live": "polite" });
+    const previous = h("button", { type: "button", class: "md-button", id: "lc-previous", text: T.previous_rows });
+    const next = h("button", { type: "button", class: "md-button", id: "lc-next", text: T.next_rows });
+    let first = 0;
+    const showPage = (start) => {
+      first = Math.max(0, Math.min(start, rows.length - 1));
+      const last = Math.min(first + PAGE_ROWS, rows.length);
+      body.replaceChildren(...rows.slice(first, last).map(line));
+      label.textContent = fmt(T.rows_page, { first: n(first + 1), last: n(last), shown: n(rows.length) });
+      previous.disabled = first === 0;
+      next.disabled = last >= rows.length;
+      $("lc-rows").dataset.drawn = String(last - first); // read by the tests and scripts/bench_lists.py
     };
-    delete $("lc-rows").dataset.drawn;
-    requestAnimationFrame(draw);
+    previous.addEventListener("click", () => showPage(first - PAGE_ROWS));
+    next.addEventListener("click", () => showPage(first + PAGE_ROWS));
+    showPage(0);
     const out = [h("h3", { text: T.rows_heading })];
-    if (count > rows.length) out.push(h("p", { text: fmt(T.shown_rows, { shown: countIn(rows.length, lang), count: countIn(count, lang) }) }));
-    out.push(h("div", { class: "lc-table-wrap" }, h("table", { class: "lc-table" }, h("thead", {}, head), body)));
+    if (count > rows.length) out.push(h("p", { text: fmt(T.shown_rows, { shown: n(rows.length), count: n(count) }) }));
+    const pager = rows.length > PAGE_ROWS
+      ? h("nav", { class: "lc-pager", "aria-label": T.rows_pages }, previous, " ", label, " ", next) : null;
+    out.push(pager, h("div", { class: "lc-table-wrap" }, h("table", { class: "lc-table" }, h("thead", {}, head), body)));
     return out;
   }
 
-  $("lc-download").addEventListener("click", () => {
-    if (!result || !result.csv) return;
-    const url = URL.createObjectURL(new Blob([result.csv], { type: "text/csv;charset=utf-8" }));
-    const a = h("a", { href: url, download: `${result.list || "list"}-${result.date}.csv` });
+  function save(blob, name) {
+    const url = URL.createObjectURL(blob);
+    const a = h("a", { href: url, download: name });
     document.body.append(a);
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+  $("lc-download").addEventListener("click", () => {
+    if (result && result.csv) save(new Blob([result.csv], { type: "text/csv;charset=utf-8" }), `${result.list || "list"}-${result.date}.csv`);
   });
+  // A template is fetched by the page (so the service worker's copy serves it offline; the
+  // browser's own download of a link would bypass it), then saved; the plain link otherwise.
+  for (const link of document.querySelectorAll("a.lc-template")) {
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      fetch(link.href).then((r) => (r.ok ? r.blob() : Promise.reject(r.status)))
+        .then((blob) => save(blob, link.getAttribute("download") || "template.csv"))
+        .catch(() => { location.href = link.href; });
+    });
+  }
   $("lc-print").addEventListener("click", () => window.print());
   $("lc-clear").addEventListener("click", () => {
     file = null;

@@ -7,7 +7,8 @@
 // - a watch over Pyodide's own downloads and WebAssembly compile (wrappers around this worker's
 //   fetch and WebAssembly functions that only observe): a missing or corrupt file makes Pyodide
 //   wait forever instead of failing, and Pyodide has no option to report it.
-// Everything else is public API: loadPyodide({indexURL, stdLibURL, stdout, stderr}).
+// Everything else is public API: loadPyodide({indexURL, stdLibURL, lockFileContents, packageBaseUrl,
+// stdout, stderr}).
 
 export class StageError extends Error {
   constructor(stage, detail) { super(`${stage}: ${detail}`); this.stage = stage; this.detail = detail; }
@@ -70,11 +71,13 @@ function wrapGlobals() {
 }
 
 /**
- * loader: the import() of pyodide.mjs. snapshot: a promise of a snapshot's bytes or null.
+ * loader: the import() of pyodide.mjs. lock: the lock file's contents (manifest.json has them), or
+ * null to fetch pyodide-lock.json. snapshot: a promise of null (none) or {bytes}, bytes a promise
+ * of a snapshot's memory, handed to Pyodide unresolved so that its own start overlaps the reading.
  * Returns {pyodide, restored, makeSnapshot}: makeSnapshot() gives the bytes of a snapshot of the
  * interpreter as it is now, or null where snapshots are not available.
  */
-export async function startPyodide({ loader, indexURL, stdLibURL, pinnedVersion, snapshot }) {
+export async function startPyodide({ loader, indexURL, stdLibURL, lock, pinnedVersion, snapshot }) {
   let module;
   try {
     module = await loader;
@@ -85,23 +88,24 @@ export async function startPyodide({ loader, indexURL, stdLibURL, pinnedVersion,
   wrapGlobals();
   const failure = watch([indexURL, stdLibURL]);
   const options = { indexURL, stdLibURL, stdout: () => {}, stderr: () => {} };
+  if (lock) Object.assign(options, { lockFileContents: lock, packageBaseUrl: indexURL });
   const load = (extra) => Promise.race([loadPyodide({ ...options, ...extra }), failure(Boolean(extra._loadSnapshot))]);
   const pinned = Boolean(pinnedVersion) && version === pinnedVersion;
   let unusable = false;
 
+  let found = null;
   if (pinned && snapshot) {
-    let bytes = null;
-    try { bytes = await snapshot; } catch { bytes = null; }
-    if (bytes) {
-      try {
-        const pyodide = await load({ _loadSnapshot: bytes });
-        // a snapshot repeats the random state it was made with
-        pyodide.runPython("import sys\nif 'random' in sys.modules: sys.modules['random'].seed()");
-        return { pyodide, restored: true, unusable, makeSnapshot: () => null };
-      } catch (err) {
-        if (err instanceof StageError) throw err; // Pyodide's own files failed: no second try helps
-        unusable = true; // start the ordinary way below
-      }
+    try { found = await snapshot; } catch { found = null; }
+  }
+  if (found) {
+    try {
+      const pyodide = await load({ _loadSnapshot: found.bytes });
+      // a snapshot repeats the random state it was made with
+      pyodide.runPython("import sys\nif 'random' in sys.modules: sys.modules['random'].seed()");
+      return { pyodide, restored: true, unusable, makeSnapshot: () => null };
+    } catch (err) {
+      if (err instanceof StageError) throw err; // Pyodide's own files failed: no second try helps
+      unusable = true; // start the ordinary way below
     }
   }
   if (pinned) {

@@ -1,36 +1,95 @@
-// The calculator worker's helper thread: keeps Python's memory snapshot (made in this browser after a
-// first ordinary start, see pyodide_start.js) in Cache Storage, gzip-compressed (about 30 MB of
-// memory kept as a few MB), and reads it back on later visits, so the worker itself stays free.
-// Messages in: {get: key} -> {bytes: ArrayBuffer (transferred)} or {none: true};
-//              {put: key, bytes: ArrayBuffer} -> compressed and kept as the only entry, then
-//              {stored: true} (also when it could not be kept).
-// The key names the Pyodide version, standard library and calculator wheel the snapshot was made
-// with; a new deployment's key finds nothing, and its first snapshot replaces the old one.
+// Python's memory snapshot (made in this browser after a first ordinary start, see pyodide_start.js)
+// kept in Cache Storage for later visits. A snapshot is the whole WebAssembly memory (about 30 MB),
+// half of it pages of zeros: it is kept without them (about 14 MB), as
+//   "PYSNAP1\n", u32 length of the memory, u32 number of runs, runs [u32 offset, u32 length]...,
+//   then the bytes of each run in order (all numbers little-endian),
+// which reads back in a few milliseconds (a gzip copy took about a second to inflate).
+// The key names the Pyodide version, standard library, calculator wheel and rules the snapshot was
+// made with; the cache holds one snapshot only, so a new deployment's first one replaces the old.
 const CACHE = "calculator-snapshot"; // not site-/pyodide-: the service worker's clean-up leaves it alone
+const MAGIC = new TextEncoder().encode("PYSNAP1\n");
+const PAGE = 4096;
 
-self.onmessage = async ({ data }) => {
-  if (data && data.get) {
-    try {
-      const cache = await caches.open(CACHE);
-      const kept = await cache.match(data.get);
-      if (!kept || typeof DecompressionStream !== "function") throw new Error("none");
-      const bytes = await new Response(kept.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
-      self.postMessage({ bytes }, [bytes]);
-    } catch {
-      self.postMessage({ none: true });
-    }
-  } else if (data && data.put && data.bytes) {
-    try {
-      if (typeof CompressionStream !== "function") return;
-      const packed = new Response(new Blob([data.bytes]).stream().pipeThrough(new CompressionStream("gzip")));
-      const body = await packed.blob();
-      const cache = await caches.open(CACHE);
-      for (const old of await cache.keys()) await cache.delete(old);
-      await cache.put(data.put, new Response(body, { headers: { "Content-Type": "application/octet-stream" } }));
-    } catch {
-      // no room or no storage: later visits start the ordinary way
-    } finally {
-      self.postMessage({ stored: true });
-    }
+/** The snapshot's bytes in the kept form. */
+export function pack(memory) {
+  if (memory.byteOffset % 4) memory = memory.slice();
+  const words = new Uint32Array(memory.buffer, memory.byteOffset, memory.byteLength >>> 2);
+  const runs = [];
+  const perPage = PAGE / 4;
+  for (let page = 0; page * PAGE < memory.byteLength; page++) {
+    let used = page * PAGE + PAGE > memory.byteLength; // a partial last page is kept as it is
+    for (let i = page * perPage; !used && i < (page + 1) * perPage; i++) used = words[i] !== 0;
+    if (!used) continue;
+    const last = runs[runs.length - 1];
+    const length = Math.min(PAGE, memory.byteLength - page * PAGE);
+    if (last && last[0] + last[1] === page * PAGE) last[1] += length;
+    else runs.push([page * PAGE, length]);
   }
-};
+  const head = MAGIC.length + 8 + runs.length * 8;
+  const out = new Uint8Array(head + runs.reduce((sum, [, length]) => sum + length, 0));
+  out.set(MAGIC);
+  const view = new DataView(out.buffer);
+  view.setUint32(MAGIC.length, memory.byteLength, true);
+  view.setUint32(MAGIC.length + 4, runs.length, true);
+  let at = head;
+  runs.forEach(([offset, length], i) => {
+    view.setUint32(MAGIC.length + 8 + i * 8, offset, true);
+    view.setUint32(MAGIC.length + 12 + i * 8, length, true);
+    out.set(memory.subarray(offset, offset + length), at);
+    at += length;
+  });
+  return out;
+}
+
+/** The memory back from the kept form; throws on anything else. */
+export function unpack(kept) {
+  const bytes = new Uint8Array(kept);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < MAGIC.length + 8 || MAGIC.some((b, i) => bytes[i] !== b)) throw new Error("not a kept snapshot");
+  const size = view.getUint32(MAGIC.length, true);
+  const count = view.getUint32(MAGIC.length + 4, true);
+  let at = MAGIC.length + 8 + count * 8;
+  if (at > bytes.length) throw new Error("kept snapshot cut short");
+  const memory = new Uint8Array(size);
+  for (let i = 0; i < count; i++) {
+    const offset = view.getUint32(MAGIC.length + 8 + i * 8, true);
+    const length = view.getUint32(MAGIC.length + 12 + i * 8, true);
+    if (offset + length > size || at + length > bytes.length) throw new Error("kept snapshot cut short");
+    memory.set(bytes.subarray(at, at + length), offset);
+    at += length;
+  }
+  if (at !== bytes.length) throw new Error("kept snapshot has extra bytes");
+  return memory;
+}
+
+/**
+ * The kept snapshot, looked up before the key is known so that reading it overlaps the rest of
+ * the start: resolves to null (none, or no Cache Storage) or {key, bytes}, bytes a promise of the
+ * memory that rejects when the kept copy is unusable.
+ */
+export async function keptSnapshot() {
+  try {
+    const cache = await caches.open(CACHE);
+    const [request] = await cache.keys();
+    const response = request && await cache.match(request);
+    if (!response) return null;
+    const bytes = response.arrayBuffer().then(unpack);
+    bytes.catch(() => {});
+    return { key: request.url, bytes };
+  } catch {
+    return null;
+  }
+}
+
+/** Keeps `memory` under `key` as the only snapshot; false when it could not (no room, no storage). */
+export async function keepSnapshot(key, memory) {
+  try {
+    const body = pack(memory);
+    const cache = await caches.open(CACHE);
+    for (const old of await cache.keys()) await cache.delete(old);
+    await cache.put(key, new Response(body, { headers: { "Content-Type": "application/octet-stream" } }));
+    return true;
+  } catch {
+    return false;
+  }
+}

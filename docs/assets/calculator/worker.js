@@ -9,10 +9,11 @@
 // Everything is fetched from this site: Pyodide from ../pyodide/, the rest from this folder; which
 // wheel, rules and standard library zip this deployment ships comes from manifest.json.
 import { StageError, startPyodide } from "./pyodide_start.js";
+import { keepSnapshot, keptSnapshot } from "./snapshot.js";
 
 const HERE = new URL("./", import.meta.url);
 const PYODIDE = new URL("../pyodide/", import.meta.url);
-const PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide-lock.json"];
+const PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"]; // the lock is in the manifest
 const MANIFEST = new URL("manifest.json", HERE);
 
 let calculator = null;
@@ -34,35 +35,13 @@ async function fetchOk(url, stage, init) {
   return response;
 }
 
-// The helper thread (snapshot.js) that keeps Python's memory snapshot in Cache Storage; without it
-// (or without storage) Python starts the ordinary way every time.
-function startHelper() {
-  try {
-    const helper = new Worker(new URL("snapshot.js", import.meta.url));
-    let answer = () => {};
-    helper.onmessage = ({ data }) => answer(data && data.bytes ? new Uint8Array(data.bytes) : null);
-    helper.onerror = (event) => { event.preventDefault(); answer(null); };
-    return {
-      get(key) {
-        const bytes = new Promise((resolve) => { answer = resolve; });
-        helper.postMessage({ get: key });
-        return bytes;
-      },
-      put(key, bytes) {
-        answer = () => { helper.terminate(); self.postMessage({ type: "snapshot-kept" }); };
-        helper.postMessage({ put: key, bytes: bytes.buffer }, [bytes.buffer]);
-      },
-      drop() { helper.terminate(); },
-    };
-  } catch {
-    return null;
-  }
-}
-
 async function start() {
   self.postMessage({ type: "phase", phase: "downloading" });
   const loader = import(new URL("pyodide.mjs", PYODIDE).href); // fetched while the manifest is
   loader.catch(() => {});
+  // and the module pyodide.mjs imports next (the same URL imports once): 1.2 MB of JavaScript to compile
+  import(new URL("pyodide.asm.mjs", PYODIDE).href).catch(() => {});
+  const kept = keptSnapshot(); // read while the manifest is: there is only one
   const manifest = await fetchOk(MANIFEST, "manifest", { cache: "no-cache" }).then((r) => r.json())
     .catch((err) => { throw err instanceof StageError ? err : new StageError("manifest", message(err)); });
   const wheelUrl = new URL(manifest.wheel, HERE);
@@ -72,14 +51,15 @@ async function start() {
   const rules = fetchOk(rulesUrl, "rules").then((r) => r.text());
   wheel.catch(() => {});
   rules.catch(() => {});
-  // a snapshot belongs to exactly this Pyodide, standard library and wheel
-  const snapshotKey = new URL(`snapshot?${new URLSearchParams({ pyodide: manifest.pyodide, stdlib: manifest.stdlib, wheel: manifest.wheel })}`, HERE).href;
-  const helper = startHelper();
-  const snapshot = helper ? helper.get(snapshotKey) : null;
+  // a snapshot belongs to exactly this Pyodide, standard library, wheel and rules
+  const snapshotKey = new URL(`snapshot?${new URLSearchParams({
+    pyodide: manifest.pyodide, stdlib: manifest.stdlib, wheel: manifest.wheel, rules: manifest.rules,
+  })}`, HERE).href;
+  const snapshot = kept.then((found) => (found && found.key === snapshotKey ? found : null));
 
   loader.then(() => self.postMessage({ type: "phase", phase: "starting" }), () => {});
   const started = await startPyodide({
-    loader, indexURL: PYODIDE.href, stdLibURL: stdlibUrl.href, pinnedVersion: manifest.pyodide, snapshot,
+    loader, indexURL: PYODIDE.href, stdLibURL: stdlibUrl.href, lock: manifest.pyodide_lock, pinnedVersion: manifest.pyodide, snapshot,
   }).catch((err) => {
     throw err instanceof StageError ? err : new StageError("python", message(err).slice(0, 200));
   });
@@ -91,16 +71,14 @@ async function start() {
   } catch (err) {
     throw err instanceof StageError ? err : new StageError("wheel", message(err).slice(-200));
   }
-  // Python as it is now, calculator imported and no rules yet, for the next visit
-  const bytes = helper && !started.restored ? started.makeSnapshot() : null;
-  if (bytes) helper.put(snapshotKey, bytes);
-  else if (helper) helper.drop();
-  self.postMessage({ type: "phase", phase: "rules" });
-  let version;
-  try {
-    version = String(calculator.load_rules(await rules));
-  } catch (err) {
-    throw err instanceof StageError ? err : new StageError("rules", message(err).slice(-200));
+  let version = started.restored ? String(calculator.rules_version() || "") : "";
+  if (!version) { // a restored snapshot holds the rules it was made with
+    self.postMessage({ type: "phase", phase: "rules" });
+    try {
+      version = String(calculator.load_rules(await rules));
+    } catch (err) {
+      throw err instanceof StageError ? err : new StageError("rules", message(err).slice(-200));
+    }
   }
   const files = [
     new URL("worker.js", HERE).href, new URL("pyodide_start.js", HERE).href, new URL("snapshot.js", HERE).href,
@@ -109,6 +87,11 @@ async function start() {
   ];
   resolveReady();
   self.postMessage({ type: "ready", version, files, start: started.restored ? "snapshot" : "ordinary" });
+  // Python as it is now, calculator imported and rules loaded, for the next visit
+  const memory = started.makeSnapshot();
+  if (memory) {
+    keepSnapshot(snapshotKey, memory).then((done) => { if (done) self.postMessage({ type: "snapshot-kept" }); });
+  }
   warmUp(Array.from(calculator.warm_up_requests().toJs()));
 }
 

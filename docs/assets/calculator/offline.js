@@ -1,0 +1,21 @@
+// After a first visit, the calculator page (app.js) and the list page (lists.js) ask the site's
+// service worker (scripts/service_worker.js, message "cache-urls") to keep every file they need,
+// so that they work offline: `modules` (the page's own scripts), the Python worker's files and
+// the page itself must all be kept; whatever else the page loaded (styles, icons) when it can be.
+// Resolves to true once everything required is kept, false when it is not (or no service worker).
+export function keepOffline(modules, workerFiles, extra = []) {
+  if (!("serviceWorker" in navigator) || !navigator.serviceWorker) return Promise.resolve(false);
+  const clean = (list) => list.map((u) => String(u).split("#")[0]);
+  const page = location.origin + location.pathname;
+  const used = performance.getEntriesByType("resource").map((e) => e.name)
+    .filter((u) => u.startsWith(location.origin + "/"));
+  const required = clean([page, import.meta.url, ...modules, ...workerFiles]);
+  const optional = clean([...extra, ...used]);
+  return navigator.serviceWorker.ready.then((registration) => new Promise((resolve) => {
+    const target = registration.active;
+    if (!target) return resolve(false);
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (event) => resolve(Boolean(event.data && event.data.type === "cached" && !event.data.failed));
+    target.postMessage({ type: "cache-urls", urls: required, optional }, [channel.port2]);
+  })).catch(() => false);
+}
