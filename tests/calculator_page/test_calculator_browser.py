@@ -166,6 +166,26 @@ def test_another_pyodide_than_the_pinned_one_gets_no_snapshot(page: Page) -> Non
     assert kept == 0
 
 
+def test_a_failed_early_compile_leaves_the_webassembly_to_pyodide(page: Page) -> None:
+    """pyodide_start.js downloads and compiles the WebAssembly before Pyodide asks for it: when that
+    first download fails, Pyodide's own download of the file starts Python all the same."""
+    asked: list[str] = []
+
+    def first_fails(route) -> None:
+        asked.append(route.request.url)
+        if len(asked) == 1:
+            route.fulfill(status=503, body="busy")
+        else:
+            route.continue_()
+
+    page.route("**/assets/pyodide/pyodide.asm.wasm", first_fails)
+    page.goto(calculator_path("en"))
+    small_enterprise_three_graduates(page)
+    wait_ready(page)
+    expect(total(page)).to_have_text(TOTAL_TEXT["en"], timeout=10_000)
+    assert len(asked) == 2, asked
+
+
 @pytest.mark.parametrize("broken", ["wasm", "stdlib", "wheel", "worker"])
 def test_loading_failure_shows_a_message(page: Page, broken: str) -> None:
     if broken == "wasm":

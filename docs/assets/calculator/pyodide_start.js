@@ -6,7 +6,11 @@
 //   a snapshot must be restored by the exact build and standard library that made it;
 // - a watch over Pyodide's own downloads and WebAssembly compile (wrappers around this worker's
 //   fetch and WebAssembly functions that only observe): a missing or corrupt file makes Pyodide
-//   wait forever instead of failing, and Pyodide has no option to report it.
+//   wait forever instead of failing, and Pyodide has no option to report it;
+// - an early start of the WebAssembly (prepare(), as soon as the worker runs): it is downloaded and
+//   compiled while the worker waits for the manifest, the loader and the snapshot, and Pyodide's
+//   own download of it gets a stand-in and its instantiateStreaming the compiled module; if that
+//   compile fails, Pyodide's instantiateStreaming downloads and compiles the file itself.
 // Everything else is public API: loadPyodide({indexURL, stdLibURL, lockFileContents, packageBaseUrl,
 // stdout, stderr}).
 
@@ -31,15 +35,24 @@ function watch(urls) {
     return failure;
   };
 }
+let early = null; // {url, module: a promise of the compiled WebAssembly.Module}, until Pyodide takes it
+const standIns = new WeakSet();
 let wrapped = false;
+let unwrapped = null; // {fetch, compileStreaming}: the worker's own, once wrapped
 function wrapGlobals() {
   if (wrapped) return;
   wrapped = true;
   const report = (err, wasm) => reportFailure(err, wasm);
   try {
     const realFetch = self.fetch.bind(self);
+    const realCompileStreaming = WebAssembly.compileStreaming;
     self.fetch = async (input, init) => {
       const url = String(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
+      if (early && url === early.url) {
+        const standIn = new Response(null);
+        standIns.add(standIn);
+        return standIn;
+      }
       const ours = (watched || []).some((prefix) => url.startsWith(prefix));
       try {
         const response = await realFetch(input, init);
@@ -54,7 +67,7 @@ function wrapGlobals() {
       const real = WebAssembly[name];
       if (typeof real !== "function") continue;
       WebAssembly[name] = function (...args) {
-        const result = real.apply(this, args);
+        const result = name === "instantiateStreaming" && early ? fromEarly(early, real, ...args) : real.apply(this, args);
         if (result && typeof result.then === "function") {
           result.catch((err) => {
             // a wrong MIME type on a streaming compile is retried from a buffer: not a failure yet
@@ -65,8 +78,35 @@ function wrapGlobals() {
         return result;
       };
     }
+    unwrapped = { fetch: realFetch, compileStreaming: realCompileStreaming };
   } catch {
     // a worker whose globals cannot be wrapped: Pyodide starts all the same, unwatched
+  }
+}
+
+// Pyodide's instantiateStreaming(fetch(wasm), imports) when prepare() has compiled the file already.
+function fromEarly(taken, instantiateStreaming, source, imports) {
+  early = null;
+  return Promise.resolve(source).then((response) => {
+    if (!standIns.has(response)) return instantiateStreaming.call(WebAssembly, response, imports);
+    return taken.module.then(
+      (module) => WebAssembly.instantiate(module, imports).then((instance) => ({ module, instance })),
+      () => instantiateStreaming.call(WebAssembly, self.fetch(taken.url), imports));
+  });
+}
+
+/** Starts downloading and compiling Pyodide's WebAssembly from indexURL; startPyodide uses it. */
+export function prepare(indexURL) {
+  wrapGlobals();
+  try {
+    if (!unwrapped || typeof unwrapped.compileStreaming !== "function") return;
+    const url = new URL("pyodide.asm.wasm", indexURL).href;
+    // unwatched: a failure here is no failure yet, Pyodide's own download follows
+    const module = unwrapped.compileStreaming.call(WebAssembly, unwrapped.fetch(url));
+    module.catch(() => {});
+    early = { url, module };
+  } catch {
+    early = null;
   }
 }
 
