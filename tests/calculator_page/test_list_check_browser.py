@@ -147,3 +147,22 @@ def test_a_long_list_is_drawn_in_part_and_downloaded_whole(page: Page, tmp_path)
     path = tmp_path / "out.csv"
     info.value.save_as(path)
     assert len(path.read_bytes().decode("utf-8-sig").splitlines()) == 1 + 2500
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_downloaded_template_filled_in_is_checked(page: Page, tmp_path, lang: str) -> None:
+    _open(page, lang)
+    with page.expect_download() as info:
+        page.click("#lc-list-placements a.lc-template")
+    assert info.value.suggested_filename == "placements.csv"
+    path = tmp_path / "placements.csv"
+    info.value.save_as(path)
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")   # UTF-8 with a BOM: Excel opens it as UTF-8
+    heading = data.decode("utf-8-sig").splitlines()[0]
+    assert heading.startswith("姓名 / Name,人员类别 / Category,"), heading
+    # filled in as Excel saves it in China, and checked
+    filled = data.decode("utf-8-sig").rstrip("\r\n") + "\r\n" + "\r\n".join(ROWS[:3]) + "\r\n"
+    _pick(page, "placements.csv", filled.encode("gb18030"))
+    _done(page)
+    expect(page.locator("#lc-totals")).to_contain_text(TOTAL[lang])
