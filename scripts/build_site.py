@@ -10,10 +10,13 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any, Mapping
 
 from scripts import precompress
 from scripts.server import server_config
 from scripts.policy.messages import say, staff_languages
+from scripts.policy_revision import site_bundle
+from scripts.site_view import build_day, next_change
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,17 +55,15 @@ def main(argv: list[str] | None = None) -> int:
     os.replace(staging, target)
     shutil.rmtree(old, ignore_errors=True)
     print(f"build_site: published {target} ({counts['copies']} precompressed .br/.gz copies)")
-    print(rebuild_reminder(Path(policy_dir) if policy_dir else ROOT / "policy"))
+    print(rebuild_reminder(site_bundle(target)))
     return 0
 
 
-def rebuild_reminder(policy_dir: Path) -> str:
-    """As of which day the pages are written, and the day they must be built again."""
-    from scripts.policy.load import load_policy
-    from scripts.site_view import build_day, next_change
-
+def rebuild_reminder(policy: Mapping[str, Any]) -> str:
+    """As of which day the pages of `policy` (the published rules bundle) are written, and the day
+    they must be built again."""
     day = build_day()
-    following = next_change(load_policy(policy_dir), day)
+    following = next_change(policy, day)
     if following is None:
         return say("build.written_as_of", staff_languages(), day=day)
     return say("build.rebuild_on", staff_languages(), day=day, next=following)

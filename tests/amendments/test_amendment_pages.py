@@ -83,16 +83,16 @@ def test_change_log_names_the_supplementary_notice(pages) -> None:
     assert "人力资源社会保障服务大厅" in contact and 'href="tel:12333"' in contact
 
 
-def test_the_build_says_on_which_day_to_build_again(amended_dir, monkeypatch) -> None:
+def test_the_build_says_on_which_day_to_build_again(amended, monkeypatch) -> None:
     """Pages are written as of the build day: `make site` names the next day a dated change takes
     effect (here the new amount and the end of measure 8, both on 1 January 2027)."""
     from scripts.build_site import rebuild_reminder
     monkeypatch.setenv("SITE_DATE", "2026-12-20")
     monkeypatch.setenv("POLICY_LANG", "en")
-    assert rebuild_reminder(amended_dir) == (
+    assert rebuild_reminder(amended) == (
         "build_site: the pages are written as of 2026-12-20; a dated change takes effect on 2027-01-01: "
         "build the site again that day (make site).\n"
         "build_site：页面按2026-12-20的政策生成；2027-01-01有调整生效，请在当天重新生成网站（make site）。")
     monkeypatch.setenv("SITE_DATE", "2027-01-02")
-    assert rebuild_reminder(amended_dir).startswith(
+    assert rebuild_reminder(amended).startswith(
         "build_site: the pages are written as of 2027-01-02; nothing dated is to come.")
