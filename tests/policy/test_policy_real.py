@@ -12,7 +12,7 @@ import pytest
 
 from policy_fixtures import POLICY, ROOT
 from scripts.policy import PolicyError, load_policy, read_policy, validate
-from scripts.rules_bundle import build_bundle, canonical_json
+from scripts.bundle.rules_bundle import build_bundle, canonical_json
 from scripts.policy.checks.measures import published_numbers
 
 
@@ -81,7 +81,7 @@ def test_bundle_is_versioned_by_content() -> None:
 
 def test_bundle_command_writes_compact_sorted_utf8(tmp_path: Path) -> None:
     out = tmp_path / "rules.json"
-    done = subprocess.run([sys.executable, "-m", "scripts.rules_bundle", str(out)], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "scripts.bundle.rules_bundle", str(out)], cwd=ROOT,
                           capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr
     text = out.read_text(encoding="utf-8")

@@ -4,7 +4,7 @@ The calculator never contains a figure; it loads this file (in the browser and o
 line). Its `version` is a hash of the content, so a page, a cached file and a result can say
 exactly which rules they used, and a changed policy always gets a new file name.
 
-    python -m scripts.rules_bundle [out_path]      writes build/rules.json by default
+    python -m scripts.bundle.rules_bundle [out_path]      writes build/rules.json by default
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from typing import Any
 
 from scripts.policy import POLICY_DIR, PolicyError, load_policy
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = ROOT / "build" / "rules.json"
 
 

@@ -1,10 +1,10 @@
 // Runs the pinned npm Pyodide under Node (with its full standard library) for
-// scripts/pyodide_stdlib.py, which builds the trimmed standard library zip the site ships.
+// scripts/bundle/pyodide_stdlib.py, which builds the trimmed standard library zip the site ships.
 //
-//   node scripts/pyodide_stdlib.mjs trace <calculator.whl> <module> [module ...]
+//   node scripts/bundle/pyodide_stdlib.mjs trace <calculator.whl> <module> [module ...]
 //     unpacks the wheel as the browser worker does, imports the modules, and prints the zip entries
 //     of every module Python has loaded by then (JSON list): what the calculator really needs.
-//   node scripts/pyodide_stdlib.mjs strip <zip entry> [entry ...]
+//   node scripts/bundle/pyodide_stdlib.mjs strip <zip entry> [entry ...]
 //     prints {entry: source without docstrings or comments, or null}, made by Python 3.14's own
 //     ast (the version that runs it): kept only where its syntax tree equals the original's minus
 //     docstrings.
@@ -15,7 +15,7 @@ import { pathToFileURL } from "node:url";
 
 const [mode, ...args] = process.argv.slice(2);
 if (!["trace", "strip"].includes(mode) || args.length < (mode === "trace" ? 2 : 1)) {
-  console.error("usage: node scripts/pyodide_stdlib.mjs trace <calculator.whl> <module>... | strip <entry>...");
+  console.error("usage: node scripts/bundle/pyodide_stdlib.mjs trace <calculator.whl> <module>... | strip <entry>...");
   process.exit(2);
 }
 const require = createRequire(import.meta.url);

@@ -2,7 +2,7 @@
 
 Called by the MkDocs hook before every build. Pages are written only when their content
 changed (else `mkdocs serve` would rebuild forever) and generated files that no longer belong
-(a measure removed) are deleted. Page structure lives in scripts/templates/*.md.j2; every word
+(a measure removed) are deleted. Page structure lives in scripts/pages/templates/*.md.j2; every word
 comes from policy/ (measures, notice, texts/site.yaml); anything missing raises.
 """
 from __future__ import annotations
@@ -18,11 +18,11 @@ import jinja2
 from markupsafe import Markup
 from subsidy_calculator.formatting import format_date
 
-from scripts import list_page
-from scripts.site_feed import build_feed
-from scripts.site_text import LANGS, Texts, html_text, md_inline, pick
+from scripts.pages import list_page
+from scripts.pages.feed import build_feed
+from scripts.pages.words import LANGS, Texts, html_text, md_inline, pick
 from scripts.files import write_if_changed
-from scripts.site_view import (PolicyIndex, benefit_rows, condition_blocks, key_amounts, measure_state,
+from scripts.pages.view import (PolicyIndex, benefit_rows, condition_blocks, key_amounts, measure_state,
                                newest_first, quote_label, render, state, traced)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -270,7 +270,7 @@ def site_config(policy: Mapping[str, Any], lang: str) -> dict[str, Any]:
             {t("site.menu_parts", lang): [f"parts/{p['id']}.md" for p in notice["parts"]]},
             {t("site.menu_audiences", lang): [f"audiences/{g['id']}.md" for g in notice["audience_groups"]]},
             "calculator/index.md",
-            *(["calculator/list.md"] if policy.get("lists") else []),   # scripts/list_page.py
+            *(["calculator/list.md"] if policy.get("lists") else []),   # scripts/pages/list_page.py
             "changes.md",
             {t("site.menu_about", lang): ["staff-guide.md", "privacy.md", "accessibility.md"]},
         ],

@@ -4,7 +4,7 @@ moments); the longest main-thread task meanwhile (the page must stay responsive)
 check on CPython. Prints numbers; never a pass/fail assertion (targets: <= 2 s, no long task
 > 200 ms).
 
-    .venv/bin/python scripts/bench_lists.py [--rows 10000] [--runs 3]     (after `make site`)
+    .venv/bin/python scripts/dev/bench_lists.py [--rows 10000] [--runs 3]     (after `make site`)
 """
 from __future__ import annotations
 
@@ -17,10 +17,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "calculator" / "src")]
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, SiteServer  # noqa: E402
+from scripts.dev.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from scripts.server.local_nginx import LocalNginx  # noqa: E402
 
 HEADERS = "姓名,人员类别,是否免费介绍,用人单位是否在本市,是否签订期限超过1年的劳动合同,是否按规定缴纳社会保险费,劳动合同签订日期"
 
@@ -38,7 +39,7 @@ def placements(rows: int) -> bytes:
 def bench_browser(data: bytes, runs: int) -> dict:
     from playwright.sync_api import sync_playwright
 
-    server = SiteServer(ROOT / "site")
+    server = LocalNginx(ROOT / "site", name="bench-lists")
     server.start()
     times, long_tasks, checked = [], [], 0
     try:
@@ -75,7 +76,7 @@ def bench_browser(data: bytes, runs: int) -> dict:
 def bench_cpython(data: bytes, runs: int) -> float:
     from subsidy_calculator import Rules
     from subsidy_calculator.lists import Lists
-    from scripts.rules_bundle import build_bundle
+    from scripts.bundle.rules_bundle import build_bundle
 
     lists = Lists(Rules(json.loads(json.dumps(build_bundle(), ensure_ascii=False))))
     samples = []

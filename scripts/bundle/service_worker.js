@@ -1,4 +1,4 @@
-// The site's service worker, written to site/sw.js by scripts/calculator_assets.py, which fills
+// The site's service worker, written to site/sw.js by scripts/bundle/calculator_assets.py, which fills
 // in the two cache names below. Strategy:
 // - pages and manifest.json: network first, the cached copy when the network fails (offline);
 // - every other file of the site: from the cache when present, else from the network, then kept;

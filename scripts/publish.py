@@ -1,5 +1,5 @@
 """Publish atomically: validate policy/ (and that every change since its last commit is in a
-change log: scripts/change_log_check.py), build into a temporary folder, write there the static
+change log: scripts/policy/change_log.py), build into a temporary folder, write there the static
 hosts' `_headers` and `_redirects` files and the precompressed .br/.gz copies, and only then
 replace site/. A failed validation or build leaves the previous site/ exactly as it was."""
 from __future__ import annotations
@@ -12,11 +12,11 @@ import tempfile
 from pathlib import Path
 from typing import Any, Mapping
 
-from scripts import precompress
+from scripts.bundle import precompress
 from scripts.server import server_config
 from scripts.policy.messages import say, staff_languages
-from scripts.policy_revision import site_bundle
-from scripts.site_view import build_day, next_change
+from scripts.policy.revision import site_bundle
+from scripts.pages.view import build_day, next_change
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     check = subprocess.run([sys.executable, "-m", "scripts.policy.validate", *([policy_dir] if policy_dir else [])],
                            cwd=ROOT)
     if check.returncode == 0:  # then every change of a figure, condition or date is in a change log
-        check = subprocess.run([sys.executable, "-m", "scripts.change_log_check", *([policy_dir] if policy_dir else [])],
+        check = subprocess.run([sys.executable, "-m", "scripts.policy.change_log", *([policy_dir] if policy_dir else [])],
                                cwd=ROOT)
     if check.returncode != 0:
         print(say("build.policy_problems", staff_languages(), target=target), file=sys.stderr)
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     built = subprocess.run([str(mkdocs), "build", "--strict", "--quiet", "--site-dir", str(staging)], cwd=ROOT)
     if built.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
-        print(f"build_site: the build failed (above); {target} was left unchanged.", file=sys.stderr)
+        print(f"publish: the build failed (above); {target} was left unchanged.", file=sys.stderr)
         return 1
     try:
         (staging / "_headers").write_text(server_config.headers_file(), encoding="utf-8")
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         os.replace(target, old)
     os.replace(staging, target)
     shutil.rmtree(old, ignore_errors=True)
-    print(f"build_site: published {target} ({counts['copies']} precompressed .br/.gz copies)")
+    print(f"publish: published {target} ({counts['copies']} precompressed .br/.gz copies)")
     print(rebuild_reminder(site_bundle(target)))
     return 0
 

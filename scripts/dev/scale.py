@@ -1,6 +1,6 @@
 """Build the whole site from a synthetic policy with N measures and report time and page sizes.
 
-    python -m scripts.site_scale [--count 1000] [--hostile] [--keep DIR]
+    python -m scripts.dev.scale [--count 1000] [--hostile] [--keep DIR]
 
 Works in a temporary folder (its own policy/, docs/ and site/), so the project's docs/ and
 site/ are never touched. Prints the build time, the number of pages and the largest page.
@@ -17,9 +17,11 @@ from pathlib import Path
 
 import yaml
 
-from scripts import site_pages, synthetic_policy
+from scripts.pages import guide
 
-ROOT = Path(__file__).resolve().parent.parent
+from scripts.dev import synthetic_policy
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def prepare(work: Path, count: int, hostile: bool) -> Path:
@@ -31,12 +33,12 @@ def prepare(work: Path, count: int, hostile: bool) -> Path:
 def site_config(work: Path) -> Path:
     """A docs/ (hand-written pages and assets only) and an mkdocs.yml in `work`, to build the
     site of the policy folder `work/policy` into `work/site`; returns the mkdocs.yml."""
-    generated = {*site_pages.GENERATED_DIRS, *site_pages.GENERATED_FILES, "calculator"}
+    generated = {*guide.GENERATED_DIRS, *guide.GENERATED_FILES, "calculator"}
     shutil.copytree(ROOT / "docs", work / "docs", ignore=lambda folder, names: [
         n for n in names if Path(folder) == ROOT / "docs" and n in generated])
     # INHERIT keeps everything of the project's mkdocs.yml; only the paths change.
     config = {"INHERIT": str(ROOT / "mkdocs.yml"), "docs_dir": str(work / "docs"),
-              "site_dir": str(work / "site"), "hooks": [str(ROOT / "scripts" / "mkdocs_hooks.py")],
+              "site_dir": str(work / "site"), "hooks": [str(ROOT / "scripts" / "pages" / "mkdocs_hooks.py")],
               "theme": {"custom_dir": str(ROOT / "overrides")}, "watch": []}
     target = work / "mkdocs.yml"
     target.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")

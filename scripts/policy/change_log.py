@@ -4,7 +4,7 @@ change. The edit is compared with policy/ as last committed; outside a git repos
 the folder) there is nothing to compare with and the check passes quietly. Its words are the
 validator's (scripts/policy/messages.yaml, change_log.*).
 
-    python -m scripts.change_log_check [policy_dir]     exit 1 and file:line: messages on a problem
+    python -m scripts.policy.change_log [policy_dir]     exit 1 and file:line: messages on a problem
 """
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from typing import Any, Mapping
 from scripts.policy import POLICY_DIR, Problem, read_policy
 from scripts.policy.load import assemble
 from scripts.policy.messages import msg, say, staff_languages
-from scripts.policy_diff import MISSING, Change, diff, units
-from scripts.policy_revision import published_folder
+from scripts.policy.diff import MISSING, Change, diff, units
+from scripts.policy.revision import published_folder
 
 
 def _entries(measure: Any) -> list[Any]:

@@ -1,6 +1,6 @@
 """Minify the site's own scripts and style sheets in the built site, with esbuild (npm, pinned).
 
-The sources under docs/assets/ and scripts/service_worker.js keep their comments; what a visitor
+The sources under docs/assets/ and scripts/bundle/service_worker.js keep their comments; what a visitor
 downloads does not. Material's own files are minified already and are left alone.
 """
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
 # Folders of site/ that hold only our files (copied from docs/assets/ by MkDocs)
 OWN_ASSET_DIRS = ("assets/js", "assets/stylesheets", "assets/calculator")

@@ -1,11 +1,11 @@
 """`make bench`: where we stand on speed and size, as medians on this machine: the site served as
-a host would serve it, the link shaped to localhost, Fast 4G and Slow 4G (scripts/link_shaper.py),
+a host would serve it, the link shaped to localhost, Fast 4G and Slow 4G (scripts/dev/link_shaper.py),
 bare Pyodide from the same files in the same run as the baseline.
 
 Prints a table and writes build/bench.json. Numbers, not assertions: the targets are printed
 beside each number so a regression is visible, and nothing fails on a slow machine.
 
-    python -m scripts.bench [--runs 3] [--slow-runs 2] [--skip-scale] [--out build/bench.json]
+    python -m scripts.dev.bench [--runs 3] [--slow-runs 2] [--skip-scale] [--out build/bench.json]
 """
 from __future__ import annotations
 
@@ -22,10 +22,10 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "calculator" / "src")]
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, SiteServer  # noqa: E402
+from scripts.dev.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 SITE = ROOT / "site"
 TARGETS = {
@@ -79,16 +79,16 @@ def bench_builds(runs: int, scale: bool) -> dict[str, Any]:
         out.update(build_real_s=median(times), real_total_mb=round(total / 1e6, 1),
                    real_largest_page_kb=round(largest / 1e3, 1), real_largest_page=name)
         if scale:
-            from scripts import site_scale
+            from scripts.dev import scale
             work = Path(tmp) / "scale"
             work.mkdir()
-            config_file = site_scale.prepare(work, 1000, hostile=False)
+            config_file = scale.prepare(work, 1000, hostile=False)
             times = []
             for _ in range(max(1, runs // 2)):
                 shutil.rmtree(work / "site", ignore_errors=True)
                 times.append(subprocess.run(
-                    [sys.executable, "-c", "import sys; from pathlib import Path; from scripts import site_scale; "
-                     "print(site_scale.build(Path(sys.argv[1]), Path(sys.argv[2])))",
+                    [sys.executable, "-c", "import sys; from pathlib import Path; from scripts.dev import scale; "
+                     "print(scale.build(Path(sys.argv[1]), Path(sys.argv[2])))",
                      str(config_file), str(work / "policy")],
                     cwd=ROOT, check=True, capture_output=True, text=True).stdout.split()[-1])
             total, largest, name = _sizes(work / "site")
@@ -99,7 +99,7 @@ def bench_builds(runs: int, scale: bool) -> dict[str, Any]:
 
 # --- the calculator as a visitor gets it ------------------------------------------------------
 # The site is served as a host would (nginx with the build's .br/.gz files where scripts/server
-# has it, else the test server, uncompressed: a stand-in) behind scripts/link_shaper.py, which
+# has it, else the test server, uncompressed: a stand-in) behind scripts/dev/link_shaper.py, which
 # slows and counts every request, the worker's included. A copy of the site (hard links) also
 # holds a bare-Pyodide page: the same Pyodide files and standard library, no calculator.
 BARE_HTML = """<!doctype html><meta charset=utf-8><title>bare Pyodide</title>
@@ -129,12 +129,9 @@ def _bench_site(tmp: Path) -> Path:
 
 
 def _host(site_dir: Path):
-    """(server with .url/.port/.start/.stop, description)."""
-    try:
-        from scripts.server.local_nginx import LocalNginx
-        return LocalNginx(site_dir), "nginx, precompressed brotli q11 / gzip -9 (scripts/server)"
-    except ImportError:
-        return SiteServer(site_dir), "Python test server, uncompressed (stand-in: no scripts/server yet)"
+    """(server with .url/.port/.start/.stop, description): nginx as deployed."""
+    from scripts.server.local_nginx import LocalNginx
+    return LocalNginx(site_dir), "nginx, precompressed brotli q11 / gzip -9 (scripts/server)"
 
 
 def _port(server) -> int:
@@ -171,7 +168,7 @@ def _settle(context) -> None:
 def bench_visitor(runs: int, slow_runs: int) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
-    from scripts.link_shaper import LinkShaper
+    from scripts.dev.link_shaper import LinkShaper
 
     out: dict[str, Any] = {}
     with sync_playwright() as p, tempfile.TemporaryDirectory() as tmp:
@@ -253,7 +250,7 @@ def bench_guide_page() -> dict[str, Any]:
     """A measure page: what a visitor downloads, and that no Pyodide file is among it."""
     from playwright.sync_api import sync_playwright
 
-    from scripts.link_shaper import LinkShaper
+    from scripts.dev.link_shaper import LinkShaper
 
     urls: list[str] = []
     with sync_playwright() as p, tempfile.TemporaryDirectory() as tmp:

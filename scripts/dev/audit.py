@@ -7,7 +7,7 @@ pinned to loopback. Prints each page's four scores and every failed audit; exits
 accessibility, best practices or SEO is below 1 on any page (performance is judged by
 `make bench`'s phone-network numbers, not here). Reports: build/audit/*.json.
 
-    python -m scripts.audit [--only calculator] [SITE_DIR]
+    python -m scripts.dev.audit [--only calculator] [SITE_DIR]
 """
 from __future__ import annotations
 
@@ -19,11 +19,11 @@ import tempfile
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "calculator" / "src")]
 
 from scripts.server.local_nginx import LocalNginx  # noqa: E402
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from scripts.dev.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 OUT = ROOT / "build" / "audit"
@@ -35,7 +35,7 @@ ANSWERS = "#role=enterprise&enterprise_size=small&graduates_hired=3"
 # performance mark, app.js's "calculator-ready" or lists.js's "list-ready", in the report's user
 # timings, says it was reached); the loading state without it (the mark must be missing).
 READY_MARKS = ("calculator-ready", "list-ready")
-WAIT_FOR_PYTHON = ROOT / "scripts" / "audit_wait_for_python.json"
+WAIT_FOR_PYTHON = Path(__file__).with_name("audit_wait_for_python.json")
 # (name, path under the language's root, state: None (a guide page), "ready", "loading", "failed")
 PAGES = [
     ("home", "", None),

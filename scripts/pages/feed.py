@@ -9,8 +9,8 @@ from __future__ import annotations
 import uuid
 import xml.etree.ElementTree as ET
 
-from scripts.site_text import Texts, pick
-from scripts.site_view import PolicyIndex, measure_state, newest_first, quote_label, render
+from scripts.pages.words import Texts, pick
+from scripts.pages.view import PolicyIndex, measure_state, newest_first, quote_label, render
 
 ATOM = "http://www.w3.org/2005/Atom"
 MAX_ENTRIES = 100  # feed readers only need the recent changes; the page lists them all

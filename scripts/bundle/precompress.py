@@ -7,7 +7,7 @@ kept only when it is smaller. Compressing Pyodide's WebAssembly at brotli's high
 about a minute, so every result is kept in build/precompressed/, by content hash: a rebuild
 compresses only what changed.
 
-    python -m scripts.precompress [SITE_DIR]    (make site does it for site/)
+    python -m scripts.bundle.precompress [SITE_DIR]    (make site does it for site/)
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ import brotli
 
 from scripts.server import server_config
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CACHE_DIR = ROOT / "build" / "precompressed"
 ENCODINGS = (".br", ".gz")
 # part of every cache key: other settings or another library version make other files

@@ -1,6 +1,6 @@
 """Write a synthetic policy folder with N measures, to build and measure the site at scale.
 
-    python -m scripts.synthetic_policy OUT_DIR [--count 1000] [--hostile]
+    python -m scripts.dev.synthetic_policy OUT_DIR [--count 1000] [--hostile]
 
 The measures are copies of the real ones (numbered 1..N, cycling through the 18, the first 18
 keeping their ids), each made a
@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 POLICY = ROOT / "policy"
 HOSTILE = '</title><script>alert("x")</script> *not bold* [not a link](https://example.org) & 1. # <b>'
 SUPPLEMENT = {"id": "synthetic-2123-1", "date": "2123-01-15", "number": "No. 1 [2123]",

@@ -2,13 +2,13 @@
 member's language. `make impact` prints it; under `make serve` the hook writes it as a staff-only
 page (/impact/, /en/impact/) that is never part of a published site.
 
-    python -m scripts.impact_report [--rev REV | --site DIR] [--lang zh|en|<locale>] [policy_dir]
+    python -m scripts.impact.report [--rev REV | --site DIR] [--lang zh|en|<locale>] [policy_dir]
 
 It compares the edited policy with the published one (policy/ as last committed, a revision, or
-a built site's rules bundle): every changed value by measure (scripts/policy_diff.py), the
-change-log check the build applies (scripts/change_log_check.py), the scenario cases and a
-generated population evaluated by the engine under both rules (scripts/impact_people.py), and
-the pages whose visible text changes (scripts/impact_pages.py). Its words: scripts/impact_texts.yaml.
+a built site's rules bundle): every changed value by measure (scripts/policy/diff.py), the
+change-log check the build applies (scripts/policy/change_log.py), the scenario cases and a
+generated population evaluated by the engine under both rules (scripts/impact/people.py), and
+the pages whose visible text changes (scripts/impact/pages.py). Its words: scripts/impact/texts.yaml.
 """
 from __future__ import annotations
 
@@ -27,23 +27,27 @@ import yaml
 from subsidy_calculator import Rules, load_rules
 from subsidy_calculator.formatting import format_date, format_money
 
-from scripts import change_log_check, impact_pages, impact_people
-from scripts.policy_diff import MISSING, Change, by_unit, changed_dates, diff, is_text, units
+from scripts.policy import change_log
+
+from scripts.impact import pages as impact_pages
+
+from scripts.impact import people as impact_people
+from scripts.policy.diff import MISSING, Change, by_unit, changed_dates, diff, is_text, units
 from scripts.policy import POLICY_DIR, PolicyError, Problem, load_policy, read_policy
 from scripts.policy.checks import check
 from scripts.policy.load import assemble
 from scripts.policy.messages import staff_languages
-from scripts.policy_revision import RevisionError, last_commit, published_folder, site_bundle, tree_id
-from scripts.rules_bundle import build_bundle
-from scripts.site_text import LANGS
+from scripts.policy.revision import RevisionError, last_commit, published_folder, site_bundle, tree_id
+from scripts.bundle.rules_bundle import build_bundle
+from scripts.pages.words import LANGS
 
-TEXTS_FILE = Path(__file__).resolve().with_name("impact_texts.yaml")
+TEXTS_FILE = Path(__file__).resolve().with_name("texts.yaml")
 MAX_DAYS = 8          # today and the dates an edit sets; more would only repeat
 MAX_PAGE_LINES = 6    # changed lines shown per page
 
 
 class Words:
-    """impact_texts.yaml by dotted key, in one language; a missing text raises."""
+    """texts.yaml by dotted key, in one language; a missing text raises."""
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
@@ -139,7 +143,7 @@ def build(root: Path = POLICY_DIR, lang: str = "en", rev: str | None = None, sit
     if site is not None:  # a bundle holds the results' texts only: compare what it holds
         after = {u: v for u, v in after.items() if u[0] != "texts" or u in before}
     report.changes = diff(before, after, docs)
-    report.unannounced = change_log_check.problems(report.changes, before, after)
+    report.unannounced = change_log.problems(report.changes, before, after)
     report.titles = {u[1]: v for u, v in {**before, **after}.items() if u[0] == "measure"}
     rules = load_rules(build_bundle(edited))
     report.status_texts = {k[len("status."):]: v for k, v in rules.texts[lang].items() if k.startswith("status.")}

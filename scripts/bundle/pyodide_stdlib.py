@@ -3,12 +3,12 @@ python_stdlib.zip (2.5 MB, already deflated, so no host can compress it) that Py
 the calculator wheel and BROWSER_IMPORTS load, without docstrings, stored uncompressed so that the
 host compresses it (about 0.3-0.4 MB on the wire instead of 2.5 MB).
 
-Which files: found by running the real thing (scripts/pyodide_stdlib.mjs imports every module of
+Which files: found by running the real thing (scripts/bundle/pyodide_stdlib.mjs imports every module of
 the wheel under the pinned npm Pyodide and lists what Python loaded). A module imported only inside
 a function, or by a browser feature, is not loaded by that import: name it in BROWSER_IMPORTS.
 The parity suite and the browser tests run on exactly this zip, so a missing module fails a test.
 
-    python -m scripts.pyodide_stdlib [--out FILE]   # build (cached) and print what it holds
+    python -m scripts.bundle.pyodide_stdlib [--out FILE]   # build (cached) and print what it holds
 """
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ import sys
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from scripts.bundle.wheel import build_wheel
+
+ROOT = Path(__file__).resolve().parents[2]
 PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
 FULL_ZIP = PYODIDE_DIR / "python_stdlib.zip"
 SCRIPT = Path(__file__).with_suffix(".mjs")
@@ -49,7 +51,7 @@ def _sha(data: bytes) -> str:
 def _node(*args: str) -> str:
     done = subprocess.run(["node", str(SCRIPT), *args], cwd=ROOT, capture_output=True, text=True)
     if done.returncode != 0:
-        raise RuntimeError(f"scripts/pyodide_stdlib.mjs {args[0]} failed:\n{done.stderr[-2000:]}")
+        raise RuntimeError(f"scripts/bundle/pyodide_stdlib.mjs {args[0]} failed:\n{done.stderr[-2000:]}")
     return done.stdout
 
 
@@ -114,8 +116,6 @@ def build(wheel: Path) -> bytes:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from scripts.calculator_assets import build_wheel
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)

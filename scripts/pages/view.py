@@ -13,7 +13,7 @@ from typing import Any, Iterator, Mapping
 
 from subsidy_calculator.formatting import PLACEHOLDER, format_date, format_quantity, value_on
 
-from scripts.site_text import Texts, pick
+from scripts.pages.words import Texts, pick
 
 
 def build_day() -> str:
