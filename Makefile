@@ -30,7 +30,7 @@ server-config: $(PY_STAMP) ## rewrite scripts/server/nginx/employment-guide.conf
 	$(PY) -m scripts.server.server_config
 
 validate: $(PY_STAMP) ## check every file in policy/, report every problem (LANG=zh: Chinese first)
-	@$(PY) -m scripts.policy.validate || $(QUIET_FAIL)
+	@$(PY) -m scripts.policy.cli || $(QUIET_FAIL)
 
 impact: $(PY_STAMP) ## what the edit of policy/ changes: figures, people, pages (REV=, SITE=; LANG=zh: in Chinese)
 	$(PY) -m scripts.impact.report $(if $(REV),--rev "$(REV)") $(if $(SITE),--site "$(SITE)")

@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
     target = Path(args[0]) if args else ROOT / "site"
     policy_dir = os.environ.get("POLICY_DIR")  # another policy folder (tests, scale runs)
-    check = subprocess.run([sys.executable, "-m", "scripts.policy.validate", *([policy_dir] if policy_dir else [])],
+    check = subprocess.run([sys.executable, "-m", "scripts.policy.cli", *([policy_dir] if policy_dir else [])],
                            cwd=ROOT)
     if check.returncode == 0:  # then every change of a figure, condition or date is in a change log
         check = subprocess.run([sys.executable, "-m", "scripts.policy.change_log", *([policy_dir] if policy_dir else [])],

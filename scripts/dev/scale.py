@@ -50,14 +50,21 @@ def build(config_file: Path, policy_dir: Path) -> float:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    os.environ["POLICY_DIR"] = str(policy_dir)
+    before = os.environ.get("POLICY_DIR")
+    os.environ["POLICY_DIR"] = str(policy_dir)  # the hooks read the policy from there
     started = time.perf_counter()
-    config = load_config(config_file=str(config_file), strict=True)
-    config.plugins.on_startup(command="build", dirty=False)
     try:
-        mkdocs_build(config)
-    finally:
-        config.plugins.on_shutdown()
+        config = load_config(config_file=str(config_file), strict=True)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build(config)
+        finally:
+            config.plugins.on_shutdown()
+    finally:  # the caller's environment as it was (a test session goes on after it)
+        if before is None:
+            os.environ.pop("POLICY_DIR", None)
+        else:
+            os.environ["POLICY_DIR"] = before
     return time.perf_counter() - started
 
 

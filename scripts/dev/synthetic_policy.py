@@ -9,7 +9,7 @@ on its own date, and for every third copy of a measure with an amount, a second 
 (a raised amount from 2123-02-01, from an imagined supplementary notice written to
 `notices/`, as staff would do it).
 `--hostile` puts HTML and Markdown in the first measure's texts, to prove they show as text.
-The result passes `python -m scripts.policy.validate OUT_DIR`.
+The result passes `python -m scripts.policy.cli OUT_DIR`.
 """
 from __future__ import annotations
 

@@ -210,7 +210,7 @@ def test_make_validate_passes_on_the_real_policy() -> None:
 
 
 def test_command_line_in_chinese(policy_copy: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "scripts.policy.validate", str(policy_copy)], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "scripts.policy.cli", str(policy_copy)], cwd=ROOT,
                           env={**os.environ, "POLICY_LANG": "zh"}, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0
     assert done.stdout.startswith("政策文件检查通过：已检查 18 项措施")

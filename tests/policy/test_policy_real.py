@@ -109,7 +109,7 @@ def test_command_line_reports_every_problem(policy_copy: Path) -> None:
     part = next(i for i, line in enumerate(lines) if line.startswith("part:"))
     award = next(i for i, line in enumerate(lines) if "hiring_awrd" in line)
     col = lines[award].index("hiring_awrd") + 1
-    done = subprocess.run([sys.executable, "-m", "scripts.policy.validate", str(policy_copy)], cwd=policy_copy.parent,
+    done = subprocess.run([sys.executable, "-m", "scripts.policy.cli", str(policy_copy)], cwd=policy_copy.parent,
                           env={**os.environ, "PYTHONPATH": str(ROOT), "POLICY_LANG": "en"},
                           capture_output=True, text=True, timeout=30)
     assert done.returncode == 1
@@ -126,7 +126,7 @@ def test_command_line_reports_every_problem(policy_copy: Path) -> None:
 
 
 def test_command_line_success_is_one_line() -> None:
-    done = subprocess.run([sys.executable, "-m", "scripts.policy.validate"], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "scripts.policy.cli"], cwd=ROOT,
                           capture_output=True, text=True, timeout=60, env={**os.environ, "POLICY_LANG": "en"})
     assert done.returncode == 0, done.stdout
     assert done.stdout.count("\n") == 1 and done.stdout.startswith("policy OK: 18 measures")

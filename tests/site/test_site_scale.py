@@ -11,7 +11,7 @@ import pytest
 
 from scripts.dev import scale
 from scripts.dev.synthetic_policy import HOSTILE, variant
-from scripts.policy.validate import main as validate
+from scripts.policy.cli import main as validate
 
 COUNT = int(os.environ.get("SITE_SCALE_COUNT", "120"))
 MAX_PAGE_BYTES = 40 * 1024

@@ -1,7 +1,7 @@
 """Check the policy/ folder and report every problem of every file at once, each with
 file:line:column, field, message and hint, in Chinese and English (the staff member's first).
 
-    python -m scripts.policy.validate [policy_dir]      exit 1 and the problems, or 0 and one line
+    python -m scripts.policy.cli [policy_dir]      exit 1 and the problems, or 0 and one line
 
 policy_dir defaults to $POLICY_DIR, else policy/. The language that comes first: POLICY_LANG=zh|en,
 else the locale (LC_ALL, LC_MESSAGES, LANG); the other language follows on the next line.
