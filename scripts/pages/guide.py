@@ -7,44 +7,27 @@ comes from policy/ (measures, notice, texts/site.yaml); anything missing raises.
 """
 from __future__ import annotations
 
-import html
 import json
 import math
 import re
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-import jinja2
-from markupsafe import Markup
 from subsidy_calculator.formatting import format_date
 
-from scripts.pages import list_page
+from scripts.pages import jinja_env, list_page
 from scripts.pages.feed import build_feed
-from scripts.pages.words import LANGS, Texts, html_text, md_inline, pick
+from scripts.pages.words import LANGS, Texts, pick
 from scripts.files import write_if_changed
 from scripts.pages.view import (PolicyIndex, benefit_rows, condition_blocks, key_amounts, measure_state,
                                newest_first, quote_label, render, state, traced)
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 GENERATED_DIRS = ("measures", "parts", "audiences", "changes")
 GENERATED_FILES = tuple(f"{name}.{lang}.{ext}" for lang in LANGS
                         for name, ext in (("index", "md"), ("changes", "md"), ("feed", "xml")))
 # Lists longer than this are split into pages, so no page grows with the number of measures.
 MEASURES_PER_PAGE = 25
 CHANGES_PER_PAGE = 40
-
-
-def _yaml_string(value: str) -> Markup:
-    """A front-matter string: HTML-escaped (MkDocs prints meta titles as they are) and quoted."""
-    return Markup(json.dumps(html.escape(str(value), quote=False), ensure_ascii=False))
-
-
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(md=md_inline, br=html_text, yaml=_yaml_string)
-    return env
 
 
 _ZH_DIGITS = "零一二三四五六七八九"
@@ -75,7 +58,7 @@ class _Site:
         self.index = PolicyIndex(policy)
         self.policy = policy
         self.t = self.index.t
-        self.env = _environment()
+        self.env = jinja_env.environment()
         self.files: dict[str, str] = {}
         self._texts: dict[str, dict[str, dict[str, str]]] = {}
 

@@ -5,16 +5,17 @@ What each list asks (columns, conditions, counts) comes from questions.yaml `lis
 words from policy/texts/lists.yaml `page`. The templates are written by the calculator's own code
 (subsidy_calculator.lists), so the headings the page offers are exactly those it reads back. The
 browser glue (docs/assets/calculator/lists.js) reads the texts from one JSON block; nothing here
-is executable script. Written only when changed (else `mkdocs serve` loops).
+is executable script; the markup is templates/list.md.j2. Written only when changed (else `mkdocs serve` loops).
 """
 from __future__ import annotations
 
-import datetime as _dt
 import json
 from pathlib import Path
 from typing import Any, Mapping
 
-from scripts.pages.calculator_page import LANGS, _e, _Renderer, one_language
+from scripts.pages import jinja_env
+from scripts.pages.calculator_page import LANGS, _Renderer, one_language
+from scripts.pages.view import build_day
 from subsidy_calculator.texts import fill
 from scripts.files import write_if_changed
 
@@ -38,7 +39,8 @@ class _Page:
         self.checker = checker
         self.questions = {q["id"]: q for q in policy.get("questions", [])}
 
-    def column_rows(self, spec, view) -> str:
+    def columns(self, spec, view) -> list[dict[str, str]]:
+        """The template's columns: heading, required or optional, what to enter."""
         t = self.t
         rows = []
         for column, heading, options in zip(spec.columns, view.headers, view.options):
@@ -47,91 +49,39 @@ class _Page:
                     else fill(t["one_of"], options=options) if kind == "choice" else t["any_text"])
             if column.raw.get("help"):
                 what += " " + self.form.text(column.raw["help"])
-            need = t["required"] if column.required else t["optional"]
-            rows.append(f"<tr><th scope=\"row\">{_e(heading)}</th><td>{_e(need)}</td><td>{_e(what)}</td></tr>")
-        return "".join(rows)
+            rows.append({"heading": heading, "need": t["required"] if column.required else t["optional"],
+                         "what": what})
+        return rows
 
-    def counts(self, spec, view) -> str:
+    def counts(self, spec, view) -> list[str]:
+        """What each count of the list takes: "counts as ... when ..."."""
         sep = self.checker.words[self.lang]["separator"]
-        items = []
-        for q, idx in spec.counts:
-            conditions = sep.join(view.condition_texts[i] for i in idx)
-            items.append(f"<li>{_e(fill(self.t['counts_as'], label=view.count_labels[q], conditions=conditions))}</li>")
-        return "".join(items)
+        return [fill(self.t["counts_as"], label=view.count_labels[q],
+                     conditions=sep.join(view.condition_texts[i] for i in idx))
+                for q, idx in spec.counts]
 
-    def list_section(self, spec, index: int) -> str:
-        t, lang = self.t, self.lang
-        view = self.checker.view(spec, self.today, lang)
-        asks = "".join(self.form.question({k: v for k, v in self.questions[q].items() if k != "ask_when"})
-                       for q in spec.asks)
-        href = f"../list-templates/{spec.id}.csv" if lang == "zh" else f"../../../calculator/list-templates/{spec.id}.csv"
-        return (
-            f'<section class="lc-list" id="lc-list-{_e(spec.id)}" data-list="{_e(spec.id)}" '
-            f'aria-labelledby="lc-list-{_e(spec.id)}-title"{"" if index == 0 else " hidden"}>'
-            f'<h2 id="lc-list-{_e(spec.id)}-title">{_e(view.title)}</h2>'
-            f'<h3>{_e(t["about_list"])}</h3>{asks}'
-            f'<h3>{_e(t["template_heading"])}</h3><p>{_e(t["template_note"])}</p>'
-            f'<p><a class="md-button lc-template" href="{_e(href)}" download="{_e(spec.id)}.csv">'
-            f'{_e(fill(t["template_link"], title=view.title))}</a></p>'
-            f'<table class="lc-columns"><caption>{_e(t["columns_caption"])}</caption>'
-            f'<thead><tr><th scope="col">{_e(t["column"])}</th><th scope="col">{_e(t["required"])}/{_e(t["optional"])}</th>'
-            f'<th scope="col">{_e(t["what_to_enter"])}</th></tr></thead><tbody>{self.column_rows(spec, view)}</tbody></table>'
-            f'<p class="lc-conditions-heading">{_e(t["conditions_heading"])}</p><ul class="lc-conditions">{self.counts(spec, view)}</ul>'
-            f"</section>"
-        )
+    def list_view(self, spec) -> dict[str, Any]:
+        view = self.checker.view(spec, self.today, self.lang)
+        href = (f"../list-templates/{spec.id}.csv" if self.lang == "zh"
+                else f"../../../calculator/list-templates/{spec.id}.csv")
+        return {
+            "id": spec.id, "title": view.title, "template_href": href,
+            "template_link": fill(self.t["template_link"], title=view.title),
+            # the calculator's own questions, always shown here (a list asks them of every row)
+            "asks": [self.form.question({k: v for k, v in self.questions[q].items() if k != "ask_when"})
+                     for q in spec.asks],
+            "columns": self.columns(spec, view), "counts": self.counts(spec, view),
+        }
 
     def markdown(self) -> str:
         from subsidy_calculator.lists import MAX_BYTES, MAX_ROWS
 
-        t, lang = self.t, self.lang
-        specs = list(self.checker.specs.values())
-        texts_json = json.dumps(t, ensure_ascii=False, sort_keys=True)
-        texts_json = texts_json.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-        choices = "".join(
-            f'<label class="calc-option" for="lc-choose-{i}"><input type="radio" id="lc-choose-{i}" name="lc-list" '
-            f'value="{_e(s.id)}"{" checked" if i == 0 else ""}><span>{_e(self.checker.view(s, self.today, lang).title)}</span></label>'
-            for i, s in enumerate(specs))
+        t = self.t
         limit = fill(t["file_limit"], limit=fill(t["units"]["mb"], size=str(MAX_BYTES // (1024 * 1024))),
                      rows=f"{MAX_ROWS:,}")
-        body = (
-            f'<div class="calc lc" id="lc" data-lang="{_e(lang)}" data-max-bytes="{MAX_BYTES}" data-phase="loading">'
-            f'<script type="application/json" id="lc-texts">{texts_json}</script>'
-            f'<p class="calc-intro">{_e(t["intro"])}</p>'
-            f'<p class="lc-privacy">{_e(t["privacy"])}</p>'
-            f'<p class="calc-list-link"><a href="../">{_e(t["calculator_link"])}</a></p>'
-            f'<noscript><p class="calc-noscript">{_e(t["noscript"])}</p></noscript>'
-            f'<p class="calc-phase" id="lc-status" role="status">{_e(t["status"]["loading"])}</p>'
-            f'<p class="calc-phase-note" id="lc-offline-note" hidden>{_e(t["status"]["offline_ready"])}</p>'
-            f'<form class="lc-form" id="lc-form" novalidate>'
-            f'<fieldset class="calc-q"><legend class="calc-label">{_e(t["choose_list"])}</legend>'
-            f'<div class="calc-options">{choices}</div></fieldset>'
-            f'{"".join(self.list_section(s, i) for i, s in enumerate(specs))}'
-            f'<h2 id="lc-file-heading">{_e(t["file_heading"])}</h2>'
-            f'<div class="lc-drop" id="lc-drop">'
-            f'<label class="calc-label" for="lc-file">{_e(t["file_label"])}</label>'
-            f'<input type="file" id="lc-file" accept=".csv,.txt,.tsv,text/csv,text/plain" aria-describedby="lc-drop-hint" disabled>'
-            f'<p class="calc-help" id="lc-drop-hint">{_e(t["drop_hint"])} {_e(limit)}</p></div>'
-            f"</form>"
-            f'<progress id="lc-progress" max="1" value="0" hidden aria-labelledby="lc-status"></progress>'
-            f'<section class="lc-results" id="lc-results" aria-labelledby="lc-results-heading" hidden>'
-            f'<h2 id="lc-results-heading">{_e(t["results_heading"])}</h2>'
-            f'<p class="calc-estimate-only">{_e(t["estimate_only"])}</p>'
-            f'<div id="lc-summary"></div>'
-            f'<div id="lc-problems"></div>'
-            f'<div id="lc-totals"></div>'
-            f'<div id="lc-rows"></div>'
-            f'<p class="calc-buttons">'
-            f'<button type="button" class="md-button" id="lc-download">{_e(t["download"])}</button>'
-            f'<button type="button" class="md-button" id="lc-print">{_e(t["print"])}</button>'
-            f'<button type="button" class="md-button" id="lc-clear">{_e(t["clear"])}</button></p>'
-            f"</section>"
-            f"</div>"
-        )
-        front = {"template": "list.html", "title": t["title"], "description": t["description"],
-                 "hide": ["navigation", "toc"]}
-        return ("---\n" + "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in front.items())
-                + "---\n\n<!-- generated by scripts/pages/list_page.py from policy/; do not edit -->\n\n"
-                + f"# {t['title']}\n\n" + body + "\n")
+        return jinja_env.environment().get_template("list.md.j2").render(
+            t=t, lang=self.lang, max_bytes=MAX_BYTES, file_limit=limit,
+            lists=[self.list_view(spec) for spec in self.checker.specs.values()])
 
 
 def links(policy: Mapping[str, Any], lang: str, prefix: str, measure: Mapping[str, Any] | None = None,
@@ -162,7 +112,7 @@ def generate(policy: dict, docs_dir: Path, today: str | None = None) -> None:
     docs_dir = Path(docs_dir)
     if not policy.get("lists"):
         return
-    day = today or _dt.date.today().isoformat()
+    day = today or build_day()  # the day the site is built for (SITE_DATE), as every page
     checker = _checker(policy)
     for lang in LANGS:
         write_if_changed(docs_dir / f"{PAGE}.{lang}.md", _Page(policy, lang, day, docs_dir, checker).markdown())
