@@ -8,7 +8,7 @@
 //               {type: "check-list", id, data: ArrayBuffer, request: JSON string} (lists.js).
 // Everything is fetched from this site: Pyodide from ../pyodide/, the rest from this folder; which
 // wheel, rules and standard library zip this deployment ships comes from manifest.json.
-import { StageError, prepare, startPyodide } from "./pyodide_start.js";
+import { StageError, startPyodide } from "./pyodide_start.js";
 import { keepSnapshot, keptSnapshot } from "./snapshot.js";
 
 const HERE = new URL("./", import.meta.url);
@@ -41,7 +41,6 @@ async function start() {
   loader.catch(() => {});
   // and the module pyodide.mjs imports next (the same URL imports once): 1.2 MB of JavaScript to compile
   import(new URL("pyodide.asm.mjs", PYODIDE).href).catch(() => {});
-  prepare(PYODIDE.href); // and the WebAssembly
   const kept = keptSnapshot(); // read while the manifest is: there is only one
   const manifest = await fetchOk(MANIFEST, "manifest", { cache: "no-cache" }).then((r) => r.json())
     .catch((err) => { throw err instanceof StageError ? err : new StageError("manifest", message(err)); });
