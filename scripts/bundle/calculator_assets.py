@@ -4,9 +4,11 @@
                                 the trimmed standard library python_stdlib.<hash>.zip
                                 (scripts/bundle/pyodide_stdlib.py) in place of Pyodide's full one
     site/assets/calculator/     the calculator wheel (content-hashed name), rules.<version>.json,
-                                manifest.json (what the worker loads: wheel, stdlib, rules, version)
+                                manifest.json (what the worker loads: wheel, stdlib, rules, version,
+                                Pyodide's files, the snapshot's cache, and each entry module's
+                                imports, so that pages keep all their files for offline use)
     site/sw.js                  the service worker (scope: the whole site), cache names versioned
-                                by the content of what they cache
+                                by the content of what they cache, names filled in from here
     site/assets/{js,stylesheets,calculator}/*.{js,css}
                                 our own scripts and styles, minified (scripts/bundle/asset_minify.py)
     every site/**/*.html        the site's Content-Security-Policy as a <meta> (scripts/server/
@@ -19,6 +21,7 @@ into the same site/ afterwards), so every step is idempotent and cheap to repeat
 from __future__ import annotations
 
 import hashlib
+import os
 import json
 import re
 import shutil
@@ -32,8 +35,25 @@ from scripts.files import write_if_changed
 
 ROOT = Path(__file__).resolve().parents[2]
 PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
-# what the site ships of the npm package; python_stdlib.zip is replaced by a trimmed one
-PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide-lock.json")
+# The names the browser code shares, in one place. The worker knows only MANIFEST (in
+# assets/calculator/); the manifest names everything else it loads and keeps (see install), and
+# the service worker gets its names filled in (write_service_worker).
+MANIFEST = "manifest.json"
+CALCULATOR_PATH = "assets/calculator/"  # folders of the site
+PYODIDE_PATH = "assets/pyodide/"
+# Pyodide's files the worker loads (the lock file's contents are in the manifest), and what the site
+# ships of the npm package; python_stdlib.zip is replaced by a trimmed one
+PYODIDE_LOADED = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
+PYODIDE_FILES = PYODIDE_LOADED + ("pyodide-lock.json",)
+# Cache Storage: the service worker's caches are named <prefix><content version>, and on activation
+# it deletes every cache with one of these prefixes but its own; the worker keeps Python's memory
+# snapshot in SNAPSHOT_CACHE, which that clean-up must leave alone.
+CACHE_PREFIXES = {"site": "site-", "pyodide": "pyodide-"}
+SNAPSHOT_CACHE = "calculator-snapshot"
+assert not SNAPSHOT_CACHE.startswith(tuple(CACHE_PREFIXES.values()))
+# The calculator's entry modules: each one's module graph is listed in the manifest, so that the
+# pages can ask the service worker to keep every file they need (docs/assets/calculator/offline.js).
+ENTRY_MODULES = ("app.js", "lists.js", "worker.js")
 SW_SOURCE = Path(__file__).with_name("service_worker.js")
 
 
@@ -70,7 +90,7 @@ def copy_pyodide(site_dir: Path) -> Path:
     missing = [name for name in PYODIDE_FILES if not (PYODIDE_DIR / name).is_file()]
     if missing:
         raise FileNotFoundError(f"node_modules/pyodide lacks {missing}: run `npm ci` (make setup)")
-    target = site_dir / "assets" / "pyodide"
+    target = site_dir / PYODIDE_PATH
     target.mkdir(parents=True, exist_ok=True)
     for name in PYODIDE_FILES:
         src, dst = PYODIDE_DIR / name, target / name
@@ -87,7 +107,7 @@ def copy_pyodide(site_dir: Path) -> Path:
 def install_stdlib(site_dir: Path, wheel: Path) -> Path:
     """site/assets/pyodide/python_stdlib.<hash>.zip, the only stdlib zip there."""
     data = pyodide_stdlib.build(wheel)
-    target = site_dir / "assets" / "pyodide" / f"python_stdlib.{_sha256(data)[:12]}.zip"
+    target = site_dir / PYODIDE_PATH / f"python_stdlib.{_sha256(data)[:12]}.zip"
     for old in target.parent.glob("python_stdlib*.zip"):
         if old != target:
             old.unlink()
@@ -104,6 +124,28 @@ def rules_bundle(policy: Mapping[str, Any]) -> dict[str, Any]:
 
 def bundle_text(bundle: Mapping[str, Any]) -> str:
     return json.dumps(bundle, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+# --- the browser modules --------------------------------------------------------------------
+# a static import or re-export of a module of the same folder, readable or minified:
+# `import { a } from "./a.js";`, `import"./b.js"`, `export{c}from"./c.js"`
+_STATIC_IMPORT = re.compile(r"""(?:^|[\s;{}])(?:import|export)\b[^"'`;]*?["'](\./[\w.-]+\.js)["']""")
+
+
+def module_graph(folder: Path, entry: str) -> list[str]:
+    """`entry` and every module it imports statically, directly or not, as file names in `folder`
+    (entry first, then in the order found). A worker is a graph of its own: boot.js starting
+    worker.js does not put worker.js in boot.js's graph."""
+    found = [entry]
+    for name in found:
+        text = (folder / name).read_text(encoding="utf-8")
+        for imported in _STATIC_IMPORT.findall(text):
+            imported = imported[2:]
+            if not (folder / imported).is_file():
+                raise FileNotFoundError(f"{folder / name} imports {imported}, which is not there")
+            if imported not in found:
+                found.append(imported)
+    return found
 
 
 # --- service worker ---------------------------------------------------------------------------
@@ -129,17 +171,23 @@ def write_service_worker(site_dir: Path, serving: bool) -> str:
                 "  await self.registration.unregister();\n})()));\n")
         write_if_changed(site_dir / "sw.js", text.encode())
         return ""
-    pyodide_dir = site_dir / "assets" / "pyodide"
+    pyodide_dir = site_dir / PYODIDE_PATH
     pyodide_files = [pyodide_dir / n for n in PYODIDE_FILES] + sorted(pyodide_dir.glob("python_stdlib.*.zip"))
     site_files = [p for p in site_dir.rglob("*") if p.is_file()
                   and p.relative_to(site_dir).as_posix() not in _NOT_VERSIONED
                   and p.name not in _SITEMAPS
                   and not p.name.startswith(".")
                   and pyodide_dir not in p.parents]
-    site_cache = "site-" + _content_version(site_dir, site_files)
-    pyodide_cache = f"pyodide-{pyodide_version()}-" + _content_version(site_dir, pyodide_files)[:8]
+    site_cache = CACHE_PREFIXES["site"] + _content_version(site_dir, site_files)
+    pyodide_cache = f"{CACHE_PREFIXES['pyodide']}{pyodide_version()}-" + _content_version(site_dir, pyodide_files)[:8]
     text = SW_SOURCE.read_text(encoding="utf-8")
-    text = text.replace("__SITE_CACHE__", site_cache).replace("__PYODIDE_CACHE__", pyodide_cache)
+    names = {"__SITE_CACHE__": site_cache, "__PYODIDE_CACHE__": pyodide_cache,
+             "__CACHE_PREFIXES__": " ".join(CACHE_PREFIXES.values()),
+             "__MANIFEST__": CALCULATOR_PATH + MANIFEST, "__PYODIDE_PATH__": PYODIDE_PATH}
+    for placeholder, name in names.items():
+        if placeholder not in text:
+            raise ValueError(f"{SW_SOURCE.name} lacks {placeholder}")
+        text = text.replace(placeholder, name)
     write_if_changed(site_dir / "sw.js", asset_minify.minify_js(text).encode())
     return site_cache
 
@@ -206,7 +254,7 @@ def inject_csp(site_dir: Path) -> int:
 def install(policy: dict, site_dir: Path, serving: bool = False) -> None:
     site_dir = Path(site_dir)
     copy_pyodide(site_dir)
-    calc_dir = site_dir / "assets" / "calculator"
+    calc_dir = site_dir / CALCULATOR_PATH
     calc_dir.mkdir(parents=True, exist_ok=True)
 
     wheel = build_wheel()
@@ -218,7 +266,8 @@ def install(policy: dict, site_dir: Path, serving: bool = False) -> None:
         shutil.copy2(wheel, wheel_dst)
 
     stdlib = install_stdlib(site_dir, wheel)
-    stdlib_rel = f"../pyodide/{stdlib.name}"
+    pyodide_rel = os.path.relpath(site_dir / PYODIDE_PATH, calc_dir).replace(os.sep, "/") + "/"  # ../pyodide/
+    stdlib_rel = pyodide_rel + stdlib.name
 
     bundle = rules_bundle(policy)
     version = str(bundle.get("version") or _sha256(bundle_text(bundle).encode())[:12])
@@ -228,8 +277,12 @@ def install(policy: dict, site_dir: Path, serving: bool = False) -> None:
     write_if_changed(calc_dir / rules_name, bundle_text(bundle).encode("utf-8"))
 
     manifest = {"version": version, "rules": rules_name, "wheel": wheel_rel, "stdlib": stdlib_rel,
-                "pyodide": pyodide_version(), "pyodide_lock": pyodide_lock()}
-    write_if_changed(calc_dir / "manifest.json", (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
+                "pyodide": pyodide_version(), "pyodide_lock": pyodide_lock(),
+                # the rest, for the worker and the pages: file names relative to this manifest
+                "pyodide_index": pyodide_rel, "pyodide_files": [pyodide_rel + name for name in PYODIDE_LOADED],
+                "modules": {entry: module_graph(calc_dir, entry) for entry in ENTRY_MODULES},
+                "snapshot_cache": SNAPSHOT_CACHE}
+    write_if_changed(calc_dir / MANIFEST, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
 
     if not serving:  # under `mkdocs serve`, readable files and quick reloads
         asset_minify.minify_files(site_dir, asset_minify.own_assets(site_dir))

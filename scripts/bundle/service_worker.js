@@ -1,5 +1,5 @@
 // The site's service worker, written to site/sw.js by scripts/bundle/calculator_assets.py, which fills
-// in the two cache names below. Strategy:
+// in the names below (cache names and prefixes, the manifest's and Pyodide's paths). Strategy:
 // - pages and manifest.json: network first, the cached copy when the network fails (offline);
 // - every other file of the site: from the cache when present, else from the network, then kept;
 // - nothing is fetched at install: guide pages never download Pyodide. The calculator page asks
@@ -7,9 +7,10 @@
 // The cache names change with the content of what they hold, so a new deployment replaces them.
 const SITE_CACHE = "__SITE_CACHE__";
 const PYODIDE_CACHE = "__PYODIDE_CACHE__";
+const OURS = "__CACHE_PREFIXES__".split(" "); // other deployments' caches start so, too
 const ROOT = new URL("./", self.location.href).href;
-const PYODIDE_PREFIX = ROOT + "assets/pyodide/";
-const OURS = /^(site|pyodide)-/;
+const MANIFEST = ROOT + "__MANIFEST__";
+const PYODIDE_PREFIX = ROOT + "__PYODIDE_PATH__";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(self.skipWaiting());
@@ -18,7 +19,7 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
     for (const name of await caches.keys()) {
-      if (OURS.test(name) && name !== SITE_CACHE && name !== PYODIDE_CACHE) await caches.delete(name);
+      if (OURS.some((prefix) => name.startsWith(prefix)) && name !== SITE_CACHE && name !== PYODIDE_CACHE) await caches.delete(name);
     }
     await self.clients.claim();
   })());
@@ -81,7 +82,7 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.href === ROOT + "sw.js") return;
   const isPage = request.mode === "navigate" || url.pathname.endsWith("/") || url.pathname.endsWith(".html");
-  if (isPage || url.pathname.endsWith("/assets/calculator/manifest.json")) {
+  if (isPage || url.origin + url.pathname === MANIFEST) {
     event.respondWith(networkFirst(request, isPage));
   } else {
     event.respondWith(cacheFirst(request));

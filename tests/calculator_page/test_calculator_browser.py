@@ -103,6 +103,11 @@ SNAPSHOT_KEPT = '#calc[data-snapshot="kept"]'
 START = "data-python-start"
 
 
+def _snapshot_cache() -> str:
+    """The Cache Storage cache the snapshot is kept in, as the built manifest names it."""
+    return json.loads((SITE_DIR / "assets" / "calculator" / "manifest.json").read_text(encoding="utf-8"))["snapshot_cache"]
+
+
 def test_a_second_visit_restores_python_from_its_snapshot(page: Page) -> None:
     problems = _watch_console(page)
     page.goto(calculator_path("en"))
@@ -123,8 +128,8 @@ def test_an_unusable_snapshot_gives_an_ordinary_start_and_is_replaced(page: Page
     page.goto(calculator_path("en"))
     wait_ready(page)
     page.wait_for_selector(SNAPSHOT_KEPT, state="attached")
-    page.evaluate("""async (kind) => {
-        const cache = await caches.open('calculator-snapshot');
+    page.evaluate("""async ([kind, name]) => {
+        const cache = await caches.open(name);
         const [key] = await cache.keys();
         let body = new TextEncoder().encode('not a memory snapshot '.repeat(100000));
         if (kind === 'not a snapshot') { // kept the way snapshot.js keeps one, but not Python's memory
@@ -138,7 +143,7 @@ def test_an_unusable_snapshot_gives_an_ordinary_start_and_is_replaced(page: Page
             body.set(memory, 24);
         }
         await cache.put(key, new Response(body));
-    }""", kept)
+    }""", [kept, _snapshot_cache()])
     page.reload()
     small_enterprise_three_graduates(page)
     wait_ready(page)
@@ -162,34 +167,21 @@ def test_another_pyodide_than_the_pinned_one_gets_no_snapshot(page: Page) -> Non
         wait_ready(page)
         expect(page.locator("#calc")).to_have_attribute(START, "ordinary")
         expect(total(page)).to_have_text(TOTAL_TEXT["en"], timeout=10_000)
-    kept = page.evaluate("async () => (await (await caches.open('calculator-snapshot')).keys()).length")
+    kept = page.evaluate("async (name) => (await (await caches.open(name)).keys()).length", _snapshot_cache())
     assert kept == 0
 
 
-def test_a_failed_early_compile_leaves_the_webassembly_to_pyodide(page: Page) -> None:
-    """pyodide_start.js downloads and compiles the WebAssembly before Pyodide asks for it: when that
-    first download fails, Pyodide's own download of the file starts Python all the same."""
-    asked: list[str] = []
-
-    def first_fails(route) -> None:
-        asked.append(route.request.url)
-        if len(asked) == 1:
-            route.fulfill(status=503, body="busy")
-        else:
-            route.continue_()
-
-    page.route("**/assets/pyodide/pyodide.asm.wasm", first_fails)
-    page.goto(calculator_path("en"))
-    small_enterprise_three_graduates(page)
-    wait_ready(page)
-    expect(total(page)).to_have_text(TOTAL_TEXT["en"], timeout=10_000)
-    assert len(asked) == 2, asked
+# what the message names: the stage and the file that failed
+NAMED = {"wasm": "python: pyodide.asm.wasm: HTTP 404", "wasm unreachable": "python: pyodide.asm.wasm: no response",
+         "stdlib": "python: python_stdlib.", "wheel": "wheel: ", "worker": "worker.js"}
 
 
-@pytest.mark.parametrize("broken", ["wasm", "stdlib", "wheel", "worker"])
+@pytest.mark.parametrize("broken", list(NAMED))
 def test_loading_failure_shows_a_message(page: Page, broken: str) -> None:
     if broken == "wasm":
         page.route("**/assets/pyodide/pyodide.asm.wasm", lambda r: r.fulfill(status=404, body="not found"))
+    elif broken == "wasm unreachable":  # no answer at all, as when the connection drops
+        page.route("**/assets/pyodide/pyodide.asm.wasm", lambda r: r.abort())
     elif broken == "stdlib":
         page.route("**/assets/pyodide/python_stdlib.*.zip", lambda r: r.fulfill(status=404, body="not found"))
     elif broken == "wheel":
@@ -202,6 +194,7 @@ def test_loading_failure_shows_a_message(page: Page, broken: str) -> None:
     failure = page.locator("#calc-failure")
     expect(failure).to_be_visible()
     expect(failure).to_contain_text("计算器无法启动")
+    expect(failure).to_contain_text(NAMED[broken])
     expect(failure.locator("a").first).to_have_attribute("href", "../")
     expect(page.locator("#calc-status")).to_be_hidden()
     expect(page.locator("#calc-results")).to_contain_text("计算器无法启动")

@@ -198,7 +198,19 @@ def test_site_holds_one_pyodide_and_a_consistent_manifest() -> None:
     assert manifest["pyodide"] == calculator_assets.pyodide_version()
     lock = json.loads((SITE_DIR / "assets" / "pyodide" / "pyodide-lock.json").read_text(encoding="utf-8"))
     assert manifest["pyodide_lock"] == {"info": lock["info"], "packages": {}}
+    # the names the browser code shares: Pyodide's files, each entry module's graph, the caches
+    assert [(calc / name).resolve() for name in manifest["pyodide_files"]] == \
+        [(SITE_DIR / "assets" / "pyodide" / name).resolve() for name in calculator_assets.PYODIDE_LOADED]
+    assert (calc / manifest["pyodide_index"]).resolve() == (SITE_DIR / "assets" / "pyodide").resolve()
+    graphs = manifest["modules"]
+    assert sorted(graphs) == sorted(calculator_assets.ENTRY_MODULES)
+    assert all(graph[0] == entry and len(set(graph)) == len(graph) for entry, graph in graphs.items())
+    # every module of the folder is in the graph of a page or of the worker, and nothing else is
+    assert {name for graph in graphs.values() for name in graph} == {p.name for p in calc.glob("*.js")}
+    assert {"boot.js", "rules.js", "offline.js"} <= set(graphs["app.js"]) and "snapshot.js" in graphs["worker.js"]
+    assert manifest["snapshot_cache"] == calculator_assets.SNAPSHOT_CACHE
     sw = (SITE_DIR / "sw.js").read_text(encoding="utf-8")
-    assert "__SITE_CACHE__" not in sw and "__PYODIDE_CACHE__" not in sw
+    assert not re.search(r"__[A-Z_]+__", sw), "a name left unfilled in sw.js"
+    assert f'"{calculator_assets.CALCULATOR_PATH}{calculator_assets.MANIFEST}"' in sw
     assert re.search(r'"site-[0-9a-f]{16}"', sw)
     assert not list(SITE_DIR.rglob("*.whl"))[1:], "more than one wheel shipped"

@@ -273,8 +273,7 @@ function main() {
         setPhase("ready");
         performance.mark("calculator-ready"); // read by scripts/bench.py: navigation to ready
         // after a first visit, the service worker keeps everything this page used
-        const modules = [import.meta.url, ...["./boot.js", "./rules.js", "./dom.js"].map((name) => new URL(name, import.meta.url).href)];
-        keepOffline(modules, m.files || [], [new URL(root.dataset.siteRoot || "../", location.href).href]).then((kept) => {
+        keepOffline(import.meta.url, m, [new URL(root.dataset.siteRoot || "../", location.href).href]).then((kept) => {
           if (!kept) return;
           root.dataset.offline = "ready";
           $("calc-phase-note").hidden = false;

@@ -78,9 +78,8 @@ function main() {
         performance.mark("list-ready"); // read by scripts/audit.py: judged when ready
         if (file) check(file);
         // after a first visit, the service worker keeps everything this page used
-        const modules = [import.meta.url, ...["./boot.js", "./dom.js"].map((name) => new URL(name, import.meta.url).href)];
         const templates = [...document.querySelectorAll("a.lc-template")].map((a) => a.href);
-        keepOffline(modules, m.files || [], templates).then((kept) => {
+        keepOffline(import.meta.url, m, templates).then((kept) => {
           if (!kept) return;
           root.dataset.offline = "ready";
           $("lc-offline-note").hidden = false;

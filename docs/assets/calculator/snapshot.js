@@ -5,8 +5,8 @@
 //   then the bytes of each run in order (all numbers little-endian),
 // which reads back in a few milliseconds (a gzip copy took about a second to inflate).
 // The key names the Pyodide version, standard library, calculator wheel and rules the snapshot was
-// made with; the cache holds one snapshot only, so a new deployment's first one replaces the old.
-const CACHE = "calculator-snapshot"; // not site-/pyodide-: the service worker's clean-up leaves it alone
+// made with; the cache (named in manifest.json, "snapshot_cache") holds one snapshot only, so a new
+// deployment's first one replaces the old.
 const MAGIC = new TextEncoder().encode("PYSNAP1\n");
 const PAGE = 4096;
 
@@ -63,13 +63,13 @@ export function unpack(kept) {
 }
 
 /**
- * The kept snapshot, looked up before the key is known so that reading it overlaps the rest of
- * the start: resolves to null (none, or no Cache Storage) or {key, bytes}, bytes a promise of the
- * memory that rejects when the kept copy is unusable.
+ * The snapshot kept in the cache named `cacheName`, looked up before the key is known so that
+ * reading it overlaps the rest of the start: resolves to null (none, or no Cache Storage) or
+ * {key, bytes}, bytes a promise of the memory that rejects when the kept copy is unusable.
  */
-export async function keptSnapshot() {
+export async function keptSnapshot(cacheName) {
   try {
-    const cache = await caches.open(CACHE);
+    const cache = await caches.open(cacheName);
     const [request] = await cache.keys();
     const response = request && await cache.match(request);
     if (!response) return null;
@@ -81,11 +81,12 @@ export async function keptSnapshot() {
   }
 }
 
-/** Keeps `memory` under `key` as the only snapshot; false when it could not (no room, no storage). */
-export async function keepSnapshot(key, memory) {
+/** Keeps `memory` under `key` as the only snapshot in the cache named `cacheName`; false when it
+ * could not (no room, no storage). */
+export async function keepSnapshot(cacheName, key, memory) {
   try {
     const body = pack(memory);
-    const cache = await caches.open(CACHE);
+    const cache = await caches.open(cacheName);
     for (const old of await cache.keys()) await cache.delete(old);
     await cache.put(key, new Response(body, { headers: { "Content-Type": "application/octet-stream" } }));
     return true;

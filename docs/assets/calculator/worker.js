@@ -1,20 +1,25 @@
 // Module worker that owns Pyodide and the calculator package. The page never blocks on Python.
-// Messages out: {type: "phase", phase}, {type: "ready", version, files, start: "snapshot" | "ordinary"},
+// Messages out: {type: "phase", phase}, {type: "ready", version, files, modules: {entry: [URL, ...]},
+//               start: "snapshot" | "ordinary"},
 //               {type: "failed", stage, detail}, {type: "result", id, json | error},
 //               {type: "results", id, list}, {type: "snapshot-kept"} (kept for the next visit),
 //               {type: "list-progress", id, done, total}, {type: "list-result", id, json | error}.
 // Messages in:  {type: "evaluate", id, request} (request: a JSON string, see calculator/README.md),
 //               {type: "evaluate-batch", id, requests: [JSON string, ...]} (used by the parity test),
 //               {type: "check-list", id, data: ArrayBuffer, request: JSON string} (lists.js).
-// Everything is fetched from this site: Pyodide from ../pyodide/, the rest from this folder; which
-// wheel, rules and standard library zip this deployment ships comes from manifest.json.
-import { StageError, prepare, startPyodide } from "./pyodide_start.js";
+// Everything is fetched from this site. The worker knows one name, manifest.json (written by
+// scripts/calculator_assets.py, beside this file); every other file it loads or asks to keep
+// (Pyodide's, the wheel, rules, standard library, the modules of the worker and the pages) and the
+// snapshot's cache are named in it, relative to it.
+import { StageError, startPyodide } from "./pyodide_start.js";
 import { keepSnapshot, keptSnapshot } from "./snapshot.js";
 
-const HERE = new URL("./", import.meta.url);
-const PYODIDE = new URL("../pyodide/", import.meta.url);
-const PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"]; // the lock is in the manifest
-const MANIFEST = new URL("manifest.json", HERE);
+const MANIFEST = new URL("manifest.json", import.meta.url);
+// A head start: Pyodide's loader and the module it imports next (1.2 MB of JavaScript to compile)
+// are fetched while the manifest is, from where the build puts Pyodide. The manifest's
+// "pyodide_index" decides; when it names this folder, the loader's import below is the one already
+// under way (a URL is imported once), else this one was only a wasted request.
+const HEAD_START = new URL("../pyodide/", import.meta.url);
 
 let calculator = null;
 let resolveReady;
@@ -37,30 +42,30 @@ async function fetchOk(url, stage, init) {
 
 async function start() {
   self.postMessage({ type: "phase", phase: "downloading" });
-  const loader = import(new URL("pyodide.mjs", PYODIDE).href); // fetched while the manifest is
-  loader.catch(() => {});
-  // and the module pyodide.mjs imports next (the same URL imports once): 1.2 MB of JavaScript to compile
-  import(new URL("pyodide.asm.mjs", PYODIDE).href).catch(() => {});
-  prepare(PYODIDE.href); // and the WebAssembly
-  const kept = keptSnapshot(); // read while the manifest is: there is only one
+  for (const name of ["pyodide.mjs", "pyodide.asm.mjs"]) import(new URL(name, HEAD_START).href).catch(() => {});
   const manifest = await fetchOk(MANIFEST, "manifest", { cache: "no-cache" }).then((r) => r.json())
     .catch((err) => { throw err instanceof StageError ? err : new StageError("manifest", message(err)); });
-  const wheelUrl = new URL(manifest.wheel, HERE);
-  const rulesUrl = new URL(manifest.rules, HERE);
-  const stdlibUrl = new URL(manifest.stdlib, HERE);
+  const named = (name) => new URL(name, MANIFEST);
+  const indexURL = named(manifest.pyodide_index).href;
+  const loader = import(new URL("pyodide.mjs", indexURL).href);
+  loader.catch(() => {});
+  const kept = keptSnapshot(manifest.snapshot_cache); // read while the rest loads: there is only one
+  const wheelUrl = named(manifest.wheel);
+  const rulesUrl = named(manifest.rules);
+  const stdlibUrl = named(manifest.stdlib);
   const wheel = fetchOk(wheelUrl, "wheel").then((r) => r.arrayBuffer());
   const rules = fetchOk(rulesUrl, "rules").then((r) => r.text());
   wheel.catch(() => {});
   rules.catch(() => {});
   // a snapshot belongs to exactly this Pyodide, standard library, wheel and rules
-  const snapshotKey = new URL(`snapshot?${new URLSearchParams({
+  const snapshotKey = named(`snapshot?${new URLSearchParams({
     pyodide: manifest.pyodide, stdlib: manifest.stdlib, wheel: manifest.wheel, rules: manifest.rules,
-  })}`, HERE).href;
+  })}`).href;
   const snapshot = kept.then((found) => (found && found.key === snapshotKey ? found : null));
 
   loader.then(() => self.postMessage({ type: "phase", phase: "starting" }), () => {});
   const started = await startPyodide({
-    loader, indexURL: PYODIDE.href, stdLibURL: stdlibUrl.href, lock: manifest.pyodide_lock, pinnedVersion: manifest.pyodide, snapshot,
+    loader, indexURL, stdLibURL: stdlibUrl.href, lock: manifest.pyodide_lock, pinnedVersion: manifest.pyodide, snapshot,
   }).catch((err) => {
     throw err instanceof StageError ? err : new StageError("python", message(err).slice(0, 200));
   });
@@ -81,17 +86,18 @@ async function start() {
       throw err instanceof StageError ? err : new StageError("rules", message(err).slice(-200));
     }
   }
-  const files = [
-    new URL("worker.js", HERE).href, new URL("pyodide_start.js", HERE).href, new URL("snapshot.js", HERE).href,
-    MANIFEST.href, wheelUrl.href, rulesUrl.href, stdlibUrl.href,
-    ...PYODIDE_FILES.map((name) => new URL(name, PYODIDE).href),
-  ];
+  // what the page asks the service worker to keep: this worker's files, and each page's modules
+  const files = [MANIFEST.href, wheelUrl.href, rulesUrl.href, stdlibUrl.href,
+    ...manifest.modules["worker.js"].map((name) => named(name).href),
+    ...manifest.pyodide_files.map((name) => named(name).href)];
+  const modules = Object.fromEntries(Object.entries(manifest.modules)
+    .map(([entry, names]) => [entry, names.map((name) => named(name).href)]));
   resolveReady();
-  self.postMessage({ type: "ready", version, files, start: started.restored ? "snapshot" : "ordinary" });
+  self.postMessage({ type: "ready", version, files, modules, start: started.restored ? "snapshot" : "ordinary" });
   // Python as it is now, calculator imported and rules loaded, for the next visit
   const memory = started.makeSnapshot();
   if (memory) {
-    keepSnapshot(snapshotKey, memory).then((done) => { if (done) self.postMessage({ type: "snapshot-kept" }); });
+    keepSnapshot(manifest.snapshot_cache, snapshotKey, memory).then((done) => { if (done) self.postMessage({ type: "snapshot-kept" }); });
   }
   warmUp(Array.from(calculator.warm_up_requests().toJs()));
 }
