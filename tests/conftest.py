@@ -24,7 +24,8 @@ def site_server() -> Iterator[LocalNginx]:
     stop() and start() it again on the same port (offline use)."""
     if not (SITE_DIR / "index.html").exists():
         pytest.exit(f"{SITE_DIR} has no built site: run `make site` first", returncode=2)
-    with LocalNginx(SITE_DIR, name="tests") as server:
+    # one server per test process (pytest-xdist runs several, each with its own session)
+    with LocalNginx(SITE_DIR, name="tests-" + os.environ.get("PYTEST_XDIST_WORKER", "main")) as server:
         yield server
 
 

@@ -1,5 +1,5 @@
-"""A calculator page started once and shared by the tests of a module that only answer
-questions and read results: starting Pyodide is most of a browser test's time."""
+"""A calculator page started once per test process and language, shared by every test that only
+answers questions and reads results: starting Pyodide is most of a browser test's time."""
 from __future__ import annotations
 
 from typing import Callable, Iterator
@@ -10,10 +10,10 @@ from playwright.sync_api import Browser, Page
 from calc_page_helpers import calculator_path, wait_ready
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def started_calculator(browser: Browser, browser_context_args: dict, base_url: str) -> Iterator[Callable[[str], Page]]:
     """`started_calculator(lang)`: the calculator page in `lang`, ready, with every answer
-    cleared (the page's own "clear all answers" button), opened once per module and language.
+    cleared (the page's own "clear all answers" button), opened once per test process and language.
     Every request of its browser context stays on the test server."""
     contexts, pages, seen = [], {}, []
 
@@ -29,6 +29,39 @@ def started_calculator(browser: Browser, browser_context_args: dict, base_url: s
         page = pages[lang]
         page.click("#calc-reset")
         page.wait_for_selector('#calc-results[data-state="empty"]', state="attached")
+        return page
+
+    yield get
+    for context in contexts:
+        context.close()
+    outside = [u for u in seen if not u.startswith(base_url + "/") and not u.startswith(("data:", "blob:"))]
+    assert not outside, f"requests left the test server: {outside}"
+
+
+@pytest.fixture(scope="session")
+def started_list(browser: Browser, browser_context_args: dict, base_url: str) -> Iterator[Callable[[str], Page]]:
+    """`started_list(lang)`: the "check a list" page in `lang` for the placements list (a
+    qualified agency), ready, with the last file's results cleared (the page's own "clear the
+    list" button), opened once per test process and language."""
+    from calc_page_helpers import PY_TIMEOUT
+
+    contexts, pages, seen = [], {}, []
+
+    def get(lang: str) -> Page:
+        if lang not in pages:
+            context = browser.new_context(**{**browser_context_args, "base_url": base_url})
+            context.on("request", lambda request: seen.append(request.url))
+            contexts.append(context)
+            page = context.new_page()
+            page.goto(("/en" if lang == "en" else "") + "/calculator/list/#list=placements")
+            page.locator('#q-agency_qualified input[value="true"]').check()
+            page.wait_for_selector('#lc[data-phase="ready"], #lc[data-phase="failed"]', state="attached",
+                                   timeout=PY_TIMEOUT)
+            assert page.get_attribute("#lc", "data-phase") == "ready", page.inner_text("#lc-status")
+            pages[lang] = page
+        page = pages[lang]
+        page.locator("#lc-clear").dispatch_event("click")  # hidden until a file was checked
+        page.wait_for_selector('#lc[data-phase="ready"]', state="attached")
         return page
 
     yield get

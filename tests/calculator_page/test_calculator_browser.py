@@ -229,9 +229,11 @@ def test_keyboard_only(page: Page) -> None:
     expect(page.locator("#q-graduates_hired-input")).to_have_attribute("aria-invalid", "true")
 
 
-def test_no_request_leaves_the_site_and_none_after_ready(page: Page, requests_seen: list[str]) -> None:
-    page.goto(calculator_path("zh"))
-    wait_ready(page)
+def test_no_request_leaves_the_site_and_none_after_ready(started_calculator) -> None:
+    # the whole start's requests stayed on the test server: started_calculator checks them all
+    page = started_calculator("zh")
+    requests_seen: list[str] = []
+    page.on("request", lambda request: requests_seen.append(request.url))
     small_enterprise_three_graduates(page)
     expect(total(page)).to_have_text(TOTAL_TEXT["zh"])
     before = len(requests_seen)
@@ -267,9 +269,9 @@ def test_print_and_small_screen(page: Page) -> None:
     page.screenshot(path=str(SHOTS / "zh-print.png"), full_page=True)
 
 
-def test_download_results_json(page: Page) -> None:
-    page.goto(calculator_path("en", "#role=enterprise&enterprise_size=small&graduates_hired=3"))
-    wait_ready(page)
+def test_download_results_json(started_calculator) -> None:
+    page = started_calculator("en")
+    small_enterprise_three_graduates(page)
     expect(total(page)).to_have_text(TOTAL_TEXT["en"])
     with page.expect_download() as info:
         page.click("#calc-download")
@@ -280,10 +282,12 @@ def test_download_results_json(page: Page) -> None:
     assert data["rules_version"] == page.get_attribute("#calc", "data-rules-version")
 
 
-def test_results_follow_each_change(page: Page) -> None:
+def test_results_follow_each_change(started_calculator) -> None:
     """Each change is recomputed (how fast is measured by `make bench`, not asserted here)."""
-    page.goto(calculator_path("zh", "#role=enterprise&enterprise_size=small&graduates_hired=1"))
-    wait_ready(page)
+    page = started_calculator("zh")
+    choose(page, "role", "enterprise")
+    choose(page, "enterprise_size", "small")
+    fill(page, "graduates_hired", 1)
     expect(total(page)).to_have_text("2111元")
     for n in range(2, 12):
         fill(page, "graduates_hired", n)
@@ -324,9 +328,9 @@ def test_answer_limited_by_another_answer(page: Page) -> None:
     expect(error).to_be_hidden()
 
 
-def test_in_page_anchor_keeps_the_answers(page: Page) -> None:
-    page.goto(calculator_path("zh", "#role=enterprise&enterprise_size=small&graduates_hired=3"))
-    wait_ready(page)
+def test_in_page_anchor_keeps_the_answers(started_calculator) -> None:
+    page = started_calculator("zh")
+    small_enterprise_three_graduates(page)
     expect(total(page)).to_have_text(TOTAL_TEXT["zh"])
     page.goto(calculator_path("zh", "#calc-results-heading"))  # same document: only a hashchange
     expect(page.locator("#calc-notice")).not_to_contain_text("忽略")
@@ -336,9 +340,11 @@ def test_in_page_anchor_keeps_the_answers(page: Page) -> None:
 
 @pytest.mark.parametrize("lang, message", [("zh", "整数"), ("en", "whole number")])
 @pytest.mark.parametrize("answer", ["-3", "2.5", "1e30", "99999999999999999999"])
-def test_a_bad_head_count_gets_a_message_on_its_field(page: Page, lang: str, message: str, answer: str) -> None:
-    page.goto(calculator_path(lang, "#role=enterprise&enterprise_size=small&graduates_hired=2"))
-    wait_ready(page)
+def test_a_bad_head_count_gets_a_message_on_its_field(started_calculator, lang: str, message: str, answer: str) -> None:
+    page = started_calculator(lang)
+    choose(page, "role", "enterprise")
+    choose(page, "enterprise_size", "small")
+    fill(page, "graduates_hired", 2)
     expect(total(page)).to_have_text({"zh": "4222元", "en": "4,222 yuan"}[lang])
     fill(page, "graduates_hired", answer)
     page.locator("#q-graduates_hired-input").press("Tab")

@@ -63,8 +63,8 @@ def test_gb18030_list_checked_in_the_browser_without_a_request(page: Page, reque
     assert stored == {"local": 0, "session": 0, "dbs": 0, "cached": []}, stored
 
 
-def test_results_download_keeps_every_column_and_opens_in_excel(page: Page, tmp_path) -> None:
-    _open(page, "zh")
+def test_results_download_keeps_every_column_and_opens_in_excel(started_list, tmp_path) -> None:
+    page = started_list("zh")
     _pick(page, "list.csv", ("\ufeff" + "\n".join([HEADERS["zh"] + ",备注", *[r + ",x" for r in ROWS]])).encode("utf-8"))
     _done(page)
     with page.expect_download() as info:
@@ -89,9 +89,9 @@ BAD_FILES = {
 
 
 @pytest.mark.parametrize("name", sorted(BAD_FILES))
-def test_bad_files_get_a_clear_message(page: Page, tmp_path, name: str) -> None:
+def test_bad_files_get_a_clear_message(started_list, tmp_path, name: str) -> None:
     data, message = BAD_FILES[name]
-    _open(page, "zh")
+    page = started_list("zh")
     if data is None:
         path = tmp_path / name
         with path.open("wb") as f:
@@ -121,8 +121,8 @@ def test_no_axe_violations_with_results_shown(page: Page, lang: str) -> None:
     assert not violations, violations
 
 
-def test_a_long_list_is_drawn_in_part_and_downloaded_whole(page: Page, tmp_path) -> None:
-    _open(page, "zh")
+def test_a_long_list_is_drawn_in_part_and_downloaded_whole(started_list, tmp_path) -> None:
+    page = started_list("zh")
     rows = [ROWS[i % 3] for i in range(2500)]
     _pick(page, "long.csv", ("\n".join([HEADERS["zh"], *rows])).encode("gb18030"))
     _done(page)
@@ -150,8 +150,8 @@ def test_a_long_list_is_drawn_in_part_and_downloaded_whole(page: Page, tmp_path)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_downloaded_template_filled_in_is_checked(page: Page, tmp_path, lang: str) -> None:
-    _open(page, lang)
+def test_the_downloaded_template_filled_in_is_checked(started_list, tmp_path, lang: str) -> None:
+    page = started_list(lang)
     with page.expect_download() as info:
         page.click("#lc-list-placements a.lc-template")
     assert info.value.suggested_filename == "placements.csv"
