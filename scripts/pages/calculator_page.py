@@ -21,6 +21,7 @@ if str(_CALC_SRC) not in sys.path:  # the shared formatting helpers; stdlib only
     sys.path.insert(0, str(_CALC_SRC))
 
 from subsidy_calculator import formatting  # noqa: E402
+from subsidy_calculator.vocabulary import NUMBER_TYPES, QUESTION_TYPES  # noqa: E402
 from scripts.files import write_if_changed  # noqa: E402
 from scripts.pages import jinja_env  # noqa: E402
 from scripts.pages.view import build_day  # noqa: E402
@@ -86,7 +87,7 @@ class _Renderer:
     def question(self, q: Mapping[str, Any]) -> dict[str, Any]:
         """What templates/questions.html.j2 needs of one question, in this page's language."""
         qid, qtype = q["id"], q["type"]
-        if qtype not in ("choice", "boolean", "integer", "money", "month"):
+        if qtype not in QUESTION_TYPES:
             raise ValueError(f"questions.yaml: question {qid!r} has unknown type {qtype!r}")
         view: dict[str, Any] = {
             "id": qid, "type": qtype, "dom": f"q-{qid}", "label": self.labels[qid],
@@ -97,7 +98,7 @@ class _Renderer:
             view["options"] = [("true", self.t["page"]["yes"]), ("false", self.t["page"]["no"])]
         elif qtype == "choice":
             view["options"] = [(str(o["value"]), self.text(o["label"])) for o in q["options"]]
-        elif qtype in ("integer", "money"):
+        elif qtype in NUMBER_TYPES:
             if isinstance(q.get("min"), (int, float)):
                 view["min"] = q["min"]
             maximum = q.get("max")

@@ -1,65 +1,23 @@
-"""The engine gives byte-identical JSON in CPython and in Pyodide (Python 3.14, standard library
-only), for every scenario case and a few hundred generated requests, good and broken, on the
-trimmed standard library zip the site ships (scripts/bundle/pyodide_stdlib.py): every module of the
-calculator and every name in BROWSER_IMPORTS imports from it.
-
-Runs the npm `pyodide` package under Node (no browser needed); skipped when Node or
-node_modules/pyodide is missing (`make setup` installs it)."""
+"""The calculator gives byte-identical JSON in CPython and in the real Pyodide (Python 3.14,
+standard library only), started once on exactly the files the site ships (pyodide_node.py): every
+module of the calculator and every name in BROWSER_IMPORTS imports from the trimmed standard
+library, and then
+- every scenario case and a few hundred generated evaluation requests, good and broken, and
+- every case of policy/scenarios/lists.yaml, each also saved as GB18030 and UTF-16 the way Excel
+  saves it in China (so Pyodide's CJK codecs are proven), and files that cannot be checked,
+give exactly what CPython gives."""
 from __future__ import annotations
 
 import json
 import random
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from policy_bundle import ROOT
+from pyodide_node import needs_pyodide, run
 from subsidy_calculator import browser
+from test_lists import LIST_CASES
 
-PYODIDE = ROOT / "node_modules" / "pyodide"
-PACKAGE = ROOT / "calculator" / "src" / "subsidy_calculator"
 DAY = "2026-11-26"
-
-RUNNER = r"""
-import { loadPyodide } from "PYODIDE_MJS";
-import { readFileSync, readdirSync } from "node:fs";
-const [pkgDir, rulesPath, requestsPath, stdlibPath, modulesPath] = process.argv.slice(2);
-const py = await loadPyodide({ indexURL: "PYODIDE_DIR/", stdLibURL: stdlibPath });
-const target = "/home/pyodide/src/subsidy_calculator";
-py.FS.mkdirTree(target);
-for (const name of readdirSync(pkgDir).filter((n) => n.endsWith(".py"))) {
-  py.FS.writeFile(`${target}/${name}`, readFileSync(`${pkgDir}/${name}`, "utf8"));
-}
-py.runPython("import sys; sys.path.insert(0, '/home/pyodide/src')");
-py.globals.set("modules", py.toPy(JSON.parse(readFileSync(modulesPath, "utf8"))));
-const missing = py.runPython(`
-import importlib
-missing = []
-for name in modules:
-    try:
-        importlib.import_module(name)
-    except ImportError as err:
-        missing.append(f"{name}: {err}")
-# the list check reads CSV files in the encodings Excel saves them in, looked up lazily
-from subsidy_calculator.lists import decode
-for codec in ("utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "gb18030"):
-    data = ("\\ufeff" if codec.endswith(("le", "be")) else "") + "姓名,人数\\n张三,3\\n"
-    try:
-        text, _ = decode(data.encode(codec))
-        assert "张三" in text, codec
-    except Exception as err:
-        missing.append(f"{codec}: {err!r}")
-missing`).toJs();
-const calc = py.pyimport("subsidy_calculator.browser");
-calc.load_rules(readFileSync(rulesPath, "utf8"));
-const requests = JSON.parse(readFileSync(requestsPath, "utf8"));
-const out = requests.map((r) => String(calc.evaluate_json(r)));
-const version = py.runPython("import sys; sys.version.split()[0]");
-process.stdout.write(JSON.stringify({ version, out, missing }));
-"""
 
 
 def _requests(bundle: dict[str, Any]) -> list[str]:
@@ -90,36 +48,39 @@ def _requests(bundle: dict[str, Any]) -> list[str]:
     return requests
 
 
-@pytest.mark.skipif(shutil.which("node") is None or not (PYODIDE / "pyodide.mjs").exists(),
-                    reason="needs node and node_modules/pyodide (make setup)")
-def test_pyodide_gives_identical_json(_bundle, tmp_path: Path) -> None:
-    rules_path = tmp_path / "rules.json"
-    rules_path.write_text(json.dumps(_bundle, ensure_ascii=False), encoding="utf-8")
-    requests = _requests(_bundle)
-    (tmp_path / "requests.json").write_text(json.dumps(requests), encoding="utf-8")
-    from scripts.bundle import pyodide_stdlib
-    from scripts.bundle.wheel import build_wheel
+def _cases() -> list[tuple[bytes, str]]:
+    cases = []
+    for case in LIST_CASES:
+        request = json.dumps({"list": case["list"], "answers": case["answers"], "on": case["date"],
+                              "lang": case.get("lang", "zh")}, ensure_ascii=False)
+        for data in (case["csv"].encode("utf-8"), case["csv"].encode("gb18030"),
+                     b"\xff\xfe" + case["csv"].encode("utf-16-le")):
+            cases.append((data, request))
+    for data in (b"PK\x03\x04", b"", b"\x00\x01\x02", b'"a\n'):
+        cases.append((data, '{"lang": "en"}'))
+    return cases
 
-    wheel = build_wheel()
-    stdlib = tmp_path / "python_stdlib.zip"
-    stdlib.write_bytes(pyodide_stdlib.build(wheel))  # byte for byte what the site ships
-    modules = tmp_path / "modules.json"
-    modules.write_text(json.dumps(pyodide_stdlib.wheel_modules(wheel) + list(pyodide_stdlib.BROWSER_IMPORTS)))
-    runner = tmp_path / "run.mjs"
-    runner.write_text(RUNNER.replace("PYODIDE_MJS", (PYODIDE / "pyodide.mjs").as_uri())
-                      .replace("PYODIDE_DIR", str(PYODIDE)), encoding="utf-8")
-    done = subprocess.run(["node", str(runner), str(PACKAGE), str(rules_path), str(tmp_path / "requests.json"),
-                           str(stdlib), str(modules)],
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    pyodide = json.loads(done.stdout)
+
+@needs_pyodide
+def test_pyodide_gives_identical_json(_bundle, tmp_path: Path) -> None:
+    requests, lists = _requests(_bundle), _cases()
+    pyodide = run(_bundle, requests, lists, tmp_path)
     assert pyodide["version"].startswith("3.14")
     assert not pyodide["missing"], "the shipped stdlib zip lacks a module: add it to " \
         f"scripts/bundle/pyodide_stdlib.py BROWSER_IMPORTS: {pyodide['missing']}"
 
-    browser.load_rules(rules_path.read_text(encoding="utf-8"))
+    browser.load_rules(json.dumps(_bundle, ensure_ascii=False))
     cpython = [browser.evaluate_json(r) for r in requests]
-    assert len(pyodide["out"]) == len(cpython)
-    for request, ours, theirs in zip(requests, cpython, pyodide["out"]):
+    assert len(pyodide["evaluations"]) == len(cpython)
+    for request, ours, theirs in zip(requests, cpython, pyodide["evaluations"]):
         assert theirs == ours, request
         assert '"code":"internal"' not in ours
+
+    assert pyodide["calls"] > 0   # the list check's progress callback reached JavaScript
+    cpython = [browser.check_list(d, r) for d, r in lists]
+    assert len(pyodide["lists"]) == len(cpython)
+    for (data, request), ours, theirs in zip(lists, cpython, pyodide["lists"]):
+        assert theirs == ours, (data[:40], request)
+        assert '"code":"internal"' not in ours
+    encodings = {json.loads(o)["summary"][-1] for o in cpython if json.loads(o)["rows"]}
+    assert any("GB18030" in s for s in encodings) and any("UTF-16" in s for s in encodings)

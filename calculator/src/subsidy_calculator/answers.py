@@ -14,11 +14,12 @@ from typing import Any, Mapping
 from .rules import Rule, RulesError, compile_rule
 from .formatting import format_count
 from .texts import fill
+from .vocabulary import NUMBER_TYPES
 
 # The largest whole number JSON carries exactly between Python and JavaScript
 # (Number.MAX_SAFE_INTEGER): a technical limit, not a policy figure.
 SAFE_INTEGER = 2 ** 53 - 1
-_NUMBER_TYPES = ("integer", "money")
+_NUMBER_TYPES = NUMBER_TYPES
 _TYPES = ("choice", "boolean", "month", *_NUMBER_TYPES)
 _MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")  # a month answer: "2024-07"
 _NO_FIGURES: Mapping[str, Any] = {}

@@ -9,7 +9,9 @@ import datetime as _dt
 import re
 from typing import Any, Mapping
 
-PLACEHOLDER = re.compile(r"\[\[([a-z0-9_.-]+)\]\]")
+from .vocabulary import FIGURE_REF
+
+PLACEHOLDER = FIGURE_REF  # [[figure]] in a text (vocabulary.py)
 
 _EN_MONTHS = (
     "January", "February", "March", "April", "May", "June",

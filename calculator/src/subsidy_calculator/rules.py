@@ -9,6 +9,8 @@ from __future__ import annotations
 import operator
 from typing import Any, Callable, Collection, Mapping
 
+from .vocabulary import COMPARISONS, DATED, QUESTION_OPS
+
 Answers = Mapping[str, Any]
 Figures = Mapping[str, Any]          # figure id -> value in force on the chosen day, or None
 # The evaluation day ("YYYY-MM-DD") travels in the figures mapping under this key, which no
@@ -17,9 +19,9 @@ ON_DAY = "@on"
 Test = Callable[[Answers, Figures], "bool | None"]
 
 _MISSING = object()
-_COMPARISONS = {"min": operator.ge, "max": operator.le, "above": operator.gt, "below": operator.lt}
-_DATED = ("within", "same_year")
-_LEAF_KEYS = frozenset(("equals", "in", *_COMPARISONS, *_DATED))
+_COMPARISONS = dict(zip(COMPARISONS, (operator.ge, operator.le, operator.gt, operator.lt)))
+_DATED = DATED
+_LEAF_KEYS = frozenset(QUESTION_OPS)
 
 
 class RulesError(ValueError):

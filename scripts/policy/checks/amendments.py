@@ -10,12 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from scripts.policy.checks.context import Context, as_dict, items
+from scripts.policy.checks.context import FIGURE_REF, Context, as_dict, items
 from scripts.policy.messages import msg
 from scripts.policy.problems import PathT
 from scripts.policy.reader import Doc
 
-PLACEHOLDER = re.compile(r"\[\[[^\[\]]*\]\]")
 PHONE = re.compile(r"^\+?[0-9][0-9 ()-]*[0-9]$")
 _DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
@@ -230,7 +229,7 @@ def change_log_traced(ctx: Context, doc: Doc, measure: dict[str, Any], supplemen
     for i, entry in items(measure.get("change_log")):
         epath = ("change_log", i)
         for lang, text in as_dict(entry.get("text")).items():
-            if isinstance(text, str) and PLACEHOLDER.search(text):
+            if isinstance(text, str) and FIGURE_REF.search(text):
                 ctx.add(doc, epath + ("text", lang), "change_log_placeholder")
         sup = entry.get("notice")
         if not isinstance(sup, str) or not _known_supplement(ctx, doc, epath + ("notice",), sup, supplements):

@@ -6,17 +6,16 @@ read values through `as_dict` and `items`.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from subsidy_calculator.vocabulary import COMPARISONS, DATED, FIGURE_REF, NUMBER_TYPES  # noqa: F401 (FIGURE_REF: for the checks)
 from scripts.policy.messages import Joined, Message, Shown, did_you_mean, msg
 from scripts.policy.problems import PathT, Problem
 from scripts.policy.reader import Doc, PolicyDocs
 
-FIGURE_REF = re.compile(r"\[\[([^\[\]]*)\]\]")
-NUMERIC = ("integer", "money")
+NUMERIC = NUMBER_TYPES
 # A visible text: {zh, en}, optionally with `rests_on` (the words of the notice it rests on) or
 # `guidance: true` (general guidance the notice does not give; shown labelled as such).
 TEXT_KEYS = frozenset(("zh", "en", "rests_on", "guidance"))
@@ -167,7 +166,7 @@ class Context:
                 self.add(doc, path + sub, "yes_no_compare", question=qid, value=Shown.of(value))
             elif qtype in NUMERIC and (isinstance(value, bool) or not isinstance(value, (int, float))):
                 self.add(doc, path + sub, "takes_number", question=qid, value=Shown.of(value))
-        for op in ("min", "max", "above", "below"):
+        for op in COMPARISONS:
             if op not in rule:
                 continue
             if qtype not in NUMERIC and isinstance(qtype, str):
@@ -180,7 +179,7 @@ class Context:
                     self.unknown(doc, path + (op, "figure"), msg("thing.figure"), ref, figures,
                                  msg("where.measure_figures"))
 
-        for op in ("within", "same_year"):
+        for op in DATED:
             if op not in rule:
                 continue
             if qtype != "month" and isinstance(qtype, str):
