@@ -21,7 +21,7 @@ serve: site ## build, then serve with live reload at http://127.0.0.1:8000
 	$(VENV)/bin/mkdocs serve -a 127.0.0.1:8000
 
 site: $(PY_STAMP) $(NODE_STAMP) ## validate policy/ and build site/ atomically
-	@$(PY) -m scripts.build_site || $(QUIET_FAIL)
+	@$(PY) -m scripts.publish || $(QUIET_FAIL)
 
 preview: $(NGINX_STAMP) site ## build, then serve site/ with the production nginx rules at http://127.0.0.1:8080/
 	$(PY) -m scripts.server.local_nginx --port $(PREVIEW_PORT)
@@ -30,13 +30,13 @@ server-config: $(PY_STAMP) ## rewrite scripts/server/nginx/employment-guide.conf
 	$(PY) -m scripts.server.server_config
 
 validate: $(PY_STAMP) ## check every file in policy/, report every problem (LANG=zh: Chinese first)
-	@$(PY) -m scripts.policy.validate || $(QUIET_FAIL)
+	@$(PY) -m scripts.policy.cli || $(QUIET_FAIL)
 
 impact: $(PY_STAMP) ## what the edit of policy/ changes: figures, people, pages (REV=, SITE=; LANG=zh: in Chinese)
-	$(PY) -m scripts.impact_report $(if $(REV),--rev "$(REV)") $(if $(SITE),--site "$(SITE)")
+	$(PY) -m scripts.impact.report $(if $(REV),--rev "$(REV)") $(if $(SITE),--site "$(SITE)")
 
 rules: $(PY_STAMP) ## write build/rules.json (for the command-line calculator)
-	$(PY) -m scripts.rules_bundle build/rules.json
+	$(PY) -m scripts.bundle.rules_bundle build/rules.json
 
 test: $(SYS_STAMP) $(NGINX_STAMP) site ## the whole suite: unit, policy, browser
 	$(PY) -m pytest
@@ -51,10 +51,10 @@ fuzz: $(PY_STAMP) ## long property-based runs
 	FUZZ_EXAMPLES=5000 FUZZ_POLICY_EXAMPLES=1000 $(PY) -m pytest -m "not browser" -k "fuzz or property" -q
 
 bench: $(SYS_STAMP) $(NGINX_STAMP) site ## print speed and size numbers, write build/bench.json
-	$(PY) -m scripts.bench
+	$(PY) -m scripts.dev.bench
 
 audit: $(SYS_STAMP) $(NGINX_STAMP) site ## Lighthouse (mobile) on the main pages, both languages: scores and failed audits
-	$(PY) -m scripts.audit
+	$(PY) -m scripts.dev.audit
 
 setup: $(PY_STAMP) $(NODE_STAMP) $(SYS_STAMP) $(NGINX_STAMP)
 

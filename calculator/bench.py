@@ -38,7 +38,7 @@ def _bundle(path: Path | None) -> tuple[dict, str]:
         path = ROOT / "build" / "rules.json"
     if path is not None:
         return json.loads(path.read_text(encoding="utf-8")), str(path)
-    from scripts.rules_bundle import build_bundle
+    from scripts.bundle.rules_bundle import build_bundle
     return json.loads(json.dumps(build_bundle())), "policy/ (built in-process)"
 
 

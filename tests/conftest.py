@@ -3,87 +3,19 @@ production configuration (scripts/server/), Debian's Chromium pinned to loopback
 screenshot and console log kept under test-results/."""
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
-import threading
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
+from scripts.dev.chromium import CHROMIUM, CHROMIUM_ARGS
 from scripts.server.local_nginx import LocalNginx
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_DIR = Path(os.environ.get("SITE_DIR", ROOT / "site"))
 RESULTS_DIR = ROOT / "test-results"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-
-CHROMIUM_ARGS = [
-    # Everything but loopback fails to resolve: the browser cannot reach any other host.
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-    "--disable-quic",
-    "--no-proxy-server",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".mjs": "text/javascript",
-        ".js": "text/javascript",
-        ".wasm": "application/wasm",
-        ".json": "application/json",
-        ".whl": "application/octet-stream",
-        ".webmanifest": "application/manifest+json",
-    }
-
-    def log_message(self, *args: object) -> None:  # keep test output readable
-        pass
-
-    def copyfile(self, source, outputfile) -> int:
-        """Send a file's body with sendfile(2), as a real static server does (not in 64 KB writes
-        from Python, which made Pyodide's 20 MB the slowest part of a page load here)."""
-        outputfile.flush()
-        try:
-            return self.connection.sendfile(source)
-        except (BrokenPipeError, ConnectionResetError):
-            return 0  # the browser went away (a test ended mid-download)
-
-
-class SiteServer:
-    """A Python static server for a folder, stopped and started again on the same port (the
-    benchmark's counting server; the tests use nginx, `site_server` below)."""
-
-    def __init__(self, directory: Path, handler: type = _QuietHandler) -> None:
-        self.directory = directory
-        self.handler = handler
-        self.port = 0
-        self._httpd: http.server.ThreadingHTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        handler = functools.partial(self.handler, directory=str(self.directory))
-        self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), handler)
-        self._httpd.daemon_threads = True
-        self.port = self._httpd.server_address[1]
-        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        if self._httpd:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
 
 
 @pytest.fixture(scope="session")

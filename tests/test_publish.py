@@ -22,7 +22,7 @@ def tree_hash(folder: Path) -> str:
 
 
 def publish(target: Path, policy: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "scripts.build_site", str(target)], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "scripts.publish", str(target)], cwd=ROOT,
                           env={**os.environ, "POLICY_DIR": str(policy)}, capture_output=True, text=True)
 
 

@@ -6,7 +6,7 @@
     schema    JSON Schema errors -> problems
     checks/   one module per kind of policy file, plus what they share (context)
     load      read + check + assemble: load_policy, load_scenarios, validate
-    validate  the command line: python -m scripts.policy.validate [policy_dir]
+    cli       the command line: python -m scripts.policy.cli [policy_dir]
 """
 from scripts.policy.load import load_policy, load_scenarios, validate
 from scripts.policy.problems import PolicyError, Problem

@@ -125,7 +125,7 @@ def _site_rules() -> list[str]:
         "}",
         "default_type application/octet-stream;",
         "",
-        "# .br and .gz files written beside each file by the build (scripts/precompress.py)",
+        "# .br and .gz files written beside each file by the build (scripts/bundle/precompress.py)",
         "brotli_static on;",
         "gzip_static on;",
         "gzip_vary on;",

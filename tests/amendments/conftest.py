@@ -30,7 +30,7 @@ def amended(amended_dir: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def amended_rules(amended: dict[str, Any]):
-    from scripts.rules_bundle import build_bundle
+    from scripts.bundle.rules_bundle import build_bundle
     from subsidy_calculator import load_rules
 
     return load_rules(json.loads(json.dumps(build_bundle(amended), ensure_ascii=False)))

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 import amended_policy
-from scripts import site_scale
+from scripts.dev import scale
 from scripts.server.local_nginx import LocalNginx
 
 BUILT_ON = "2027-01-02"
@@ -29,11 +29,11 @@ BENEFIT = '.calc-group .calc-item[data-benefit="flexible-employment-social-insur
 def amended_server(tmp_path_factory) -> Iterator[LocalNginx]:
     work = tmp_path_factory.mktemp("amended-site")
     amended_policy.write(work)
-    config = site_scale.site_config(work)
+    config = scale.site_config(work)
     saved = {k: os.environ.get(k) for k in ("SITE_DATE", "POLICY_DIR")}
     os.environ["SITE_DATE"] = BUILT_ON
     try:
-        site_scale.build(config, work / "policy")
+        scale.build(config, work / "policy")
     finally:
         for key, value in saved.items():
             if value is None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts import site_pages
-from scripts.site_view import PolicyIndex, benefit_rows
+from scripts.pages import guide
+from scripts.pages.view import PolicyIndex, benefit_rows
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +18,7 @@ def pages(amended, tmp_path_factory, request):
         mp = pytest.MonkeyPatch()
         mp.setenv("SITE_DATE", day)
         try:
-            site_pages.generate(amended, out)
+            guide.generate(amended, out)
         finally:
             mp.undo()
         return {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in out.rglob("*") if p.is_file()}
@@ -86,13 +86,13 @@ def test_change_log_names_the_supplementary_notice(pages) -> None:
 def test_the_build_says_on_which_day_to_build_again(amended, monkeypatch) -> None:
     """Pages are written as of the build day: `make site` names the next day a dated change takes
     effect (here the new amount and the end of measure 8, both on 1 January 2027)."""
-    from scripts.build_site import rebuild_reminder
+    from scripts.publish import rebuild_reminder
     monkeypatch.setenv("SITE_DATE", "2026-12-20")
     monkeypatch.setenv("POLICY_LANG", "en")
     assert rebuild_reminder(amended) == (
-        "build_site: the pages are written as of 2026-12-20; a dated change takes effect on 2027-01-01: "
+        "publish: the pages are written as of 2026-12-20; a dated change takes effect on 2027-01-01: "
         "build the site again that day (make site).\n"
-        "build_site：页面按2026-12-20的政策生成；2027-01-01有调整生效，请在当天重新生成网站（make site）。")
+        "publish：页面按2026-12-20的政策生成；2027-01-01有调整生效，请在当天重新生成网站（make site）。")
     monkeypatch.setenv("SITE_DATE", "2027-01-02")
     assert rebuild_reminder(amended).startswith(
-        "build_site: the pages are written as of 2027-01-02; nothing dated is to come.")
+        "publish: the pages are written as of 2027-01-02; nothing dated is to come.")

@@ -1,5 +1,5 @@
 """The rules bundle the tests (and calculator/bench.py) use: exactly what the site ships,
-built by scripts.rules_bundle from policy/ (which validates it first)."""
+built by scripts.bundle.rules_bundle from policy/ (which validates it first)."""
 from __future__ import annotations
 
 import json
@@ -14,6 +14,6 @@ for path in (ROOT / "calculator" / "src", ROOT):
 
 
 def build_test_bundle() -> dict[str, Any]:
-    from scripts.rules_bundle import build_bundle
+    from scripts.bundle.rules_bundle import build_bundle
 
     return json.loads(json.dumps(build_bundle(), ensure_ascii=False))  # exactly what JSON carries

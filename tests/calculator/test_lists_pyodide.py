@@ -3,7 +3,7 @@ every case of policy/scenarios/lists.yaml, each also saved as GB18030 and UTF-16
 saves it in China (so Pyodide's CJK codecs are proven), and for files that cannot be checked.
 
 Runs the npm `pyodide` package under Node, on the trimmed standard library zip the site ships
-(scripts/pyodide_stdlib.py); skipped without it (`make setup` installs it)."""
+(scripts/bundle/pyodide_stdlib.py); skipped without it (`make setup` installs it)."""
 from __future__ import annotations
 
 import base64
@@ -63,10 +63,11 @@ def test_pyodide_checks_lists_exactly_as_cpython(_bundle, tmp_path: Path) -> Non
     cases = _cases()
     (tmp_path / "cases.json").write_text(json.dumps([[base64.b64encode(d).decode(), r] for d, r in cases]),
                                          encoding="utf-8")
-    from scripts import calculator_assets, pyodide_stdlib
+    from scripts.bundle import pyodide_stdlib
+    from scripts.bundle.wheel import build_wheel
 
     stdlib = tmp_path / "python_stdlib.zip"
-    stdlib.write_bytes(pyodide_stdlib.build(calculator_assets.build_wheel()))  # what the site ships
+    stdlib.write_bytes(pyodide_stdlib.build(build_wheel()))  # what the site ships
     runner = tmp_path / "run.mjs"
     runner.write_text(RUNNER.replace("PYODIDE_MJS", (PYODIDE / "pyodide.mjs").as_uri())
                       .replace("PYODIDE_DIR", str(PYODIDE)), encoding="utf-8")

@@ -1,6 +1,6 @@
 """The engine gives byte-identical JSON in CPython and in Pyodide (Python 3.14, standard library
 only), for every scenario case and a few hundred generated requests, good and broken, on the
-trimmed standard library zip the site ships (scripts/pyodide_stdlib.py): every module of the
+trimmed standard library zip the site ships (scripts/bundle/pyodide_stdlib.py): every module of the
 calculator and every name in BROWSER_IMPORTS imports from it.
 
 Runs the npm `pyodide` package under Node (no browser needed); skipped when Node or
@@ -97,9 +97,10 @@ def test_pyodide_gives_identical_json(_bundle, tmp_path: Path) -> None:
     rules_path.write_text(json.dumps(_bundle, ensure_ascii=False), encoding="utf-8")
     requests = _requests(_bundle)
     (tmp_path / "requests.json").write_text(json.dumps(requests), encoding="utf-8")
-    from scripts import calculator_assets, pyodide_stdlib
+    from scripts.bundle import pyodide_stdlib
+    from scripts.bundle.wheel import build_wheel
 
-    wheel = calculator_assets.build_wheel()
+    wheel = build_wheel()
     stdlib = tmp_path / "python_stdlib.zip"
     stdlib.write_bytes(pyodide_stdlib.build(wheel))  # byte for byte what the site ships
     modules = tmp_path / "modules.json"
@@ -114,7 +115,7 @@ def test_pyodide_gives_identical_json(_bundle, tmp_path: Path) -> None:
     pyodide = json.loads(done.stdout)
     assert pyodide["version"].startswith("3.14")
     assert not pyodide["missing"], "the shipped stdlib zip lacks a module: add it to " \
-        f"scripts/pyodide_stdlib.py BROWSER_IMPORTS: {pyodide['missing']}"
+        f"scripts/bundle/pyodide_stdlib.py BROWSER_IMPORTS: {pyodide['missing']}"
 
     browser.load_rules(rules_path.read_text(encoding="utf-8"))
     cpython = [browser.evaluate_json(r) for r in requests]

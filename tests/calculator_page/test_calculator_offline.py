@@ -10,7 +10,7 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
 
-from scripts import precompress
+from scripts.bundle import precompress
 from calc_page_helpers import PY_TIMEOUT, SITE_DIR, TOTAL_TEXT, calculator_path, small_enterprise_three_graduates, total, wait_ready
 
 OFFLINE_READY = '#calc[data-offline="ready"]'
@@ -124,7 +124,7 @@ def deployable_site(tmp_path: Path, site_server) -> Iterator[tuple[object, Path]
 
 
 def test_new_deployment_replaces_cached_rules(browser: Browser, deployable_site) -> None:
-    from scripts import calculator_assets
+    from scripts.bundle import calculator_assets
 
     server, site = deployable_site
     seen: list[str] = []

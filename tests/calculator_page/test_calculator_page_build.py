@@ -18,7 +18,9 @@ for path in (ROOT, ROOT / "calculator" / "src"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from scripts import calculator_assets, calculator_page  # noqa: E402
+from scripts.bundle import calculator_assets  # noqa: E402
+
+from scripts.pages import calculator_page  # noqa: E402
 from scripts.policy import load_policy  # noqa: E402
 
 from calc_page_helpers import SITE_DIR  # noqa: E402
@@ -101,7 +103,7 @@ def test_everything_is_escaped(policy: dict, tmp_path: Path) -> None:
     evil["questions"][0]["options"][0]["label"]["en"] = "</label><script>alert(2)</script>"
     text = calculator_page.render(evil, "en", tmp_path, today="2026-11-26")
     assert "<img" not in text and "<script>alert" not in text
-    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; co" in text
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt; &amp; co" in text  # markupsafe writes " as &#34;
 
 
 def test_generate_writes_only_when_changed(policy: dict, tmp_path: Path) -> None:
@@ -172,7 +174,8 @@ def test_every_page_has_one_csp_before_any_script() -> None:
 
 @site_built
 def test_site_holds_one_pyodide_and_a_consistent_manifest() -> None:
-    from scripts import pyodide_stdlib
+    from scripts.bundle import pyodide_stdlib
+    from scripts.bundle.wheel import build_wheel
 
     shipped = sorted(p.name for p in (SITE_DIR / "assets" / "pyodide").iterdir() if p.suffix not in (".br", ".gz"))
     stdlib = [n for n in shipped if n.startswith("python_stdlib")]
@@ -187,7 +190,7 @@ def test_site_holds_one_pyodide_and_a_consistent_manifest() -> None:
     # one standard library: the trimmed zip the tests run on, not Pyodide's full one
     assert len(stdlib) == 1 and manifest["stdlib"] == f"../pyodide/{stdlib[0]}"
     zip_bytes = (calc / manifest["stdlib"]).read_bytes()
-    assert zip_bytes == pyodide_stdlib.build(calculator_assets.build_wheel())
+    assert zip_bytes == pyodide_stdlib.build(build_wheel())
     with zipfile.ZipFile(io.BytesIO(zip_bytes)) as z:
         assert {i.compress_type for i in z.infolist()} == {zipfile.ZIP_STORED}  # the host compresses it
         assert "json/decoder.py" in z.namelist() and "csv.py" in z.namelist()

@@ -16,7 +16,11 @@ for path in (ROOT / "calculator" / "src", ROOT):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from scripts import change_log_check, impact_people, impact_report  # noqa: E402
+from scripts.policy import change_log  # noqa: E402
+
+from scripts.impact import people as impact_people  # noqa: E402
+
+from scripts.impact import report as impact_report  # noqa: E402
 
 MEASURE_5 = "measures/05-employment-entrepreneurship-subsidies.yaml"
 MEASURE_7 = "measures/07-job-placement-subsidy.yaml"
@@ -159,7 +163,7 @@ def test_a_condition_removed(policy: Path) -> None:
     report, text = report_text(policy, "en")
 
     # refused until the change log says so, naming the file and line
-    problems = change_log_check.check(policy)
+    problems = change_log.check(policy)
     assert [(p.file, p.path) for p in problems] == [(MEASURE_5, "benefits[job-seeking-subsidy].conditions[full-time]")]
     assert problems[0].line == where  # where the condition was: the next condition now starts there
     assert "These changes are not in a change log yet; make site will refuse to publish:" in text
@@ -180,7 +184,7 @@ def test_a_condition_removed(policy: Path) -> None:
     assert "removed: You graduated from full-time study" in text
 
     log_entry(policy, MEASURE_5, "一次性求职补贴不再要求全日制学历。", "The job-seeking subsidy no longer requires full-time study.")
-    assert change_log_check.check(policy) == []
+    assert change_log.check(policy) == []
 
 
 def test_a_measure_ended(policy: Path) -> None:
@@ -214,14 +218,14 @@ def test_an_edit_with_no_effect(policy: Path) -> None:
     cases = sum(len(c) for c in load_scenarios(policy).values())
     assert cases > 40 and f"No scenario case gives a different result ({cases} cases)." in text
     assert "No page reads differently." in text
-    assert change_log_check.check(policy) == []
+    assert change_log.check(policy) == []
 
 
 def test_a_text_edit_needs_no_change_log_entry(policy: Path) -> None:
     edit(policy, MEASURE_5, "title:\n  zh: 落实就业创业补贴\n  en: Employment and entrepreneurship subsidies",
          "title:\n  zh: 落实就业创业补贴\n  en: Employment and business start-up subsidies")
     report, text = report_text(policy, "en")
-    assert change_log_check.check(policy) == []
+    assert change_log.check(policy) == []
     assert "title (English) | text | Employment and entrepreneurship subsidies | Employment and business start-up subsidies" in text
     assert "title (Chinese)" not in text
     assert all(s.status == 0 and s.gain == 0 and s.lose == 0 for s in report.population)
@@ -232,7 +236,7 @@ def test_a_text_edit_needs_no_change_log_entry(policy: Path) -> None:
 def test_publishing_refuses_a_change_the_change_log_does_not_name(policy: Path, tmp_path: Path) -> None:
     edit(policy, MEASURE_5, "part: reduce-burdens\n", "part: reduce-burdens\nin_force: {from: null, until: 2027-06-30}\n")
     site = tmp_path / "site"
-    result = subprocess.run([sys.executable, "-m", "scripts.build_site", str(site)], cwd=ROOT, capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "scripts.publish", str(site)], cwd=ROOT, capture_output=True,
                             text=True, env={**os.environ, "POLICY_DIR": str(policy)})
     assert result.returncode == 1 and not site.exists()
     # a date set by no notice: refused by the validator, which names the file and line
@@ -244,7 +248,7 @@ def test_publishing_refuses_a_change_the_change_log_does_not_name(policy: Path, 
 def test_no_change_log_check_outside_git(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "policy", tmp_path / "policy")
     edit(tmp_path / "policy", MEASURE_5, "      - value: 2111", "      - value: 2112")
-    assert change_log_check.check(tmp_path / "policy") == []
+    assert change_log.check(tmp_path / "policy") == []
 
 
 def test_against_a_given_revision_and_a_built_site(policy: Path) -> None:
@@ -265,7 +269,7 @@ def test_the_population_is_the_same_every_time_and_covers_every_role(policy: Pat
   # --- person (college graduate or job-seeker) ---
 """)
     from scripts.policy import load_policy
-    from scripts.rules_bundle import build_bundle
+    from scripts.bundle.rules_bundle import build_bundle
     from subsidy_calculator import load_rules
 
     rules = load_rules(build_bundle(load_policy(policy)))
@@ -296,7 +300,7 @@ def test_against_the_rules_bundle_of_a_built_site(policy: Path, tmp_path: Path) 
     import json
 
     from scripts.policy import load_policy
-    from scripts.rules_bundle import build_bundle
+    from scripts.bundle.rules_bundle import build_bundle
 
     bundle = build_bundle(load_policy(policy))
     calc = tmp_path / "built" / "assets" / "calculator"
@@ -315,7 +319,7 @@ def test_against_the_rules_bundle_of_a_built_site(policy: Path, tmp_path: Path) 
 
 
 def test_a_field_the_model_does_not_know_yet_is_reported() -> None:
-    from scripts.policy_diff import diff
+    from scripts.policy.diff import diff
 
     before = {("measure", "m"): {"benefits": [{"id": "b", "name": {"zh": "甲", "en": "A"}}]}}
     after = {("measure", "m"): {"benefits": [{"id": "b", "name": {"zh": "甲", "en": "A"},

@@ -210,14 +210,14 @@ def test_make_validate_passes_on_the_real_policy() -> None:
 
 
 def test_command_line_in_chinese(policy_copy: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "scripts.policy.validate", str(policy_copy)], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "scripts.policy.cli", str(policy_copy)], cwd=ROOT,
                           env={**os.environ, "POLICY_LANG": "zh"}, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0
     assert done.stdout.startswith("政策文件检查通过：已检查 18 项措施")
 
 
 def test_make_site_stops_quietly_on_a_policy_problem(policy_copy: Path) -> None:
-    """The validation step of `make site`: the problems and build_site's sentence, no make line."""
+    """The validation step of `make site`: the problems and the publish step's sentence, no make line."""
     measure = policy_copy / MEASURE
     measure.write_text(measure.read_text(encoding="utf-8").replace("value: 2111", 'value: "2,111"', 1),
                        encoding="utf-8")
@@ -226,6 +226,6 @@ def test_make_site_stops_quietly_on_a_policy_problem(policy_copy: Path) -> None:
     assert done.returncode != 0
     assert "make:" not in done.stdout + done.stderr and "***" not in done.stdout + done.stderr
     assert "expected a number, got the text '2,111'" in done.stdout
-    assert "build_site: policy/ has problems (above);" in done.stderr
+    assert "publish: policy/ has problems (above);" in done.stderr
     after = sorted(p.name for p in (ROOT / "site").iterdir()) if (ROOT / "site").is_dir() else None
     assert after == before

@@ -12,7 +12,7 @@ import pytest
 
 from policy_fixtures import POLICY, ROOT
 from scripts.policy import PolicyError, load_policy, read_policy, validate
-from scripts.rules_bundle import build_bundle, canonical_json
+from scripts.bundle.rules_bundle import build_bundle, canonical_json
 from scripts.policy.checks.measures import published_numbers
 
 
@@ -81,7 +81,7 @@ def test_bundle_is_versioned_by_content() -> None:
 
 def test_bundle_command_writes_compact_sorted_utf8(tmp_path: Path) -> None:
     out = tmp_path / "rules.json"
-    done = subprocess.run([sys.executable, "-m", "scripts.rules_bundle", str(out)], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "scripts.bundle.rules_bundle", str(out)], cwd=ROOT,
                           capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr
     text = out.read_text(encoding="utf-8")
@@ -109,7 +109,7 @@ def test_command_line_reports_every_problem(policy_copy: Path) -> None:
     part = next(i for i, line in enumerate(lines) if line.startswith("part:"))
     award = next(i for i, line in enumerate(lines) if "hiring_awrd" in line)
     col = lines[award].index("hiring_awrd") + 1
-    done = subprocess.run([sys.executable, "-m", "scripts.policy.validate", str(policy_copy)], cwd=policy_copy.parent,
+    done = subprocess.run([sys.executable, "-m", "scripts.policy.cli", str(policy_copy)], cwd=policy_copy.parent,
                           env={**os.environ, "PYTHONPATH": str(ROOT), "POLICY_LANG": "en"},
                           capture_output=True, text=True, timeout=30)
     assert done.returncode == 1
@@ -126,7 +126,7 @@ def test_command_line_reports_every_problem(policy_copy: Path) -> None:
 
 
 def test_command_line_success_is_one_line() -> None:
-    done = subprocess.run([sys.executable, "-m", "scripts.policy.validate"], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "scripts.policy.cli"], cwd=ROOT,
                           capture_output=True, text=True, timeout=60, env={**os.environ, "POLICY_LANG": "en"})
     assert done.returncode == 0, done.stdout
     assert done.stdout.count("\n") == 1 and done.stdout.startswith("policy OK: 18 measures")

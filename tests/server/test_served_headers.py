@@ -16,7 +16,7 @@ import brotli
 import pytest
 from playwright.sync_api import Page
 
-from scripts import precompress
+from scripts.bundle import precompress
 from scripts.server import server_config
 
 ROOT = Path(__file__).resolve().parents[2]

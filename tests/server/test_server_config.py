@@ -11,7 +11,7 @@ from pathlib import Path
 import brotli
 import pytest
 
-from scripts import precompress
+from scripts.bundle import precompress
 from scripts.server import local_nginx, server_config
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,10 +12,10 @@ import pytest
 import yaml
 from mkdocs.config import load_config
 
-from scripts import site_pages
-from scripts.site_text import MissingText, md_inline
-from scripts.site_view import PolicyIndex, benefit_rows, key_amounts, period_text
-from scripts.site_text import Texts
+from scripts.pages import guide
+from scripts.pages.words import MissingText, md_inline
+from scripts.pages.view import PolicyIndex, benefit_rows, key_amounts, period_text
+from scripts.pages.words import Texts
 from site_helpers import LANGS, ROOT, amounts
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -24,7 +24,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 @pytest.fixture(scope="module")
 def generated(policy, tmp_path_factory) -> Path:
     docs = tmp_path_factory.mktemp("docs")
-    site_pages.generate(policy, docs)
+    guide.generate(policy, docs)
     return docs
 
 
@@ -113,7 +113,7 @@ def test_policy_text_shows_as_text(policy, tmp_path: Path) -> None:
     m5["benefits"][0]["name"] = {"zh": hostile, "en": hostile}
     m5["source"]["as_published"] = hostile
     m5["contacts"] = [{"name": {"zh": hostile, "en": hostile}, "url": "javascript:alert(1)"}]
-    site_pages.generate(changed, tmp_path)
+    guide.generate(changed, tmp_path)
     for lang in LANGS:
         html = _markdown_to_html((tmp_path / f"measures/{m5['id']}.{lang}.md").read_text(encoding="utf-8"))
         assert "<script" not in html and "<b>" not in html and "<em>" not in html
@@ -133,32 +133,32 @@ def test_a_missing_translation_stops_the_build(policy, tmp_path: Path) -> None:
     changed = copy.deepcopy(policy)
     del changed["texts"]["site"]["measure"]["who_for"]["en"]
     with pytest.raises(MissingText, match="measure.who_for"):
-        site_pages.generate(changed, tmp_path)
+        guide.generate(changed, tmp_path)
     changed = copy.deepcopy(policy)
     changed["measures"][0]["title"] = {"zh": "标题"}
     with pytest.raises(MissingText, match="'en'"):
-        site_pages.generate(changed, tmp_path)
+        guide.generate(changed, tmp_path)
 
 
 def test_a_hand_written_page_without_its_translation_stops_the_build(policy, tmp_path: Path) -> None:
     (tmp_path / "about.zh.md").write_text("# 关于\n", encoding="utf-8")
     with pytest.raises(FileNotFoundError, match="about.en.md"):
-        site_pages.generate(policy, tmp_path)
+        guide.generate(policy, tmp_path)
 
 
 def test_pages_are_written_only_when_they_change(policy, tmp_path: Path) -> None:
-    site_pages.generate(policy, tmp_path)
+    guide.generate(policy, tmp_path)
     page = tmp_path / "measures" / f"{policy['measures'][0]['id']}.zh.md"
     before = page.stat().st_mtime_ns
-    site_pages.generate(policy, tmp_path)
+    guide.generate(policy, tmp_path)
     assert page.stat().st_mtime_ns == before
 
 
 def test_removed_measure_pages_are_deleted(policy, tmp_path: Path) -> None:
-    site_pages.generate(policy, tmp_path)
+    guide.generate(policy, tmp_path)
     fewer = copy.deepcopy(policy)
     gone = fewer["measures"].pop()
-    site_pages.generate(fewer, tmp_path)
+    guide.generate(fewer, tmp_path)
     assert not (tmp_path / f"measures/{gone['id']}.zh.md").exists()
     assert (tmp_path / f"measures/{fewer['measures'][0]['id']}.zh.md").exists()
 
@@ -186,7 +186,7 @@ def test_nav_lists_every_part_and_audience_group(policy, lang: str) -> None:
     """The menu comes from policy/ (notice.yaml's parts and audience groups, texts/site.yaml's
     headings), so staff edit nothing else when a part or an audience group changes."""
     config = load_config(str(ROOT / "mkdocs.yml"))
-    menu = site_pages.site_config(policy, lang)
+    menu = guide.site_config(policy, lang)
     assert "nav" not in config or not config["nav"], "the menu lives in policy/, not in mkdocs.yml"
     flat = yaml.safe_dump(menu["nav"], allow_unicode=True)
     site = policy["texts"]["site"]["site"]
@@ -206,8 +206,8 @@ def test_nav_lists_every_part_and_audience_group(policy, lang: str) -> None:
 
 
 def test_lists_are_split_into_pages_at_scale(policy, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(site_pages, "MEASURES_PER_PAGE", 2)
-    site_pages.generate(policy, tmp_path)
+    monkeypatch.setattr(guide, "MEASURES_PER_PAGE", 2)
+    guide.generate(policy, tmp_path)
     part = policy["notice"]["parts"][1]["id"]
     count = len([m for m in policy["measures"] if m["part"] == part])
     pages = [tmp_path / f"parts/{part}.zh.md"] + sorted((tmp_path / "parts" / part).glob("page-*.zh.md"))
@@ -219,7 +219,7 @@ def test_lists_are_split_into_pages_at_scale(policy, tmp_path: Path, monkeypatch
 def test_site_texts_fill_placeholders_like_the_calculator() -> None:
     """One placeholder syntax: {name}, filled once (a value holding braces stays as it is); a
     misspelt name stops the build instead of being published."""
-    from scripts.site_text import MissingText, Texts
+    from scripts.pages.words import MissingText, Texts
 
     t = Texts({"a": {"zh": "第{number}条", "en": "Measure {number}"}, "b": {"zh": "第{nmber}条", "en": "{number}"}})
     assert t("a", "zh", number="{x}") == "第{x}条"

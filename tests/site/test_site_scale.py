@@ -1,4 +1,4 @@
-"""A real build from a synthetic policy (scripts/synthetic_policy.py): lists split into pages,
+"""A real build from a synthetic policy (scripts/dev/synthetic_policy.py): lists split into pages,
 every page small, HTML and Markdown in policy text shown as text in the built site.
 SITE_SCALE_COUNT=1000 runs the full-size check (about half a minute)."""
 from __future__ import annotations
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from scripts import site_scale
-from scripts.synthetic_policy import HOSTILE, variant
-from scripts.policy.validate import main as validate
+from scripts.dev import scale
+from scripts.dev.synthetic_policy import HOSTILE, variant
+from scripts.policy.cli import main as validate
 
 COUNT = int(os.environ.get("SITE_SCALE_COUNT", "120"))
 MAX_PAGE_BYTES = 40 * 1024
@@ -20,8 +20,8 @@ MAX_PAGE_BYTES = 40 * 1024
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("scale")
-    config = site_scale.prepare(work, COUNT, hostile=True)
-    seconds = site_scale.build(config, work / "policy")
+    config = scale.prepare(work, COUNT, hostile=True)
+    seconds = scale.build(config, work / "policy")
     print(f"\n{COUNT} measures x 2 languages built in {seconds:.1f} s")
     return work
 

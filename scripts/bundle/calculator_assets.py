@@ -1,0 +1,290 @@
+"""Install everything the in-browser calculator needs into the built site, after MkDocs built it.
+
+    site/assets/pyodide/        Pyodide's core files, copied from node_modules/pyodide (once), and
+                                the trimmed standard library python_stdlib.<hash>.zip
+                                (scripts/bundle/pyodide_stdlib.py) in place of Pyodide's full one
+    site/assets/calculator/     the calculator wheel (content-hashed name), rules.<version>.json,
+                                manifest.json (what the worker loads: wheel, stdlib, rules, version,
+                                Pyodide's files, the snapshot's cache, and each entry module's
+                                imports, so that pages keep all their files for offline use)
+    site/sw.js                  the service worker (scope: the whole site), cache names versioned
+                                by the content of what they cache, names filled in from here
+    site/assets/{js,stylesheets,calculator}/*.{js,css}
+                                our own scripts and styles, minified (scripts/bundle/asset_minify.py)
+    every site/**/*.html        the site's Content-Security-Policy as a <meta> (scripts/server/
+                                headers.yaml; servers also send it as a header); a page with an
+                                inline script fails the build (skipped under `mkdocs serve`)
+
+Called by scripts/pages/mkdocs_hooks.py after each language's build (mkdocs-static-i18n builds /en/
+into the same site/ afterwards), so every step is idempotent and cheap to repeat.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+from scripts.bundle import asset_minify
+from scripts.bundle import pyodide_stdlib
+from scripts.bundle.wheel import build_wheel
+from scripts.server import server_config
+from scripts.files import write_if_changed
+
+ROOT = Path(__file__).resolve().parents[2]
+PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
+# The names the browser code shares, in one place. The worker knows only MANIFEST (in
+# assets/calculator/); the manifest names everything else it loads and keeps (see install), and
+# the service worker gets its names filled in (write_service_worker).
+MANIFEST = "manifest.json"
+CALCULATOR_PATH = "assets/calculator/"  # folders of the site
+PYODIDE_PATH = "assets/pyodide/"
+# Pyodide's files the worker loads (the lock file's contents are in the manifest), and what the site
+# ships of the npm package; python_stdlib.zip is replaced by a trimmed one
+PYODIDE_LOADED = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
+PYODIDE_FILES = PYODIDE_LOADED + ("pyodide-lock.json",)
+# Cache Storage: the service worker's caches are named <prefix><content version>, and on activation
+# it deletes every cache with one of these prefixes but its own; the worker keeps Python's memory
+# snapshot in SNAPSHOT_CACHE, which that clean-up must leave alone.
+CACHE_PREFIXES = {"site": "site-", "pyodide": "pyodide-"}
+SNAPSHOT_CACHE = "calculator-snapshot"
+assert not SNAPSHOT_CACHE.startswith(tuple(CACHE_PREFIXES.values()))
+# The calculator's entry modules: each one's module graph is listed in the manifest, so that the
+# pages can ask the service worker to keep every file they need (docs/assets/calculator/offline.js).
+ENTRY_MODULES = ("app.js", "lists.js", "worker.js")
+SW_SOURCE = Path(__file__).with_name("service_worker.js")
+
+
+
+# --- small helpers ----------------------------------------------------------------------------
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _file_sha(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+
+
+# --- Pyodide ----------------------------------------------------------------------------------
+def pyodide_version() -> str:
+    return json.loads((PYODIDE_DIR / "package.json").read_text(encoding="utf-8"))["version"]
+
+
+def pyodide_lock() -> dict:
+    """What the worker hands loadPyodide as its lock file: the pinned lock's `info` (Pyodide checks
+    its ABI version) and no packages, as the calculator loads none; saves fetching the 119 KB file."""
+    lock = json.loads((PYODIDE_DIR / "pyodide-lock.json").read_text(encoding="utf-8"))
+    return {"info": lock["info"], "packages": {}}
+
+
+def copy_pyodide(site_dir: Path) -> Path:
+    """Copy the core files (skipped when an identical copy is already there)."""
+    missing = [name for name in PYODIDE_FILES if not (PYODIDE_DIR / name).is_file()]
+    if missing:
+        raise FileNotFoundError(f"node_modules/pyodide lacks {missing}: run `npm ci` (make setup)")
+    target = site_dir / PYODIDE_PATH
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PYODIDE_FILES:
+        src, dst = PYODIDE_DIR / name, target / name
+        s = src.stat()
+        if dst.exists():
+            d = dst.stat()
+            if d.st_size == s.st_size and int(d.st_mtime) == int(s.st_mtime):
+                continue
+        shutil.copy2(src, dst)
+    return target
+
+
+# --- the standard library -------------------------------------------------------------------
+def install_stdlib(site_dir: Path, wheel: Path) -> Path:
+    """site/assets/pyodide/python_stdlib.<hash>.zip, the only stdlib zip there."""
+    data = pyodide_stdlib.build(wheel)
+    target = site_dir / PYODIDE_PATH / f"python_stdlib.{_sha256(data)[:12]}.zip"
+    for old in target.parent.glob("python_stdlib*.zip"):
+        if old != target:
+            old.unlink()
+    write_if_changed(target, data)
+    return target
+
+
+# --- the rules bundle -------------------------------------------------------------------------
+def rules_bundle(policy: Mapping[str, Any]) -> dict[str, Any]:
+    """The rules bundle the calculator loads (scripts/bundle/rules_bundle.py)."""
+    from scripts.bundle.rules_bundle import build_bundle
+    return build_bundle(policy)
+
+
+def bundle_text(bundle: Mapping[str, Any]) -> str:
+    return json.dumps(bundle, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+# --- the browser modules --------------------------------------------------------------------
+# a static import or re-export of a module of the same folder, readable or minified:
+# `import { a } from "./a.js";`, `import"./b.js"`, `export{c}from"./c.js"`
+_STATIC_IMPORT = re.compile(r"""(?:^|[\s;{}])(?:import|export)\b[^"'`;]*?["'](\./[\w.-]+\.js)["']""")
+
+
+def module_graph(folder: Path, entry: str) -> list[str]:
+    """`entry` and every module it imports statically, directly or not, as file names in `folder`
+    (entry first, then in the order found). A worker is a graph of its own: boot.js starting
+    worker.js does not put worker.js in boot.js's graph."""
+    found = [entry]
+    for name in found:
+        text = (folder / name).read_text(encoding="utf-8")
+        for imported in _STATIC_IMPORT.findall(text):
+            imported = imported[2:]
+            if not (folder / imported).is_file():
+                raise FileNotFoundError(f"{folder / name} imports {imported}, which is not there")
+            if imported not in found:
+                found.append(imported)
+    return found
+
+
+# --- service worker ---------------------------------------------------------------------------
+_NOT_VERSIONED = {"sw.js", "search/search_index.json"}
+_SITEMAPS = {"sitemap.xml", "sitemap.xml.gz"}  # the site's and each language's: dated every build
+
+
+def _content_version(site_dir: Path, files: Iterable[Path]) -> str:
+    h = hashlib.sha256()
+    for path in sorted(files):
+        rel = path.relative_to(site_dir).as_posix()
+        h.update(rel.encode() + b"\0" + _file_sha(path).encode() + b"\n")
+    return h.hexdigest()[:16]
+
+
+def write_service_worker(site_dir: Path, serving: bool) -> str:
+    """site/sw.js; returns the site cache name."""
+    if serving:  # `mkdocs serve`: a worker that removes itself and its caches, so reloads stay live
+        text = ("// mkdocs serve: no offline cache while editing.\n"
+                "self.addEventListener('install', () => self.skipWaiting());\n"
+                "self.addEventListener('activate', (e) => e.waitUntil((async () => {\n"
+                "  for (const k of await caches.keys()) await caches.delete(k);\n"
+                "  await self.registration.unregister();\n})()));\n")
+        write_if_changed(site_dir / "sw.js", text.encode())
+        return ""
+    pyodide_dir = site_dir / PYODIDE_PATH
+    pyodide_files = [pyodide_dir / n for n in PYODIDE_FILES] + sorted(pyodide_dir.glob("python_stdlib.*.zip"))
+    site_files = [p for p in site_dir.rglob("*") if p.is_file()
+                  and p.relative_to(site_dir).as_posix() not in _NOT_VERSIONED
+                  and p.name not in _SITEMAPS
+                  and not p.name.startswith(".")
+                  and pyodide_dir not in p.parents]
+    site_cache = CACHE_PREFIXES["site"] + _content_version(site_dir, site_files)
+    pyodide_cache = f"{CACHE_PREFIXES['pyodide']}{pyodide_version()}-" + _content_version(site_dir, pyodide_files)[:8]
+    text = SW_SOURCE.read_text(encoding="utf-8")
+    names = {"__SITE_CACHE__": site_cache, "__PYODIDE_CACHE__": pyodide_cache,
+             "__CACHE_PREFIXES__": " ".join(CACHE_PREFIXES.values()),
+             "__MANIFEST__": CALCULATOR_PATH + MANIFEST, "__PYODIDE_PATH__": PYODIDE_PATH}
+    for placeholder, name in names.items():
+        if placeholder not in text:
+            raise ValueError(f"{SW_SOURCE.name} lacks {placeholder}")
+        text = text.replace(placeholder, name)
+    write_if_changed(site_dir / "sw.js", asset_minify.minify_js(text).encode())
+    return site_cache
+
+
+# --- Content-Security-Policy ------------------------------------------------------------------
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
+_CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>', re.I)
+_CHARSET = re.compile(r"<meta\s+charset=[\"']?[\w-]+[\"']?\s*/?>", re.I)
+_HEAD = re.compile(r"<head\b[^>]*>", re.I)
+_SRC_ATTR = re.compile(r"\ssrc\s*=", re.I)
+
+
+_DATA_TYPES = {"application/json", "application/ld+json", "importmap"}
+_TYPE_ATTR = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.I)
+
+
+def inline_scripts(html_text: str) -> list[str]:
+    """The start of every inline script the browser would run (not data blocks such as
+    <script type="application/json">): the site's CSP allows none."""
+    out = []
+    for attrs, body in _SCRIPT.findall(html_text):
+        kind = _TYPE_ATTR.search(attrs)
+        if _SRC_ATTR.search(" " + attrs) or (kind and kind.group(1).lower() in _DATA_TYPES) or not body.strip():
+            continue
+        out.append(body.strip()[:80])
+    return out
+
+
+def csp_for(html_text: str) -> str:
+    found = inline_scripts(html_text)
+    if found:
+        raise ValueError(f"an inline script, which the Content-Security-Policy blocks: {found[0]!r}... "
+                         "Put it in a file under docs/assets/ (overrides/ shows how for Material's own)")
+    return server_config.csp_meta()
+
+
+def add_csp(html_text: str) -> str:
+    """The page with exactly one CSP <meta>, placed before anything it governs."""
+    text = _CSP_META.sub("", html_text)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{csp_for(text)}">'
+    first_script = text.lower().find("<script")
+    charset = _CHARSET.search(text)
+    anchor = charset if charset and (first_script < 0 or charset.start() < first_script) else _HEAD.search(text)
+    if anchor is None:
+        raise ValueError("page has no <head>")
+    return text[:anchor.end()] + meta + text[anchor.end():]
+
+
+def inject_csp(site_dir: Path) -> int:
+    count = 0
+    for page in sorted(site_dir.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        try:
+            new = add_csp(text)
+        except ValueError as error:
+            raise ValueError(f"{page.relative_to(site_dir)}: {error}") from None
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+        count += 1
+    return count
+
+
+# --- entry point ------------------------------------------------------------------------------
+def install(policy: dict, site_dir: Path, serving: bool = False) -> None:
+    site_dir = Path(site_dir)
+    copy_pyodide(site_dir)
+    calc_dir = site_dir / CALCULATOR_PATH
+    calc_dir.mkdir(parents=True, exist_ok=True)
+
+    wheel = build_wheel()
+    wheel_digest = _file_sha(wheel)[:12]
+    wheel_rel = f"wheels/{wheel_digest}/{wheel.name}"
+    wheel_dst = calc_dir / wheel_rel
+    if not wheel_dst.exists():
+        wheel_dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(wheel, wheel_dst)
+
+    stdlib = install_stdlib(site_dir, wheel)
+    pyodide_rel = os.path.relpath(site_dir / PYODIDE_PATH, calc_dir).replace(os.sep, "/") + "/"  # ../pyodide/
+    stdlib_rel = pyodide_rel + stdlib.name
+
+    bundle = rules_bundle(policy)
+    version = str(bundle.get("version") or _sha256(bundle_text(bundle).encode())[:12])
+    if not re.fullmatch(r"[A-Za-z0-9._-]{1,64}", version):
+        raise ValueError(f"rules bundle version {version!r} is not usable in a file name")
+    rules_name = f"rules.{version}.json"
+    write_if_changed(calc_dir / rules_name, bundle_text(bundle).encode("utf-8"))
+
+    manifest = {"version": version, "rules": rules_name, "wheel": wheel_rel, "stdlib": stdlib_rel,
+                "pyodide": pyodide_version(), "pyodide_lock": pyodide_lock(),
+                # the rest, for the worker and the pages: file names relative to this manifest
+                "pyodide_index": pyodide_rel, "pyodide_files": [pyodide_rel + name for name in PYODIDE_LOADED],
+                "modules": {entry: module_graph(calc_dir, entry) for entry in ENTRY_MODULES},
+                "snapshot_cache": SNAPSHOT_CACHE}
+    write_if_changed(calc_dir / MANIFEST, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
+
+    if not serving:  # under `mkdocs serve`, readable files and quick reloads
+        asset_minify.minify_files(site_dir, asset_minify.own_assets(site_dir))
+        inject_csp(site_dir)
+    write_service_worker(site_dir, serving)

@@ -1,0 +1,20 @@
+"""Debian's Chromium as the tests, the benchmarks and the audit launch it: pinned to loopback, so
+the browser cannot reach any other host (a request that leaves the site fails to resolve)."""
+from __future__ import annotations
+
+import os
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+CHROMIUM_ARGS = [
+    # Everything but loopback fails to resolve: the browser cannot reach any other host.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+    "--disable-quic",
+    "--no-proxy-server",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]

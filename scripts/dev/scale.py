@@ -1,0 +1,99 @@
+"""Build the whole site from a synthetic policy with N measures and report time and page sizes.
+
+    python -m scripts.dev.scale [--count 1000] [--hostile] [--keep DIR]
+
+Works in a temporary folder (its own policy/, docs/ and site/), so the project's docs/ and
+site/ are never touched. Prints the build time, the number of pages and the largest page.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from scripts.pages import guide
+
+from scripts.dev import synthetic_policy
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def prepare(work: Path, count: int, hostile: bool) -> Path:
+    """A policy, a docs/ (hand-written pages and assets only) and an mkdocs.yml in `work`."""
+    synthetic_policy.write(work / "policy", count, hostile)
+    return site_config(work)
+
+
+def site_config(work: Path) -> Path:
+    """A docs/ (hand-written pages and assets only) and an mkdocs.yml in `work`, to build the
+    site of the policy folder `work/policy` into `work/site`; returns the mkdocs.yml."""
+    generated = {*guide.GENERATED_DIRS, *guide.GENERATED_FILES, "calculator"}
+    shutil.copytree(ROOT / "docs", work / "docs", ignore=lambda folder, names: [
+        n for n in names if Path(folder) == ROOT / "docs" and n in generated])
+    # INHERIT keeps everything of the project's mkdocs.yml; only the paths change.
+    config = {"INHERIT": str(ROOT / "mkdocs.yml"), "docs_dir": str(work / "docs"),
+              "site_dir": str(work / "site"), "hooks": [str(ROOT / "scripts" / "pages" / "mkdocs_hooks.py")],
+              "theme": {"custom_dir": str(ROOT / "overrides")}, "watch": []}
+    target = work / "mkdocs.yml"
+    target.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return target
+
+
+def build(config_file: Path, policy_dir: Path) -> float:
+    """`mkdocs build --strict`, in this process; returns the seconds it took."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    before = os.environ.get("POLICY_DIR")
+    os.environ["POLICY_DIR"] = str(policy_dir)  # the hooks read the policy from there
+    started = time.perf_counter()
+    try:
+        config = load_config(config_file=str(config_file), strict=True)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build(config)
+        finally:
+            config.plugins.on_shutdown()
+    finally:  # the caller's environment as it was (a test session goes on after it)
+        if before is None:
+            os.environ.pop("POLICY_DIR", None)
+        else:
+            os.environ["POLICY_DIR"] = before
+    return time.perf_counter() - started
+
+
+def page_sizes(site: Path) -> list[tuple[int, str]]:
+    return sorted(((p.stat().st_size, p.relative_to(site).as_posix()) for p in site.rglob("*.html")),
+                  reverse=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--hostile", action="store_true")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    args = parser.parse_args(argv)
+    work = args.keep or Path(tempfile.mkdtemp(prefix="site-scale-"))
+    try:
+        if work.exists():
+            shutil.rmtree(work)
+        work.mkdir(parents=True)
+        config_file = prepare(work, args.count, args.hostile)
+        seconds = build(config_file, work / "policy")
+        sizes = page_sizes(work / "site")
+        print(f"{args.count} measures x 2 languages: built in {seconds:.1f} s; {len(sizes)} pages; "
+              f"largest {sizes[0][0] / 1024:.1f} KB ({sizes[0][1]})")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

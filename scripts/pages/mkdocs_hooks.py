@@ -1,0 +1,78 @@
+"""The thin MkDocs hook: policy/ -> validated -> generated Markdown (before the build) and
+calculator assets + security headers (after it); under `mkdocs serve`, the staff-only impact
+report (/impact/). All logic lives in the modules it calls."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from scripts.bundle import calculator_assets  # noqa: E402
+
+from scripts.pages import calculator_page  # noqa: E402
+
+from scripts.impact import report as impact_report  # noqa: E402
+
+from scripts.pages import list_page  # noqa: E402
+
+from scripts.pages import guide  # noqa: E402
+from scripts.policy import load_policy  # noqa: E402
+
+_state: dict = {"command": "build"}
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _state["command"] = command
+
+
+def on_shutdown() -> None:
+    # after static-i18n's last language build has written the search index
+    if "site_dir" in _state:
+        guide.compact_search_index(_state["site_dir"])
+
+
+def on_config(config):
+    """The site's name, description and menu come from policy/, in the language being built
+    (static-i18n builds each language with this same config, calling on_config again)."""
+    i18n = config.plugins["i18n"]
+    if not (i18n.building and "policy" in _state):  # another language of the same build: reuse
+        # POLICY_DIR: build from another policy folder (e.g. scripts/dev/synthetic_policy.py output)
+        root = os.environ.get("POLICY_DIR")
+        _state["policy"] = load_policy(Path(root)) if root else load_policy()  # raises if invalid
+    lang = i18n.current_language or i18n.default_language
+    for key, value in guide.site_config(_state["policy"], lang).items():
+        config[key] = value
+    return config
+
+
+def on_pre_build(config) -> None:
+    if config.plugins["i18n"].building:
+        return  # static-i18n's build of another language: the first build generated every page
+    policy = _state["policy"]
+    _state["impact_written"] = False
+    docs = Path(config["docs_dir"])
+    guide.generate(policy, docs)
+    config.extra["site_texts"] = guide.theme_texts(policy)  # 404 page, feed link
+    calculator_page.generate(policy, docs)
+    list_page.generate(policy, docs)
+
+
+def on_post_page(output: str, page, config) -> str:
+    return guide.compact_html(output)
+
+
+def on_post_build(config) -> None:
+    _state["site_dir"] = Path(config["site_dir"])
+    guide.keep_not_found_pages(config)
+    guide.write_language_sitemap(config)
+    calculator_assets.install(_state["policy"], Path(config["site_dir"]),
+                              serving=_state["command"] == "serve")
+    if _state["command"] == "serve" and not _state["impact_written"]:
+        # staff only: the impact report of the edit being served, never in a published site
+        root = os.environ.get("POLICY_DIR")
+        impact_report.write_staff_pages(Path(config["site_dir"]), Path(root) if root else impact_report.POLICY_DIR)
+        _state["impact_written"] = True

@@ -1,0 +1,341 @@
+"""What a measure page shows, in one language, as plain strings (escaping is the templates' job).
+
+Figures are written by subsidy_calculator.formatting, the same code the calculator uses, so an
+amount reads the same on every page and in every result. Pages are written as of the day the
+site is built (`PolicyIndex.day`): a text shows the value in force that day and announces the
+dated changes still to come, and a measure or benefit that has ended or not yet started says so.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from typing import Any, Iterator, Mapping
+
+from subsidy_calculator.formatting import PLACEHOLDER, format_date, format_quantity, value_on
+
+from scripts.pages.words import Texts, pick
+
+
+def build_day() -> str:
+    """The day the pages are written for: SITE_DATE=YYYY-MM-DD (a preview, the tests) or today."""
+    day = os.environ.get("SITE_DATE") or _dt.date.today().isoformat()
+    try:
+        return _dt.date.fromisoformat(day).isoformat()
+    except ValueError:
+        raise ValueError(f"SITE_DATE={day!r}: write the day as YYYY-MM-DD") from None
+
+
+def change_days(policy: Mapping[str, Any]) -> set[str]:
+    """Every day on which what the pages say changes: a dated value, measure, benefit or condition
+    starts (its `from`) or has ended (the day after its `until`)."""
+    periods: list[Mapping[str, Any]] = [policy["notice"].get("in_force") or {}]
+    for measure in policy["measures"]:
+        periods.append(measure.get("in_force") or {})
+        for figure in (measure.get("figures") or {}).values():
+            periods.extend(figure["values"])
+        for benefit in measure.get("benefits") or ():
+            periods.append(benefit.get("in_force") or {})
+            periods.extend(c.get("in_force") or {} for c in benefit.get("conditions") or ())
+    days = set()
+    for period in periods:
+        if period.get("from"):
+            days.add(str(period["from"]))
+        if period.get("until"):
+            days.add((_dt.date.fromisoformat(str(period["until"])) + _dt.timedelta(days=1)).isoformat())
+    return days
+
+
+def next_change(policy: Mapping[str, Any], day: str) -> str | None:
+    """The first day after `day` on which the pages written on `day` no longer hold: the site must
+    be built again that day (None: nothing dated to come)."""
+    return min((d for d in change_days(policy) if d > day), default=None)
+
+
+class PolicyIndex:
+    """Look-ups over the loaded policy that several pages need."""
+
+    def __init__(self, policy: Mapping[str, Any], day: str | None = None) -> None:
+        notice = policy["notice"]
+        self.day = day or build_day()
+        self.t = Texts(policy["texts"]["site"])
+        self.notice = notice
+        self.supplements = {s["id"]: s for s in notice.get("supplements") or []}
+        self.measures: list[dict] = list(policy["measures"])
+        self.parts = {p["id"]: p for p in notice["parts"]}
+        self.groups = {g["id"]: g for g in notice["audience_groups"]}
+        self.audiences = {a["id"]: a for a in notice["audiences"]}
+        self.recipients = {r["id"]: r for r in notice["recipients"]}
+        self.questions = {q["id"]: q for q in policy["questions"]}
+        role_question = self.questions.get("role", {})
+        self.role_labels = {o["value"]: o["label"] for o in role_question.get("options", [])}
+
+    def measure_groups(self, measure: Mapping[str, Any]) -> list[str]:
+        """Audience group ids of a measure, in the order its audiences are listed."""
+        seen: list[str] = []
+        for audience in measure["audiences"]:
+            group = self.audiences[audience]["group"]
+            if group not in seen:
+                seen.append(group)
+        return seen
+
+    def calculator_role(self, measure: Mapping[str, Any]) -> str | None:
+        """The calculator role of the measure's first audience group that has one; None for an
+        information-only measure (nothing to assess) or one with no role at all."""
+        if not measure.get("benefits"):
+            return None
+        for group in self.measure_groups(measure):
+            role = self.groups[group].get("role")
+            if role:
+                return role
+        return None
+
+
+def _intersect(*periods: Mapping[str, Any] | None) -> dict | None:
+    """The days common to all periods ({from, until}, null = open); None when there are none."""
+    start = max((str(p["from"]) for p in periods if p and p.get("from")), default=None)
+    end = min((str(p["until"]) for p in periods if p and p.get("until")), default=None)
+    if start and end and start > end:
+        return None
+    return {"from": start, "until": end}
+
+
+def state(index: PolicyIndex, period: Mapping[str, Any] | None) -> tuple[str, str] | None:
+    """("ended" | "not_started" | "ends", date) of a period on the build day; None when it is in
+    force with no end date (nothing to say)."""
+    if not period:
+        return None
+    start, end = period.get("from"), period.get("until")
+    if end and str(end) < index.day:
+        return "ended", str(end)
+    if start and str(start) > index.day:
+        return "not_started", str(start)
+    if end:
+        return "ends", str(end)
+    return None
+
+
+def measure_state(index: PolicyIndex, measure: Mapping[str, Any], lang: str, short: bool = False) -> str:
+    """"This measure ended on ..." (or "applies from/until ..."); '' when it is in force with no
+    end date. `short`: "ended on ..." for lists."""
+    found = state(index, measure.get("in_force"))
+    if not found:
+        return ""
+    kind, day = found
+    return index.t(f"measure.{'short' if short else 'state'}_{kind}", lang, date=format_date(day, lang))
+
+
+def with_state(index: PolicyIndex, title: str, period: Mapping[str, Any] | None, lang: str) -> str:
+    """"Title (ended on ...)" for a benefit or a condition dated with in_force."""
+    found = state(index, period)
+    if not found:
+        return title
+    kind, day = found
+    return index.t("measure.with_state", lang, title=title,
+                   state=index.t(f"measure.short_{kind}", lang, date=format_date(day, lang)))
+
+
+def figure_text(index: PolicyIndex, figure: Mapping[str, Any], lang: str) -> str:
+    """A figure in a text: the value in force on the build day, with the dated changes to come
+    ("1111元（自2027年1月1日起调整为1500元）" / "1,111 yuan (1,500 yuan from 1 January 2027)")."""
+    t, day = index.t, index.day
+    values, unit = figure["values"], figure["unit"]
+    quantity = lambda v: format_quantity(v["value"], unit, lang)  # noqa: E731
+    current = value_on(figure, day)
+    later = [v for v in values if v.get("from") and str(v["from"]) > day]
+    notes = []
+    if current is not None:
+        text = quantity(current)
+    elif later:  # not in force yet
+        first, later = later[0], later[1:]
+        text = t("measure.figure_starts", lang, value=quantity(first), date=format_date(str(first["from"]), lang))
+        current = first
+    else:  # every value has ended: the last one, with its end
+        current = [v for v in values if v.get("until")][-1]
+        text = quantity(current)
+    notes = [t("measure.figure_change", lang, value=quantity(v), date=format_date(str(v["from"]), lang))
+             for v in later]
+    last = later[-1] if later else current
+    if last.get("until"):
+        notes.append(t("measure.figure_until", lang, date=format_date(str(last["until"]), lang)))
+    if not notes:
+        return text
+    return t("measure.figure_with_notes", lang, value=text, notes=t("measure.figure_note_separator", lang).join(notes))
+
+
+def period_text(entry: Mapping[str, Any], lang: str, t: Texts) -> str:
+    """'From 1 February 2123 until ...' for one dated value (the table's column says 'In force')."""
+    start, end = entry.get("from"), entry.get("until")
+    values = {}
+    if start:
+        values["from"] = format_date(str(start), lang)
+    if end:
+        values["until"] = format_date(str(end), lang)
+    key = {(False, False): "period_open", (True, False): "period_from",
+           (False, True): "period_until", (True, True): "period_from_until"}[(bool(start), bool(end))]
+    return t(f"measure.{key}", lang, **values)
+
+
+def _figure_values(measure: Mapping[str, Any], figure_id: str, lang: str) -> list[tuple[str, Mapping]]:
+    figure = measure["figures"][figure_id]
+    return [(format_quantity(v["value"], figure["unit"], lang), v) for v in figure["values"]]
+
+
+def _question_unit(index: PolicyIndex, question_id: str, lang: str) -> str | None:
+    unit = index.questions.get(question_id, {}).get("unit")
+    return pick(unit, lang, f"policy/questions.yaml: {question_id}.unit") if unit else None
+
+
+def amount_texts(index: PolicyIndex, measure: Mapping[str, Any], benefit: Mapping[str, Any],
+                 lang: str, t: Texts) -> list[tuple[str, Mapping | None]]:
+    """The benefit's amount as (text, period) pairs, one per dated value of its figure, each
+    period cut to the benefit's and the measure's `in_force` (values never in force then are
+    left out). Benefits without a figure give one pair, with the benefit's and measure's period."""
+    amount = benefit.get("amount") or {"none": True}
+    limits = (benefit.get("in_force"), measure.get("in_force"))
+    if "figure" not in amount:
+        text = t("measure.by_regulations" if amount.get("by_regulations") else "measure.not_money", lang)
+        return [(text, _intersect(*limits))]
+    pairs = [(text, _intersect(v, *limits)) for text, v in _figure_values(measure, amount["figure"], lang)]
+    pairs = [(text, period) for text, period in pairs if period is not None]
+    if "per" not in amount:  # `each`: the recipient column already says "each graduate"
+        return pairs
+    unit = _question_unit(index, amount["per"], lang)
+    if unit:
+        return [(t("measure.amount_per", lang, amount=text, unit=unit), v) for text, v in pairs]
+    return [(t("measure.amount_per_plain", lang, amount=text), v) for text, v in pairs]
+
+
+def period_state_text(index: PolicyIndex, period: Mapping[str, Any] | None, lang: str) -> str:
+    """The "In force" cell: the period, marked when it has ended or not yet started on the build day."""
+    text = period_text(period or {}, lang, index.t)
+    found = state(index, period)
+    if found and found[0] in ("ended", "not_started"):
+        return index.t(f"measure.period_{found[0]}", lang, period=text)
+    return text
+
+
+def duration_text(measure: Mapping[str, Any], benefit: Mapping[str, Any], lang: str, t: Texts) -> str:
+    duration = benefit.get("duration")
+    if not duration:
+        return t("common.empty_cell", lang)
+    pairs = _figure_values(measure, duration["figure"], lang)
+    if len(pairs) == 1:
+        return t("measure.duration_up_to", lang, value=pairs[0][0])
+    return t("common.list_separator", lang).join(
+        t("measure.duration_dated", lang, value=text, period=period_text(v, lang, t)) for text, v in pairs)
+
+
+def recipient_text(index: PolicyIndex, benefit: Mapping[str, Any], lang: str, t: Texts) -> str:
+    recipient = benefit["recipient"]
+    ids = [recipient] if isinstance(recipient, str) else list(dict.fromkeys(recipient.values()))
+    return t("common.list_separator", lang).join(
+        pick(index.recipients[r]["name"], lang, f"policy/notice.yaml: recipients.{r}") for r in ids)
+
+
+def benefit_rows(index: PolicyIndex, measure: Mapping[str, Any], lang: str, t: Texts) -> list[dict]:
+    """Rows of the "what you get" table: one per benefit and dated value. Benefits assessed for
+    different roles but reading exactly the same (same name, amount, recipient...) show once."""
+    rows: list[dict] = []
+    for benefit in measure.get("benefits") or []:
+        common = {
+            "name": render(index, measure, benefit["name"], lang),
+            "duration": duration_text(measure, benefit, lang, t),
+            "recipient": recipient_text(index, benefit, lang, t),
+            "frequency": t(f"measure.{benefit['frequency']}", lang),
+        }
+        for text, period in amount_texts(index, measure, benefit, lang, t):
+            row = {**common, "amount": text, "period": period_state_text(index, period, lang)}
+            if row not in rows:
+                rows.append(row)
+    return rows
+
+
+def render(index: PolicyIndex, measure: Mapping[str, Any], text: Mapping[str, str], lang: str,
+           where: str = "") -> str:
+    """A measure text in one language, with its [[figure]] placeholders written out as of the
+    build day (figure_text)."""
+    label = f"policy/measures: {measure['id']}{'.' + where if where else ''}"
+    figures = measure.get("figures") or {}
+    return PLACEHOLDER.sub(lambda m: figure_text(index, figures[m.group(1)], lang), pick(text, lang, label))
+
+
+def traced(index: PolicyIndex, measure: Mapping[str, Any], text: Mapping[str, Any], lang: str, t: Texts,
+           where: str = "") -> str:
+    """A text that rests on the notice (`notice:`), or general guidance the notice does not give
+    (`guidance: true`), which is labelled as such wherever it is shown."""
+    rendered = render(index, measure, text, lang, where)
+    return t("measure.guidance", lang, text=rendered) if text.get("guidance") is True else rendered
+
+
+def condition_blocks(index: PolicyIndex, measure: Mapping[str, Any], lang: str, t: Texts) -> list[dict]:
+    """Per benefit: what the calculator checks and what the visitor checks. A benefit name that
+    appears twice (assessed for different roles) gets the roles added to tell them apart."""
+    benefits = measure.get("benefits") or []
+    names = [render(index, measure, b["name"], lang) for b in benefits]
+    blocks: list[dict] = []
+    for benefit, name in zip(benefits, names):
+        title = name
+        if names.count(name) > 1:
+            roles = t("common.list_separator", lang).join(
+                pick(index.role_labels[r], lang, f"policy/questions.yaml: role.{r}")
+                for r in benefit.get("roles", []) if r in index.role_labels)
+            title += t("measure.for_roles", lang, roles=roles)
+        block = {
+            "title": with_state(index, title, benefit.get("in_force"), lang),
+            # a condition dated with in_force: shown until it ends, with its dates
+            "checks": [with_state(index, render(index, measure, c["text"], lang), c.get("in_force"), lang)
+                       for c in benefit.get("conditions") or []
+                       if (state(index, c.get("in_force")) or ("",))[0] != "ended"],
+            "self_checks": [traced(index, measure, s, lang, t) for s in benefit.get("self_check") or []],
+        }
+        if block not in blocks:
+            blocks.append(block)
+    return blocks
+
+
+def key_amounts(index: PolicyIndex, measure: Mapping[str, Any], lang: str, t: Texts) -> list[str]:
+    """"Name: amount (paid to: recipient)" for each benefit with a figure, for the audience
+    pages; a figure with several dated values gives one line per value still in force or to
+    come on the build day, with its period."""
+    out: list[str] = []
+    for benefit in measure.get("benefits") or []:
+        if "figure" not in (benefit.get("amount") or {}):
+            continue
+        pairs = [(text, period) for text, period in amount_texts(index, measure, benefit, lang, t)
+                 if (state(index, period) or ("",))[0] != "ended"]
+        values = {"name": render(index, measure, benefit["name"], lang),
+                  "recipient": recipient_text(index, benefit, lang, t)}
+        for text, entry in pairs:
+            if len(pairs) > 1 or (entry or {}).get("from") or (entry or {}).get("until"):
+                line = t("audience.key_amount_dated", lang, amount=text, period=period_text(entry, lang, t),
+                         **values)
+            else:
+                line = t("audience.key_amount", lang, amount=text, **values)
+            if line not in out:
+                out.append(line)
+    return out
+
+
+def quote_label(index: PolicyIndex, entry: Mapping[str, Any], lang: str) -> str:
+    """"As published in <supplementary notice>:" before a change log entry's quote ("As
+    published:" when the entry names no supplementary notice)."""
+    notice = index.supplements.get(entry.get("notice") or "")
+    if not notice:
+        return index.t("changes.quote", lang)
+    name = pick(notice["name"], lang, f"policy/notice.yaml: supplements.{notice['id']}.name")
+    return index.t("changes.quote_from", lang, notice=name)
+
+
+def change_entries(index: PolicyIndex) -> Iterator[tuple[str, int, Mapping, Mapping]]:
+    """(date, position, measure, entry) for every change log entry of every measure."""
+    for measure in index.measures:
+        for position, entry in enumerate(measure.get("change_log") or []):
+            yield str(entry["date"]), position, measure, entry
+
+
+def newest_first(index: PolicyIndex) -> list[tuple[str, int, Mapping, Mapping]]:
+    """Change log entries, newest date first; within a date, by measure number."""
+    entries = list(change_entries(index))
+    entries.sort(key=lambda e: (e[2]["number"], e[1]))
+    entries.sort(key=lambda e: e[0], reverse=True)
+    return entries
