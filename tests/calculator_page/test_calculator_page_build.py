@@ -209,6 +209,11 @@ def test_site_holds_one_pyodide_and_a_consistent_manifest() -> None:
     assert {name for graph in graphs.values() for name in graph} == {p.name for p in calc.glob("*.js")}
     assert {"boot.js", "rules.js", "offline.js"} <= set(graphs["app.js"]) and "snapshot.js" in graphs["worker.js"]
     assert manifest["snapshot_cache"] == calculator_assets.SNAPSHOT_CACHE
+    # each page asks for its entry module's imports at once (boot.js: its own async script)
+    for page, entry in (("calculator/index.html", "app.js"), ("calculator/list/index.html", "lists.js")):
+        html = (SITE_DIR / page).read_text(encoding="utf-8")
+        preloaded = {href.rsplit("/", 1)[-1] for href in re.findall(r'<link rel="?modulepreload"? href="?([^"> ]+)', html)}
+        assert preloaded == set(graphs[entry]) - {"boot.js"}, page
     sw = (SITE_DIR / "sw.js").read_text(encoding="utf-8")
     assert not re.search(r"__[A-Z_]+__", sw), "a name left unfilled in sw.js"
     assert f'"{calculator_assets.CALCULATOR_PATH}{calculator_assets.MANIFEST}"' in sw

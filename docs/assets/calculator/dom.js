@@ -1,6 +1,8 @@
-// What the calculator page (app.js) and the list page (lists.js) both need to show text: the one
+// What the calculator page (app.js and its modules) and the list page (lists.js) both need to show text: the one
 // {name} filling of policy texts (as subsidy_calculator.texts.fill) and DOM nodes built with
 // textContent only, never innerHTML.
+
+export const $ = (id) => document.getElementById(id);
 
 // A count as each language writes it (subsidy_calculator.formatting.format_count): "10,000" in
 // English, "10000" in Chinese (no separators inside Chinese text).

@@ -1,0 +1,183 @@
+// The calculator's results panel and the "your answers" list, as DOM nodes (textContent only,
+// never innerHTML), from what Python returned (calculator/README.md, "Browser"). Nothing is
+// computed here but the order of a recipient's items.
+
+import { $, count as countIn, fmt, h } from "./dom.js";
+
+const EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+  "September", "October", "November", "December"];
+// Within a recipient, what the visitor can get comes first (the engine's order otherwise).
+const STATUS_ORDER = { eligible: 0, may_be_eligible: 1, needs_answers: 2, info_only: 3, not_in_force: 4, not_eligible: 5 };
+const STATUS_CLASS = new Set(["eligible", "may_be_eligible", "needs_answers", "not_eligible", "info_only", "not_in_force"]);
+
+/**
+ * The results of the calculator in `root` (its data-site-root gives the links), with the page's
+ * texts `T` in `lang`; `focusQuestion(id)` takes the visitor to a question a result names.
+ */
+export function createResults(root, T, lang, focusQuestion) {
+  const resultsBox = $("calc-results");
+  const count = (n) => countIn(n, lang);
+  // "2025-07" -> "2025年7月" / "July 2025", as formatting.py writes dates
+  const monthText = (v) => {
+    const [y, m] = v.split("-").map(Number);
+    return lang === "zh" ? `${y}年${m}月` : `${EN_MONTHS[m - 1]} ${y}`;
+  };
+
+  function placeholder(text) {
+    resultsBox.replaceChildren(h("p", { class: "calc-placeholder", text }));
+    resultsBox.dataset.state = "empty";
+    $("calc-live").textContent = "";
+  }
+
+  // No result to show yet: `answered` when the role is answered, `failed` when Python cannot start.
+  function waiting(answered, failed) {
+    if (!answered && !failed) return placeholder(T.results.choose_role);
+    placeholder(failed ? T.failure.title : T.results.waiting);
+    resultsBox.dataset.state = failed ? "failed" : "waiting";
+  }
+
+  function pending() {
+    resultsBox.dataset.state = "pending";
+  }
+
+  function error() {
+    placeholder(T.failure.evaluate_failed);
+    resultsBox.dataset.state = "error";
+  }
+
+  // time from an answer to its rendered result, for the speed test
+  function took(ms) {
+    resultsBox.dataset.ms = String(Math.round(ms));
+  }
+
+  // The visible questions and their answers, as the visitor gave them.
+  function answers(questions, given) {
+    const list = $("calc-answers-list");
+    const rows = [];
+    for (const q of questions) {
+      if (!q.visible) continue;
+      let text = T.page.not_answered;
+      if (q.id in given) {
+        const v = given[q.id];
+        if (q.radios.length) {
+          const radio = q.radios.find((r) => r.value === String(v));
+          text = radio ? radio.parentElement.textContent.trim() : String(v);
+        } else if (q.type === "month") {
+          text = monthText(v);
+        } else {
+          const unit = q.el.querySelector(".calc-unit");
+          text = count(v) + (unit ? (lang === "zh" ? "" : " ") + unit.textContent : "");
+        }
+      }
+      rows.push(h("dt", { text: q.label }), h("dd", { text }));
+    }
+    list.replaceChildren(...rows);
+  }
+
+  // A link from the result ("/measures/<id>/" from the site root) made relative to this page.
+  function siteLink(url) {
+    if (typeof url !== "string" || !url.startsWith("/") || url.startsWith("//")) return null;
+    const base = new URL(root.dataset.siteRoot || "../", location.href);
+    let path = url.slice(1);
+    if (lang === "en" && !path.startsWith("en/")) path = "en/" + path;
+    if (lang === "zh" && path.startsWith("en/")) return null;
+    const target = new URL(path, lang === "en" ? new URL("../", base) : base);
+    return target.origin === location.origin ? target.pathname : null;
+  }
+
+  function item(it) {
+    const status = STATUS_CLASS.has(it.status) ? it.status : "info_only";
+    const parts = [];
+    parts.push(h("h4", { class: "calc-item-name" }, it.name || ""));
+    parts.push(h("p", { class: "calc-item-status" },
+      h("span", { class: `calc-badge calc-badge-${status}`, "data-status": status, text: it.status_text || "" }),
+      it.amount_text ? h("span", { class: "calc-amount", text: it.amount_text }) : null));
+    const facts = [];
+    if (it.frequency_text) facts.push(h("span", { text: it.frequency_text }));
+    if (it.duration_text) facts.push(h("span", { text: it.duration_text }));
+    if (facts.length) parts.push(h("p", { class: "calc-facts" }, facts));
+    if (Array.isArray(it.arithmetic) && it.arithmetic.length) {
+      parts.push(h("div", { class: "calc-arithmetic" }, h("p", { class: "calc-sub", text: T.results.arithmetic }),
+        h("ul", {}, it.arithmetic.map((line) => h("li", { text: line })))));
+    }
+    if (Array.isArray(it.left_out) && it.left_out.length) {
+      parts.push(h("div", {}, h("p", { class: "calc-sub", text: T.results.left_out }),
+        h("ul", {}, it.left_out.map((line) => h("li", { text: line })))));
+    }
+    if (Array.isArray(it.missing) && it.missing.length) {
+      parts.push(h("div", { class: "calc-missing" }, h("p", { class: "calc-sub", text: T.results.missing }),
+        h("ul", {}, it.missing.map((m) => {
+          const button = h("button", { type: "button", class: "calc-linklike", text: m.label || m.question });
+          button.addEventListener("click", () => focusQuestion(m.question));
+          return h("li", {}, button);
+        }))));
+    }
+    if (Array.isArray(it.reasons) && it.reasons.length) {
+      parts.push(h("div", {}, h("p", { class: "calc-sub", text: T.results.conditions }),
+        h("ul", { class: "calc-reasons" }, it.reasons.map((r) => {
+          const state = r.met === true ? "met" : r.met === false ? "not_met" : "unknown";
+          return h("li", { class: `calc-${state.replace("_", "-")}`, "data-met": state },
+            h("span", { class: "calc-mark", "aria-hidden": "true", text: { met: "✓", not_met: "✗", unknown: "?" }[state] }),
+            h("span", { class: "calc-visually-hidden", text: T.results[state] + (lang === "zh" ? "：" : ": ") }),
+            h("span", { text: r.text }));
+        }))));
+    }
+    if (Array.isArray(it.self_check) && it.self_check.length) {
+      parts.push(h("div", { class: "calc-self-check" }, h("p", { class: "calc-sub", text: T.results.self_check }),
+        h("ul", {}, it.self_check.map((line) => h("li", { text: line })))));
+    }
+    if (it.how_to_apply) {
+      parts.push(h("div", {}, h("p", { class: "calc-sub", text: T.results.how_to_apply }), h("p", { text: it.how_to_apply })));
+    }
+    const href = siteLink(it.url);
+    if (href) {
+      parts.push(h("p", { class: "calc-measure-link" }, h("a", { href },
+        fmt(T.results.measure_link, { number: it.measure_number ?? "", title: it.measure_title || "" }))));
+    }
+    return h("article", { class: `calc-item calc-item-${status}`, "data-benefit": it.benefit_id || "", "data-status": status }, parts);
+  }
+
+  // One evaluation's result; `rulesVersion` when the result does not name its own.
+  function result(r, rulesVersion) {
+    const nodes = [];
+    if (Array.isArray(r.errors) && r.errors.length) {
+      nodes.push(h("div", { class: "calc-result-errors" }, h("p", { text: T.results.invalid_answers }),
+        h("ul", {}, r.errors.map((e) => h("li", { text: e.message || "" })))));
+    }
+    const groups = Array.isArray(r.groups) ? r.groups : [];
+    for (const group of groups) {
+      const items = (Array.isArray(group.items) ? group.items : []).map((it, i) => [it, i])
+        .sort((a, b) => (STATUS_ORDER[a[0].status] ?? 9) - (STATUS_ORDER[b[0].status] ?? 9) || a[1] - b[1])
+        .map(([it]) => it);
+      nodes.push(h("section", { class: "calc-group", "data-recipient": group.recipient || "" },
+        h("h3", { class: "calc-group-title", text: group.title || "" }),
+        group.total_text ? h("p", { class: "calc-group-total" }, h("span", { class: "calc-total-label", text: T.results.total + (lang === "zh" ? "：" : ": ") }),
+          h("strong", { class: "calc-total", text: group.total_text })) : null,
+        items.map(item)));
+    }
+    if (!groups.length) nodes.push(h("p", { class: "calc-placeholder", text: T.results.nothing }));
+    const measures = Array.isArray(r.measures) ? r.measures : [];
+    if (measures.length) {
+      nodes.push(h("details", { class: "calc-measures" }, h("summary", { text: T.results.all_measures }),
+        h("ul", {}, measures.map((m) => {
+          const href = siteLink(m.url);
+          const status = STATUS_CLASS.has(m.status) ? m.status : "info_only";
+          const title = `${m.number ?? ""}. ${m.title || ""}`;
+          // an ended or not yet started measure says when ("This measure ended on ...")
+          const when = status === "not_in_force" && Array.isArray(m.reasons) && m.reasons.length
+            ? h("span", { class: "calc-measure-when", text: " " + m.reasons.join(" ") }) : null;
+          return h("li", { "data-measure": m.id || "", "data-status": status }, href ? h("a", { href, text: title }) : title, " ",
+            h("span", { class: `calc-badge calc-badge-${status}`, text: m.status_text || "" }), when);
+        }))));
+    }
+    if (r.disclaimer) nodes.push(h("p", { class: "calc-disclaimer", text: r.disclaimer }));
+    nodes.push(h("p", { class: "calc-applied", text: fmt(T.results.applied, { version: r.rules_version || rulesVersion, date: r.date_text || r.date || "" }) }));
+    resultsBox.replaceChildren(...nodes);
+    resultsBox.dataset.state = "done";
+    resultsBox.dataset.rulesVersion = r.rules_version || "";
+    const totals = groups.filter((g) => g.total_text).map((g) => `${g.title} ${g.total_text}`);
+    $("calc-live").textContent = T.results.updated + (totals.length ? " " + totals.join("；") : "");
+  }
+
+  return { placeholder, waiting, pending, error, took, answers, result };
+}
