@@ -140,6 +140,6 @@ function main() {
 
   form.applyFragment(location.hash);
   update(true);
-  performance.mark("calculator-form"); // read by scripts/bench.py: the form answers from here on
+  performance.mark("calculator-form"); // read by scripts/dev/bench.py: the form answers from here on
   python.start();
 }

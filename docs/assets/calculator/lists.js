@@ -75,7 +75,7 @@ function main() {
         ready = true;
         fileInput.disabled = false;
         setStatus(T.status.ready, "ready");
-        performance.mark("list-ready"); // read by scripts/audit.py: judged when ready
+        performance.mark("list-ready"); // read by scripts/dev/audit.py: judged when ready
         if (file) check(file);
         // after a first visit, the service worker keeps everything this page used
         const templates = [...document.querySelectorAll("a.lc-template")].map((a) => a.href);
@@ -113,7 +113,7 @@ function main() {
     }
     if (!ready) return; // checked as soon as the worker is ready
     const id = ++seq;
-    performance.mark("list-check-start"); // read by scripts/bench_lists.py
+    performance.mark("list-check-start"); // read by scripts/dev/bench_lists.py
     setStatus(T.status.reading, "checking");
     let data;
     try {
@@ -211,7 +211,7 @@ function main() {
       label.textContent = fmt(T.rows_page, { first: n(first + 1), last: n(last), shown: n(rows.length) });
       previous.disabled = first === 0;
       next.disabled = last >= rows.length;
-      $("lc-rows").dataset.drawn = String(last - first); // read by the tests and scripts/bench_lists.py
+      $("lc-rows").dataset.drawn = String(last - first); // read by the tests and scripts/dev/bench_lists.py
     };
     previous.addEventListener("click", () => showPage(first - PAGE_ROWS));
     next.addEventListener("click", () => showPage(first + PAGE_ROWS));

@@ -1,5 +1,5 @@
 // After a first visit, the calculator page (app.js) and the list page (lists.js) ask the site's
-// service worker (scripts/service_worker.js, message "cache-urls") to keep every file they need,
+// service worker (scripts/bundle/service_worker.js, message "cache-urls") to keep every file they need,
 // so that they work offline: the page itself, its modules (`entry`, the page's entry module, and
 // what it imports, as the worker's "ready" message lists them from manifest.json) and the Python
 // worker's `files` must all be kept; whatever else the page loaded (styles, icons) when it can be.

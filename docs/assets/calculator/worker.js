@@ -8,7 +8,7 @@
 //               {type: "evaluate-batch", id, requests: [JSON string, ...]} (used by the parity test),
 //               {type: "check-list", id, data: ArrayBuffer, request: JSON string} (lists.js).
 // Everything is fetched from this site. The worker knows one name, manifest.json (written by
-// scripts/calculator_assets.py, beside this file); every other file it loads or asks to keep
+// scripts/bundle/calculator_assets.py, beside this file); every other file it loads or asks to keep
 // (Pyodide's, the wheel, rules, standard library, the modules of the worker and the pages) and the
 // snapshot's cache are named in it, relative to it.
 import { StageError, startPyodide } from "./pyodide_start.js";

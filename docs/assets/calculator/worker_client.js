@@ -74,7 +74,7 @@ export function workerClient(root, T, { onReady, onFailed }) {
         root.dataset.rulesVersion = m.version;
         root.dataset.pythonStart = m.start || ""; // "snapshot" or "ordinary", for tests and the bench
         setPhase("ready");
-        performance.mark("calculator-ready"); // read by scripts/bench.py: navigation to ready
+        performance.mark("calculator-ready"); // read by scripts/dev/bench.py: navigation to ready
         onReady(m);
       } else if (m.type === "snapshot-kept") {
         root.dataset.snapshot = "kept"; // for tests and the bench: the next visit can restore it
