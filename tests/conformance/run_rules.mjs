@@ -1,7 +1,9 @@
 // Runs the cases of form_rules.yaml (given as JSON on standard input) against the page's
-// rules.js and prints, as JSON, what it decided: {asked: [{result, asked}], used: [[id]], numbers: [...], months: [...]}.
+// rules.js (and dom.js's count and fmt) and prints, as JSON, what it decided: {asked: [{result, asked}], used: [[id]],
+// numbers: [...], months: [...], counts: [...], fills: [...]}.
 import { readFileSync } from "node:fs";
 import { asked, monthAnswer, numberAnswer, test } from "../../docs/assets/calculator/rules.js";
+import { count, fmt } from "../../docs/assets/calculator/dom.js";
 
 const cases = JSON.parse(readFileSync(0, "utf8"));
 const limits = Object.fromEntries(cases.questions.map((q) => [q.id, {
@@ -17,6 +19,8 @@ process.stdout.write(JSON.stringify({
     return Object.keys(used);
   }),
   months: cases.months.map((c) => monthAnswer(c.value)),
+  counts: cases.counts.map((c) => count(c.n, c.lang)),
+  fills: cases.fills.map((c) => fmt(c.template, c.values)),
   numbers: cases.numbers.map((c) => {
     const a = numberAnswer(String(c.value), limits[c.question], c.answers);
     return a.error ? { error: a.error } : { value: a.value };

@@ -103,6 +103,24 @@ def test_months(i: int, javascript: dict) -> None:
     assert javascript["months"][i] == case["expect"], "rules.js"
 
 
+@pytest.mark.parametrize("i", range(len(CASES["counts"])), ids=lambda i: f"{CASES['counts'][i]['n']}-{CASES['counts'][i]['lang']}")
+def test_counts(i: int, javascript: dict) -> None:
+    from subsidy_calculator.formatting import format_count
+
+    case = CASES["counts"][i]
+    assert format_count(case["n"], case["lang"]) == case["expect"], "Python"
+    assert javascript["counts"][i] == case["expect"], "dom.js"
+
+
+@pytest.mark.parametrize("i", range(len(CASES["fills"])), ids=lambda i: CASES["fills"][i]["template"])
+def test_fills(i: int, javascript: dict) -> None:
+    from subsidy_calculator.texts import fill
+
+    case = CASES["fills"][i]
+    assert fill(case["template"], **case["values"]) == case["expect"], "Python"
+    assert javascript["fills"][i] == case["expect"], "dom.js"
+
+
 def test_every_question_type_and_rule_form_is_covered() -> None:
     forms = set()
 
