@@ -6,6 +6,7 @@ from typing import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from calc_page_helpers import calculator_path, wait_ready
 
@@ -27,8 +28,16 @@ def started_calculator(browser: Browser, browser_context_args: dict, base_url: s
             wait_ready(page)
             pages[lang] = page
         page = pages[lang]
-        page.click("#calc-reset")
-        page.wait_for_selector('#calc-results[data-state="empty"]', state="attached")
+        # the last test's evaluation has come back, then every answer is cleared
+        page.wait_for_selector('#calc-results:not([data-state="pending"])', state="attached")
+        for attempt in (1, 2):
+            page.click("#calc-reset")
+            try:
+                page.wait_for_selector('#calc-results[data-state="empty"]', state="attached", timeout=15_000)
+                break
+            except PlaywrightTimeout:
+                if attempt == 2:
+                    raise
         return page
 
     yield get
