@@ -10,6 +10,7 @@ autoescaped, strict about missing names, and the filters the templates share.
 """
 from __future__ import annotations
 
+import functools
 import html as _html
 import json
 import re
@@ -45,7 +46,10 @@ def one_html_line(markup: str) -> Markup:
     return Markup(_BETWEEN_TAGS.sub("><", str(markup).strip()))
 
 
+@functools.cache
 def environment() -> jinja2.Environment:
+    """One environment for the whole build (its loader still reloads a template edited under
+    `mkdocs serve`), so each template is compiled once."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)

@@ -8,14 +8,14 @@ import pytest
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from calc_page_helpers import calculator_path, wait_ready
+from calc_page_helpers import PY_TIMEOUT, calculator_path, wait_ready
 
 
-@pytest.fixture(scope="session")
-def started_calculator(browser: Browser, browser_context_args: dict, base_url: str) -> Iterator[Callable[[str], Page]]:
-    """`started_calculator(lang)`: the calculator page in `lang`, ready, with every answer
-    cleared (the page's own "clear all answers" button), opened once per test process and language.
-    Every request of its browser context stays on the test server."""
+def _shared_pages(browser: Browser, browser_context_args: dict, base_url: str,
+                  start: Callable[[Page, str], None], reset: Callable[[Page], None]) -> Iterator[Callable[[str], Page]]:
+    """A page per language, each in its own browser context, opened with `start(page, lang)` on
+    first use and given to each test after `reset(page)`. Every request of those contexts stays
+    on the test server."""
     contexts, pages, seen = [], {}, []
 
     def get(lang: str) -> Page:
@@ -24,27 +24,40 @@ def started_calculator(browser: Browser, browser_context_args: dict, base_url: s
             context.on("request", lambda request: seen.append(request.url))
             contexts.append(context)
             page = context.new_page()
-            page.goto(calculator_path(lang))
-            wait_ready(page)
+            start(page, lang)
             pages[lang] = page
-        page = pages[lang]
-        # the last test's evaluation has come back, then every answer is cleared
-        page.wait_for_selector('#calc-results:not([data-state="pending"])', state="attached")
-        for attempt in (1, 2):
-            page.click("#calc-reset")
-            try:
-                page.wait_for_selector('#calc-results[data-state="empty"]', state="attached", timeout=15_000)
-                break
-            except PlaywrightTimeout:
-                if attempt == 2:
-                    raise
-        return page
+        reset(pages[lang])
+        return pages[lang]
 
     yield get
     for context in contexts:
         context.close()
     outside = [u for u in seen if not u.startswith(base_url + "/") and not u.startswith(("data:", "blob:"))]
     assert not outside, f"requests left the test server: {outside}"
+
+
+@pytest.fixture(scope="session")
+def started_calculator(browser: Browser, browser_context_args: dict, base_url: str) -> Iterator[Callable[[str], Page]]:
+    """`started_calculator(lang)`: the calculator page in `lang`, ready, with every answer
+    cleared (the page's own "clear all answers" button), opened once per test process and language."""
+
+    def start(page: Page, lang: str) -> None:
+        page.goto(calculator_path(lang))
+        wait_ready(page)
+
+    def reset(page: Page) -> None:
+        # the last test's evaluation has come back, then every answer is cleared
+        page.wait_for_selector('#calc-results:not([data-state="pending"])', state="attached")
+        for attempt in (1, 2):
+            page.click("#calc-reset")
+            try:
+                page.wait_for_selector('#calc-results[data-state="empty"]', state="attached", timeout=15_000)
+                return
+            except PlaywrightTimeout:
+                if attempt == 2:
+                    raise
+
+    yield from _shared_pages(browser, browser_context_args, base_url, start, reset)
 
 
 @pytest.fixture(scope="session")
@@ -52,29 +65,16 @@ def started_list(browser: Browser, browser_context_args: dict, base_url: str) ->
     """`started_list(lang)`: the "check a list" page in `lang` for the placements list (a
     qualified agency), ready, with the last file's results cleared (the page's own "clear the
     list" button), opened once per test process and language."""
-    from calc_page_helpers import PY_TIMEOUT
 
-    contexts, pages, seen = [], {}, []
+    def start(page: Page, lang: str) -> None:
+        page.goto(("/en" if lang == "en" else "") + "/calculator/list/#list=placements")
+        page.locator('#q-agency_qualified input[value="true"]').check()
+        page.wait_for_selector('#lc[data-phase="ready"], #lc[data-phase="failed"]', state="attached",
+                               timeout=PY_TIMEOUT)
+        assert page.get_attribute("#lc", "data-phase") == "ready", page.inner_text("#lc-status")
 
-    def get(lang: str) -> Page:
-        if lang not in pages:
-            context = browser.new_context(**{**browser_context_args, "base_url": base_url})
-            context.on("request", lambda request: seen.append(request.url))
-            contexts.append(context)
-            page = context.new_page()
-            page.goto(("/en" if lang == "en" else "") + "/calculator/list/#list=placements")
-            page.locator('#q-agency_qualified input[value="true"]').check()
-            page.wait_for_selector('#lc[data-phase="ready"], #lc[data-phase="failed"]', state="attached",
-                                   timeout=PY_TIMEOUT)
-            assert page.get_attribute("#lc", "data-phase") == "ready", page.inner_text("#lc-status")
-            pages[lang] = page
-        page = pages[lang]
+    def reset(page: Page) -> None:
         page.locator("#lc-clear").dispatch_event("click")  # hidden until a file was checked
         page.wait_for_selector('#lc[data-phase="ready"]', state="attached")
-        return page
 
-    yield get
-    for context in contexts:
-        context.close()
-    outside = [u for u in seen if not u.startswith(base_url + "/") and not u.startswith(("data:", "blob:"))]
-    assert not outside, f"requests left the test server: {outside}"
+    yield from _shared_pages(browser, browser_context_args, base_url, start, reset)

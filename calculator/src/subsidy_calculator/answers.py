@@ -14,13 +14,11 @@ from typing import Any, Mapping
 from .rules import Rule, RulesError, compile_rule
 from .formatting import format_count
 from .texts import fill
-from .vocabulary import NUMBER_TYPES
+from .vocabulary import NUMBER_TYPES, QUESTION_TYPES
 
 # The largest whole number JSON carries exactly between Python and JavaScript
 # (Number.MAX_SAFE_INTEGER): a technical limit, not a policy figure.
 SAFE_INTEGER = 2 ** 53 - 1
-_NUMBER_TYPES = NUMBER_TYPES
-_TYPES = ("choice", "boolean", "month", *_NUMBER_TYPES)
 _MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")  # a month answer: "2024-07"
 _NO_FIGURES: Mapping[str, Any] = {}
 
@@ -48,7 +46,7 @@ def _bound(value: Any, where: str, earlier: Mapping[str, Question]) -> int | str
         return max(-SAFE_INTEGER, min(SAFE_INTEGER, value))
     if isinstance(value, Mapping) and set(value) == {"question"}:
         other = earlier.get(value["question"])
-        if other is None or other.type not in _NUMBER_TYPES:
+        if other is None or other.type not in NUMBER_TYPES:
             raise RulesError(f"{where}: {{question: ...}} must name an earlier number question")
         return other.id
     raise RulesError(f"{where}: must be a whole number or {{question: other}}")
@@ -65,8 +63,8 @@ def compile_questions(raw_questions: Any) -> list[Question]:
             raise RulesError(f"{where}: a question needs an id")
         if raw["id"] in by_id:
             raise RulesError(f"{where}: duplicate question id {raw['id']!r}")
-        if raw.get("type") not in _TYPES:
-            raise RulesError(f"{where}.type: must be one of {', '.join(_TYPES)}")
+        if raw.get("type") not in QUESTION_TYPES:
+            raise RulesError(f"{where}.type: must be one of {', '.join(QUESTION_TYPES)}")
         if raw["type"] == "choice" and not raw.get("options"):
             raise RulesError(f"{where}.options: a choice question needs options")
         # ask_when may only look at earlier questions: answers are checked in order.
@@ -74,7 +72,7 @@ def compile_questions(raw_questions: Any) -> list[Question]:
         if raw.get("ask_when") is not None:
             ask_when = compile_rule(raw["ask_when"], f"{where}.ask_when", by_id)
         q = Question(raw, i, ask_when)
-        if q.type in _NUMBER_TYPES:
+        if q.type in NUMBER_TYPES:
             for side in ("min", "max"):
                 bound = _bound(raw.get(side), f"{where}.{side}", by_id)
                 if isinstance(bound, str):

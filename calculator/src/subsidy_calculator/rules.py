@@ -20,7 +20,6 @@ Test = Callable[[Answers, Figures], "bool | None"]
 
 _MISSING = object()
 _COMPARISONS = dict(zip(COMPARISONS, (operator.ge, operator.le, operator.gt, operator.lt)))
-_DATED = DATED
 _LEAF_KEYS = frozenset(QUESTION_OPS)
 
 
@@ -155,7 +154,7 @@ def _leaf(rule: Mapping[str, Any], where: str, questions: Collection[str],
                 checks.append(lambda v, f, s=options: type(v) is str and v in s)
             else:
                 checks.append(lambda v, f, xs=tuple(operand): any(_same(v, x) for x in xs))
-        elif op in _DATED:
+        elif op in DATED:
             check, fid = _dated(op, operand, where, figures)
             if fid is not None:
                 used_figures.add(fid)
