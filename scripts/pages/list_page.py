@@ -16,6 +16,7 @@ from typing import Any, Mapping
 from scripts.pages import jinja_env
 from scripts.pages.calculator_page import LANGS, _Renderer, one_language
 from scripts.pages.view import build_day
+from subsidy_calculator.amounts import read_amount
 from subsidy_calculator.texts import fill
 from scripts.files import write_if_changed
 
@@ -93,10 +94,7 @@ def links(policy: Mapping[str, Any], lang: str, prefix: str, measure: Mapping[st
     for spec in policy.get("lists") or []:
         counted = set(spec.get("counts") or {})
         if measure is not None:
-            uses = set()
-            for b in measure.get("benefits") or []:
-                amount = b.get("amount") or {}
-                uses |= {amount.get("per"), amount.get("each"), (amount.get("left_out") or {}).get("total")}
+            uses = {q for b in measure.get("benefits") or [] for q in read_amount(b.get("amount")).questions}
             if not counted & uses or spec.get("role") not in {r for b in measure.get("benefits") or [] for r in b.get("roles") or []}:
                 continue
         elif role is None or spec.get("role") != role:

@@ -11,6 +11,7 @@ import datetime as _dt
 import os
 from typing import Any, Iterator, Mapping
 
+from subsidy_calculator.amounts import read_amount
 from subsidy_calculator.formatting import PLACEHOLDER, format_date, format_quantity, value_on
 
 from scripts.pages.words import Texts, pick
@@ -190,16 +191,16 @@ def amount_texts(index: PolicyIndex, measure: Mapping[str, Any], benefit: Mappin
     """The benefit's amount as (text, period) pairs, one per dated value of its figure, each
     period cut to the benefit's and the measure's `in_force` (values never in force then are
     left out). Benefits without a figure give one pair, with the benefit's and measure's period."""
-    amount = benefit.get("amount") or {"none": True}
+    amount = read_amount(benefit.get("amount"))
     limits = (benefit.get("in_force"), measure.get("in_force"))
-    if "figure" not in amount:
-        text = t("measure.by_regulations" if amount.get("by_regulations") else "measure.not_money", lang)
+    if amount.figure is None:
+        text = t("measure.by_regulations" if amount.kind == "by_regulations" else "measure.not_money", lang)
         return [(text, _intersect(*limits))]
-    pairs = [(text, _intersect(v, *limits)) for text, v in _figure_values(measure, amount["figure"], lang)]
+    pairs = [(text, _intersect(v, *limits)) for text, v in _figure_values(measure, amount.figure, lang)]
     pairs = [(text, period) for text, period in pairs if period is not None]
-    if "per" not in amount:  # `each`: the recipient column already says "each graduate"
+    if amount.kind != "per":  # `each`: the recipient column already says "each graduate"
         return pairs
-    unit = _question_unit(index, amount["per"], lang)
+    unit = _question_unit(index, amount.count, lang)
     if unit:
         return [(t("measure.amount_per", lang, amount=text, unit=unit), v) for text, v in pairs]
     return [(t("measure.amount_per_plain", lang, amount=text), v) for text, v in pairs]
@@ -299,7 +300,7 @@ def key_amounts(index: PolicyIndex, measure: Mapping[str, Any], lang: str, t: Te
     come on the build day, with its period."""
     out: list[str] = []
     for benefit in measure.get("benefits") or []:
-        if "figure" not in (benefit.get("amount") or {}):
+        if read_amount(benefit.get("amount")).figure is None:
             continue
         pairs = [(text, period) for text, period in amount_texts(index, measure, benefit, lang, t)
                  if (state(index, period) or ("",))[0] != "ended"]

@@ -402,7 +402,7 @@ def test_missing_result_text_is_named(bundle) -> None:
     (lambda b: b["measures"][4]["benefits"][3]["conditions"][0].update(rule={"question": "shoe_size", "min": 1}),
      "no question 'shoe_size'"),
     (lambda b: b["measures"][4]["benefits"][3].update(amount={"figure": "nothing", "per": "graduates_hired"}),
-     "not a yuan figure"),
+     "not a figure of this measure"),
     (lambda b: b["measures"][4]["benefits"][3]["conditions"][0].update(rule={"condition": "hired-graduates"})
      or b["measures"][4]["benefits"][3]["conditions"][1].update(rule={"condition": "small-or-micro"}),
      "in a circle"),

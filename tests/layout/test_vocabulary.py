@@ -37,6 +37,25 @@ def test_a_figure_reference_is_read_the_same_everywhere() -> None:
     assert vocabulary.FIGURE_REF.findall("[[a]] and [[m-1.b_2]], [[bad name]]") == ["a", "m-1.b_2", "bad name"]
 
 
+def test_amount_shapes_are_the_schemas() -> None:
+    from subsidy_calculator import amounts
+
+    amount = _schema("measure.schema.json")["$defs"]["amount"]
+    kinds = {"figure", *amounts.COUNTED, "left_out", "by_regulations", "none"}
+    assert set(amount["properties"]) == kinds
+    assert set(amounts.KINDS) == {"fixed", *amounts.COUNTED, "by_regulations", "none"}
+    assert amount["not"] == {"required": list(amounts.COUNTED)}
+
+
+def test_the_validator_the_engine_and_the_pages_read_amounts_with_one_module() -> None:
+    from scripts.pages import list_page, view
+    from scripts.policy.checks import measures
+    from subsidy_calculator import amounts, engine
+
+    for module in (measures, engine, view, list_page):
+        assert module.read_amount is amounts.read_amount, module.__name__
+
+
 def _walk(node):
     yield node
     if isinstance(node, dict):

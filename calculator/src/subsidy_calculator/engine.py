@@ -13,6 +13,7 @@ from fractions import Fraction
 from math import floor
 from typing import Any, Mapping
 
+from .amounts import ShapeError, problems as amount_problems, read_amount, read_duration
 from .answers import Question, check_answers, compile_questions
 from .formatting import format_count, format_date, format_money, format_quantity, in_period, render_text, value_on
 from .rules import ON_DAY, Rule, RulesError, compile_conditions
@@ -50,8 +51,7 @@ def _period(raw: Mapping[str, Any], where: str) -> Mapping[str, Any] | None:
 
 
 class Benefit:
-    __slots__ = ("id", "raw", "kind", "figure", "count_question", "left_out_question", "duration_figure",
-                 "roles", "recipient_of", "conditions", "figures_used", "period", "condition_periods")
+    __slots__ = ("id", "raw", "amount", "duration_figure", "roles", "recipient_of", "conditions", "figures_used", "period", "condition_periods")
 
     def __init__(self, raw: Mapping[str, Any], where: str, measure_figures: Mapping[str, Any],
                  questions: Mapping[str, Question], recipients: Mapping[str, Any], role_values: frozenset) -> None:
@@ -66,45 +66,16 @@ class Benefit:
         self.period = _period(raw, where)
         self.condition_periods = [_period(c, f"{where}.conditions[{i}]") for i, (c, _) in enumerate(self.conditions)]
 
-        amount = raw.get("amount")
-        if not isinstance(amount, Mapping):
-            raise RulesError(f"{where}.amount: missing")
-        self.figure = self.count_question = self.left_out_question = None
-        if amount.get("by_regulations") is True:
-            self.kind = "by_regulations"
-        elif amount.get("none") is True:
-            self.kind = "none"
-        elif "figure" in amount:
-            self.figure = amount["figure"]
-            figure = measure_figures.get(self.figure)
-            if figure is None or figure.get("unit") != "yuan":
-                raise RulesError(f"{where}.amount.figure: {self.figure!r} is not a yuan figure of this measure")
-            used.add(self.figure)
-            if "per" in amount and "each" in amount:
-                raise RulesError(f"{where}.amount: per and each cannot both be given")
-            self.kind = "per" if "per" in amount else "each" if "each" in amount else "fixed"
-            if self.kind != "fixed":
-                self.count_question = amount[self.kind]
-                if getattr(questions.get(self.count_question), "type", None) not in ("integer", "money"):
-                    raise RulesError(f"{where}.amount.{self.kind}: {self.count_question!r} is not a number question")
-            if "left_out" in amount:
-                left_out = amount["left_out"]
-                if self.kind != "per" or not isinstance(left_out, Mapping) \
-                        or getattr(questions.get(left_out.get("total")), "type", None) not in ("integer", "money") \
-                        or not isinstance(left_out.get("text"), Mapping):
-                    raise RulesError(f"{where}.amount.left_out: needs per, total (a number question) and text")
-                self.left_out_question = left_out["total"]
-        else:
-            raise RulesError(f"{where}.amount: must be {{figure}}, {{by_regulations: true}} or {{none: true}}")
-
-        self.duration_figure = None
-        if raw.get("duration") is not None:
-            duration = raw["duration"]
-            fid = duration.get("figure") if isinstance(duration, Mapping) else None
-            if fid not in measure_figures or measure_figures[fid].get("unit") == "yuan":
-                raise RulesError(f"{where}.duration: must be {{figure: F}}, a month or year figure of this measure")
-            self.duration_figure = fid
-            used.add(fid)
+        try:
+            amount, self.duration_figure = read_amount(raw.get("amount")), read_duration(raw.get("duration"))
+        except ShapeError as e:
+            raise RulesError(f"{where}.{e}") from None
+        for problem in amount_problems(amount, self.duration_figure,
+                                       lambda f: (measure_figures.get(f) or {}).get("unit"),
+                                       lambda q: getattr(questions.get(q), "type", None)):
+            raise RulesError(f"{where}.{'.'.join(problem.path)}: {problem.text()}")
+        self.amount = amount
+        used.update(f for f in (amount.figure, self.duration_figure) if f is not None)
         self.figures_used = frozenset(used)
 
         roles = raw.get("roles")
@@ -316,8 +287,8 @@ class Rules:
                 elif met is None:
                     rule.unknowns(clean, figures, missing)
                 reasons.append({"met": met, "text": condition_text})
-            if b.count_question is not None and b.count_question not in clean:
-                missing.add(b.count_question)
+            if b.amount.count is not None and b.amount.count not in clean:
+                missing.add(b.amount.count)
             if failed:
                 status = "not_eligible"
             elif missing:
@@ -330,25 +301,25 @@ class Rules:
         left_out: list[str] = []
         if status in _SHOWS_AMOUNT:
             amount, amount_text, duration_text = bv.amount, bv.amount_text, bv.duration_text
-            count = clean.get(b.count_question) if b.count_question is not None else None
+            count = clean.get(b.amount.count) if b.amount.count is not None else None
             if count is not None:
                 text = view.text
-                unit = view.units[b.count_question]
+                unit = view.units[b.amount.count]
                 figure_text = bv.amount_text
-                if b.kind == "per":
+                if b.amount.kind == "per":
                     amount = _yuan(bv.value, count)
                     amount_text = format_money(amount, view.lang)
                     arithmetic.append(fill(text["amount.per_one" if count == 1 else "amount.per"],
                                            count=format_count(count, view.lang), unit=unit, amount=figure_text, total=amount_text))
-                    total = clean.get(b.left_out_question) if b.left_out_question is not None else None
+                    total = clean.get(b.amount.total) if b.amount.total is not None else None
                     if total is not None and total > count:
                         left_out.append(fill(text["amount.left_out"], count=format_count(total - count, view.lang),
-                                             total=format_count(total, view.lang), unit=view.units[b.left_out_question],
+                                             total=format_count(total, view.lang), unit=view.units[b.amount.total],
                                              reason=bv.left_out_reason))
                 else:  # each: the amount is per recipient, never added up
                     amount_text = fill(text["amount.each_one" if count == 1 else "amount.each"],
                                        count=format_count(count, view.lang), unit=unit, amount=figure_text)
-            elif b.count_question is not None:
+            elif b.amount.count is not None:
                 amount, amount_text = None, bv.rate_text
 
         recipient = b.recipient_of[role]
@@ -511,26 +482,27 @@ class _BenefitView:
         reason = mv.period_reason or _period_reason(b.period, view, "benefit", name=name)
         self.in_force = reason is None and all(values.get(f) is not None for f in b.figures_used)
         self.not_in_force_reason = reason or fill(text["reasons.figure_not_in_force"], name=name, date=view.date_text)
-        self.value = values.get(b.figure) if b.figure else None
+        kind = b.amount.kind
+        self.value = values.get(b.amount.figure) if b.amount.figure else None
         self.amount = self.amount_text = self.rate_text = self.duration_text = self.left_out_reason = None
         if not self.in_force:
             return
-        if b.kind in ("fixed", "each"):  # what one recipient receives, in whole yuan
+        if kind in ("fixed", "each"):  # what one recipient receives, in whole yuan
             self.amount = _yuan(self.value)
             self.amount_text = format_money(self.amount, lang)
-        elif b.kind == "per":  # the rate as published; only the product is rounded
+        elif kind == "per":  # the rate as published; only the product is rounded
             self.amount_text = format_money(self.value, lang)
-        elif b.kind == "by_regulations":
+        elif kind == "by_regulations":
             self.amount_text = text["amount.by_regulations"]
         else:
             self.amount_text = fill(text["amount.none"], name=name)
-        if b.count_question:
-            self.rate_text = fill(text["amount.rate"], unit=view.units[b.count_question], amount=self.amount_text)
+        if b.amount.count:
+            self.rate_text = fill(text["amount.rate"], unit=view.units[b.amount.count], amount=self.amount_text)
         if b.duration_figure:
             duration = format_quantity(values[b.duration_figure], figures[b.duration_figure]["unit"], lang)
             self.duration_text = fill(text["amount.duration"], duration=duration)
-        if b.left_out_question:
-            self.left_out_reason = _render(raw["amount"]["left_out"]["text"], lang, figures, iso)
+        if b.amount.left_out_text:
+            self.left_out_reason = _render(b.amount.left_out_text, lang, figures, iso)
 
 
 def load_rules(bundle: Mapping[str, Any]) -> Rules:

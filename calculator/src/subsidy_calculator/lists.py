@@ -132,10 +132,10 @@ class ListSpec:
         counted = {q for q, _ in self.counts}
         # the benefits a counted row goes toward (their amount is per or each of that count)
         self.benefits = {q: [(m, b) for m in rules.measures for b in m.benefits
-                             if b.count_question == q and (b.roles is None or self.role in b.roles)]
+                             if b.amount.count == q and (b.roles is None or self.role in b.roles)]
                          for q in counted}
         self.measure_ids = {m.id for m in rules.measures for b in m.benefits
-                            if b.count_question in counted or b.left_out_question in counted}
+                            if set(b.amount.questions) & counted}
 
 
 class _ListView:

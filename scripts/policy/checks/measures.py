@@ -6,6 +6,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from subsidy_calculator.amounts import AMOUNT_UNITS, DURATION_UNITS, ShapeError, read_amount, read_duration
+from subsidy_calculator.amounts import problems as amount_problems
+
 from scripts.policy.checks.context import FIGURE_REF, Context, as_dict, hashable, items, texts
 from scripts.policy.checks.trace import check_trace
 from scripts.policy.messages import Joined, did_you_mean, msg
@@ -166,29 +169,32 @@ def check_benefit(ctx: Context, doc: Doc, path: PathT, benefit: dict[str, Any], 
         for role in roles:
             if hashable(role) and role not in recipient:
                 ctx.add(doc, path + ("recipient",), "no_recipient_for_role", role=role)
-    amount = as_dict(benefit.get("amount"))
-    _figure(ctx, doc, path + ("amount", "figure"), amount.get("figure"), figures, "yuan")
-    _figure(ctx, doc, path + ("duration", "figure"), as_dict(benefit.get("duration")).get("figure"), figures,
-            "month", "year")
-    for key, sub in (("per", ()), ("each", ()), ("total", ("left_out",))):
-        qid = as_dict(amount.get("left_out")).get("total") if sub else amount.get(key)
-        if isinstance(qid, str) and ctx.have_questions:
-            where = path + ("amount",) + sub + (key,)
-            if qid not in ctx.questions:
-                ctx.unknown(doc, where, msg("thing.question"), qid, ctx.questions, msg("where.questions"))
-            elif ctx.questions[qid].get("type") != "integer":
-                ctx.add(doc, where, "not_a_count", question=qid)
+    _amount(ctx, doc, path, benefit, figures)
     check_conditions(ctx, doc, path, benefit.get("conditions"), figures)
 
 
-def _figure(ctx: Context, doc: Doc, path: PathT, name: Any, figures: dict[str, Any], *units: str) -> None:
-    if not isinstance(name, str):
+def _amount(ctx: Context, doc: Doc, path: PathT, benefit: dict[str, Any], figures: dict[str, Any]) -> None:
+    """The figures and questions that `amount:` and `duration:` name (subsidy_calculator.amounts);
+    a shape the schema forbids is the schema's to report."""
+    try:
+        amount, duration = read_amount(benefit.get("amount")), read_duration(benefit.get("duration"))
+    except ShapeError:
         return
-    if name not in figures:
-        ctx.unknown(doc, path, msg("thing.figure"), name, figures, msg("where.measure_figures"))
-    elif as_dict(figures[name]).get("unit") not in units:
-        ctx.add(doc, path, "figure_unit", name=name, unit=str(as_dict(figures[name]).get("unit")),
-                units=Joined(units))
+    questions = ctx.questions if ctx.have_questions else None
+    for problem in amount_problems(
+            amount, duration, lambda f: str(as_dict(figures[f]).get("unit")) if f in figures else None,
+            lambda q: "integer" if questions is None else
+            (str(questions[q].get("type")) if q in questions else None)):
+        where = path + problem.path
+        if problem.code == "unknown_figure":
+            ctx.unknown(doc, where, msg("thing.figure"), problem.name, figures, msg("where.measure_figures"))
+        elif problem.code == "figure_unit":
+            units = DURATION_UNITS if problem.path[0] == "duration" else AMOUNT_UNITS
+            ctx.add(doc, where, "figure_unit", name=problem.name, unit=problem.detail, units=Joined(units))
+        elif problem.code == "unknown_question":
+            ctx.unknown(doc, where, msg("thing.question"), problem.name, ctx.questions, msg("where.questions"))
+        else:
+            ctx.add(doc, where, "not_a_count", question=problem.name)
 
 
 def check_conditions(ctx: Context, doc: Doc, path: PathT, conditions: Any, figures: dict[str, Any]) -> None:
