@@ -2,6 +2,7 @@
 under the site's CSP, Playwright's wait_for_function cannot run)."""
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -17,6 +18,13 @@ READY = '#calc[data-phase="ready"]'
 FAILED = '#calc[data-phase="failed"]'
 PY_TIMEOUT = 120_000  # a cold Pyodide start on a busy 2-core machine
 TOTAL_TEXT = {"zh": "6333元", "en": "6,333 yuan"}
+SNAPSHOT_KEPT = '#calc[data-snapshot="kept"]'
+
+
+def snapshot_cache() -> str:
+    """The Cache Storage cache the snapshot is kept in, as the built manifest names it."""
+    manifest = SITE_DIR / "assets" / "calculator" / "manifest.json"
+    return json.loads(manifest.read_text(encoding="utf-8"))["snapshot_cache"]
 
 
 def calculator_path(lang: str = "zh", rest: str = "") -> str:

@@ -34,6 +34,7 @@ def test_while_python_loads(page: Page, lang: str) -> None:
     page.unroute_all(behavior="ignoreErrors")
 
 
+@pytest.mark.later_visit
 @pytest.mark.parametrize("lang", LANGS)
 def test_ready_with_no_answers(page: Page, lang: str) -> None:
     page.goto(calculator_path(lang))
@@ -41,6 +42,7 @@ def test_ready_with_no_answers(page: Page, lang: str) -> None:
     _assert_clean(page)
 
 
+@pytest.mark.later_visit
 @pytest.mark.parametrize("lang", LANGS)
 def test_with_results_and_an_inline_error(page: Page, lang: str) -> None:
     page.goto(calculator_path(lang, "#role=enterprise&enterprise_size=small&graduates_hired=3"))
@@ -76,6 +78,7 @@ def test_ready_for_offline_use(browser: Browser, base_url: str, lang: str) -> No
         context.close()
 
 
+@pytest.mark.later_visit
 @pytest.mark.browser_context_args(viewport={"width": 375, "height": 800})
 @pytest.mark.parametrize("lang", LANGS)
 def test_with_results_on_a_phone(page: Page, lang: str) -> None:

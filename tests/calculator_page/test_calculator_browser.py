@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from calc_page_helpers import (
-    PY_TIMEOUT, SITE_DIR, TOTAL_TEXT, calculator_path, choose, fill, small_enterprise_three_graduates, total, wait_ready,
+    PY_TIMEOUT, SITE_DIR, SNAPSHOT_KEPT, TOTAL_TEXT, calculator_path, snapshot_cache, choose, fill, small_enterprise_three_graduates, total, wait_ready,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +25,7 @@ def _watch_console(page: Page) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("lang", ["zh", pytest.param("en", marks=pytest.mark.later_visit)])  # a first and a later visit
 def test_small_enterprise_three_graduates(page: Page, lang: str) -> None:
     problems = _watch_console(page)
     page.goto(calculator_path(lang))
@@ -58,6 +58,7 @@ def test_role_from_measure_page_link(page: Page) -> None:
     expect(page.locator("#calc-notice")).to_be_hidden()  # one known answer: nothing to report
 
 
+@pytest.mark.later_visit
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_share_link_restores_the_same_result(page: Page, lang: str) -> None:
     page.goto(calculator_path(lang))
@@ -80,6 +81,7 @@ def test_share_link_restores_the_same_result(page: Page, lang: str) -> None:
     other.close()
 
 
+@pytest.mark.later_visit
 def test_hostile_fragment_is_ignored(page: Page) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -99,13 +101,7 @@ def test_hostile_fragment_is_ignored(page: Page) -> None:
 
 # Python's memory snapshot, made in this browser after a first ordinary start (pyodide_start.js)
 # and kept in Cache Storage without its pages of zeros (snapshot.js).
-SNAPSHOT_KEPT = '#calc[data-snapshot="kept"]'
 START = "data-python-start"
-
-
-def _snapshot_cache() -> str:
-    """The Cache Storage cache the snapshot is kept in, as the built manifest names it."""
-    return json.loads((SITE_DIR / "assets" / "calculator" / "manifest.json").read_text(encoding="utf-8"))["snapshot_cache"]
 
 
 def test_a_second_visit_restores_python_from_its_snapshot(page: Page) -> None:
@@ -122,12 +118,11 @@ def test_a_second_visit_restores_python_from_its_snapshot(page: Page) -> None:
     assert not problems, problems
 
 
+@pytest.mark.later_visit
 @pytest.mark.parametrize("kept", ["not a kept snapshot", "not a snapshot"])
 def test_an_unusable_snapshot_gives_an_ordinary_start_and_is_replaced(page: Page, kept: str) -> None:
-    """The snapshot only makes a later start faster: a damaged one costs nothing but that."""
-    page.goto(calculator_path("en"))
-    wait_ready(page)
-    page.wait_for_selector(SNAPSHOT_KEPT, state="attached")
+    """The snapshot only makes a later start faster: a damaged one costs nothing but that. The
+    kept one (put there as a first visit keeps it) is damaged before the visit."""
     page.evaluate("""async ([kind, name]) => {
         const cache = await caches.open(name);
         const [key] = await cache.keys();
@@ -143,8 +138,8 @@ def test_an_unusable_snapshot_gives_an_ordinary_start_and_is_replaced(page: Page
             body.set(memory, 24);
         }
         await cache.put(key, new Response(body));
-    }""", [kept, _snapshot_cache()])
-    page.reload()
+    }""", [kept, snapshot_cache()])
+    page.goto(calculator_path("en"))
     small_enterprise_three_graduates(page)
     wait_ready(page)
     expect(page.locator("#calc")).to_have_attribute(START, "ordinary")
@@ -167,7 +162,7 @@ def test_another_pyodide_than_the_pinned_one_gets_no_snapshot(page: Page) -> Non
         wait_ready(page)
         expect(page.locator("#calc")).to_have_attribute(START, "ordinary")
         expect(total(page)).to_have_text(TOTAL_TEXT["en"], timeout=10_000)
-    kept = page.evaluate("async (name) => (await (await caches.open(name)).keys()).length", _snapshot_cache())
+    kept = page.evaluate("async (name) => (await (await caches.open(name)).keys()).length", snapshot_cache())
     assert kept == 0
 
 
@@ -201,6 +196,7 @@ def test_loading_failure_shows_a_message(page: Page, broken: str) -> None:
     expect(page.locator("#q-enterprise_size")).to_be_visible()  # the page still works as a page
 
 
+@pytest.mark.later_visit
 def test_keyboard_only(page: Page) -> None:
     page.goto(calculator_path("en"))
     page.locator("h1").click()  # start from the page's heading, as a reader would
@@ -246,6 +242,7 @@ def test_no_request_leaves_the_site_and_none_after_ready(started_calculator) -> 
     assert requests_seen[before:] == [], requests_seen[before:]
 
 
+@pytest.mark.later_visit
 def test_print_and_small_screen(page: Page) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 375, "height": 800})
@@ -317,6 +314,7 @@ def test_guide_pages_and_search_work_under_the_csp(page: Page) -> None:
     assert not problems, problems
 
 
+@pytest.mark.later_visit
 def test_answer_limited_by_another_answer(page: Page) -> None:
     page.goto(calculator_path("zh", "#role=hr_agency&agency_qualified=true&placements_free=5"))
     fill(page, "placements_qualifying", 6)
@@ -357,6 +355,7 @@ def test_a_bad_head_count_gets_a_message_on_its_field(started_calculator, lang: 
     expect(total(page)).to_have_text(TOTAL_TEXT[lang])
 
 
+@pytest.mark.later_visit
 def test_bad_answers_in_a_share_link_are_named_not_applied(page: Page) -> None:
     page.goto(calculator_path("en", "#role=enterprise&enterprise_size=huge&graduates_hired=-4&colour=blue"))
     wait_ready(page)

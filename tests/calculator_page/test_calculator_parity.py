@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from playwright.sync_api import Page
 
@@ -55,6 +56,7 @@ def _generated_requests(questions: list[dict[str, Any]], count: int, seed: int =
     return out
 
 
+@pytest.mark.later_visit
 def test_browser_and_cpython_give_identical_json(page: Page) -> None:
     from subsidy_calculator import browser as cpython
 
@@ -85,6 +87,7 @@ def test_browser_and_cpython_give_identical_json(page: Page) -> None:
     assert "6333元" in joined and "6,333 yuan" in joined
 
 
+@pytest.mark.later_visit
 def test_no_test_hook_without_test_flag(page: Page) -> None:
     page.goto(calculator_path("zh"))
     wait_ready(page)

@@ -38,6 +38,7 @@ def _done(page: Page) -> None:
     page.wait_for_selector('#lc[data-phase="done"]', state="attached", timeout=30_000)
 
 
+@pytest.mark.later_visit
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_gb18030_list_checked_in_the_browser_without_a_request(page: Page, requests_seen: list[str], lang: str) -> None:
     _open(page, lang)
@@ -106,6 +107,7 @@ def test_bad_files_get_a_clear_message(started_list, tmp_path, name: str) -> Non
     page.wait_for_selector("#lc-totals >> text=311元", timeout=30_000)
 
 
+@pytest.mark.later_visit
 @pytest.mark.browser_context_args(bypass_csp=True)   # to let the axe test tool in
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_no_axe_violations_with_results_shown(page: Page, lang: str) -> None:
