@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from subsidy_calculator.amounts import ShapeError, read_amount, read_duration
+
 from scripts.policy.checks.context import FIGURE_REF, Context, as_dict, items
 from scripts.policy.messages import msg
 from scripts.policy.problems import PathT
@@ -145,7 +147,12 @@ def _rule_figures(rule: Any) -> Iterator[str]:
 
 
 def _benefit_figures(benefit: dict[str, Any]) -> list[str]:
-    used = [as_dict(benefit.get("amount")).get("figure"), as_dict(benefit.get("duration")).get("figure")]
+    used = []
+    for read, key in ((lambda raw: read_amount(raw).figure, "amount"), (read_duration, "duration")):
+        try:
+            used.append(read(benefit.get(key)))
+        except ShapeError:  # the schema reports it
+            pass
     for _, condition in items(benefit.get("conditions")):
         if not condition.get("in_force"):  # a dated condition may use a figure only while it applies
             used.extend(_rule_figures(condition.get("rule")))
