@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from calc_page_helpers import (
-    PY_TIMEOUT, SITE_DIR, SNAPSHOT_KEPT, TOTAL_TEXT, calculator_path, snapshot_cache, choose, fill, small_enterprise_three_graduates, total, wait_ready,
+    PY_TIMEOUT, SITE_DIR, SNAPSHOT_KEPT, TOTAL_TEXT, calculator_path, choose, fill, small_enterprise_three_graduates,
+    snapshot_cache, total, wait_ready,
 )
 
 ROOT = Path(__file__).resolve().parents[2]

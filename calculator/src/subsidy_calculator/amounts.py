@@ -44,15 +44,15 @@ class Problem(NamedTuple):
     path: tuple[str, ...]   # below the benefit: ("amount", "per"), ("duration", "figure") ...
     code: str               # unknown_figure | figure_unit | unknown_question | not_a_count
     name: str               # the figure or question named there
-    detail: str = ""        # figure_unit: the figure's unit; not_a_count: the question's type
+    found: str = ""         # figure_unit: the figure's unit; not_a_count: the question's type
+    allowed: tuple[str, ...] = ()  # figure_unit: the units allowed there; not_a_count: COUNT_TYPES
 
     def text(self) -> str:
         """An English one-liner (the engine's RulesError; the validator has its own messages)."""
         return {"unknown_figure": f"{self.name!r} is not a figure of this measure",
-                "figure_unit": f"{self.name!r} is a {self.detail} figure, not a "
-                               f"{' or '.join(DURATION_UNITS if self.path[0] == 'duration' else AMOUNT_UNITS)} one",
+                "figure_unit": f"{self.name!r} is a {self.found} figure, not a {' or '.join(self.allowed)} one",
                 "unknown_question": f"there is no question {self.name!r}",
-                "not_a_count": f"{self.name!r} is a {self.detail} question, not a count (type: integer)",
+                "not_a_count": f"{self.name!r} is a {self.found} question, not a count (type: integer)",
                 }[self.code]
 
 
@@ -101,20 +101,16 @@ def problems(amount: Amount, duration: str | None, figure_unit: Callable[[str], 
     """What is wrong with the figures and questions an amount and a duration name.
     figure_unit(F): the unit of the measure's figure F, None if there is none;
     question_type(Q): the type of question Q, None if there is none."""
-    for path, name, units in ((("amount", "figure"), amount.figure, AMOUNT_UNITS),
-                              (("duration", "figure"), duration, DURATION_UNITS)):
+    figure_codes, question_codes = ("unknown_figure", "figure_unit"), ("unknown_question", "not_a_count")
+    checks = ((("amount", "figure"), amount.figure, figure_unit, AMOUNT_UNITS, figure_codes),
+              (("duration", "figure"), duration, figure_unit, DURATION_UNITS, figure_codes),
+              (("amount", amount.kind), amount.count, question_type, COUNT_TYPES, question_codes),
+              (("amount", "left_out", "total"), amount.total, question_type, COUNT_TYPES, question_codes))
+    for path, name, look_up, allowed, (unknown, wrong) in checks:
         if name is None:
             continue
-        unit = figure_unit(name)
-        if unit is None:
-            yield Problem(path, "unknown_figure", name)
-        elif unit not in units:
-            yield Problem(path, "figure_unit", name, unit)
-    for path, name in ((("amount", amount.kind), amount.count), (("amount", "left_out", "total"), amount.total)):
-        if name is None:
-            continue
-        qtype = question_type(name)
-        if qtype is None:
-            yield Problem(path, "unknown_question", name)
-        elif qtype not in COUNT_TYPES:
-            yield Problem(path, "not_a_count", name, qtype)
+        found = look_up(name)
+        if found is None:
+            yield Problem(path, unknown, name)
+        elif found not in allowed:
+            yield Problem(path, wrong, name, found, allowed)

@@ -51,7 +51,8 @@ def _period(raw: Mapping[str, Any], where: str) -> Mapping[str, Any] | None:
 
 
 class Benefit:
-    __slots__ = ("id", "raw", "amount", "duration_figure", "roles", "recipient_of", "conditions", "figures_used", "period", "condition_periods")
+    __slots__ = ("id", "raw", "amount", "duration_figure", "roles", "recipient_of", "conditions", "figures_used",
+                 "period", "condition_periods")
 
     def __init__(self, raw: Mapping[str, Any], where: str, measure_figures: Mapping[str, Any],
                  questions: Mapping[str, Question], recipients: Mapping[str, Any], role_values: frozenset) -> None:

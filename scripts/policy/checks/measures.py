@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from subsidy_calculator.amounts import AMOUNT_UNITS, DURATION_UNITS, ShapeError, read_amount, read_duration
+from subsidy_calculator.amounts import ShapeError, read_amount, read_duration
 from subsidy_calculator.amounts import problems as amount_problems
 
 from scripts.policy.checks.context import FIGURE_REF, Context, as_dict, hashable, items, texts
@@ -189,8 +189,7 @@ def _amount(ctx: Context, doc: Doc, path: PathT, benefit: dict[str, Any], figure
         if problem.code == "unknown_figure":
             ctx.unknown(doc, where, msg("thing.figure"), problem.name, figures, msg("where.measure_figures"))
         elif problem.code == "figure_unit":
-            units = DURATION_UNITS if problem.path[0] == "duration" else AMOUNT_UNITS
-            ctx.add(doc, where, "figure_unit", name=problem.name, unit=problem.detail, units=Joined(units))
+            ctx.add(doc, where, "figure_unit", name=problem.name, unit=problem.found, units=Joined(problem.allowed))
         elif problem.code == "unknown_question":
             ctx.unknown(doc, where, msg("thing.question"), problem.name, ctx.questions, msg("where.questions"))
         else:
