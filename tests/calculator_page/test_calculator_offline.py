@@ -1,5 +1,7 @@
-"""The service worker: guide pages fetch nothing of Pyodide; after a first visit of the calculator
-the site works with the server stopped; a new deployment replaces the cached rules."""
+"""The service worker: guide pages fetch nothing of Pyodide; after a first visit of the list page
+it checks a list with the server stopped; a new deployment replaces the cached rules. The
+calculator's own first visit through offline use, in both languages, is
+tests/site/test_site_console.py."""
 from __future__ import annotations
 
 import json
@@ -43,37 +45,6 @@ def test_guide_pages_fetch_no_pyodide(browser: Browser, base_url: str) -> None:
     assert any(u.endswith("/sw.js") for u in seen)
     assert not [u for u in seen if "/assets/pyodide/" in u or u.endswith(".whl") or "/rules." in u], seen
     _only_local(seen, base_url)
-
-
-def test_calculator_works_offline_after_first_visit(browser: Browser, site_server, base_url: str) -> None:
-    seen: list[str] = []
-    context = _context(browser, base_url, seen)
-    try:
-        page = context.new_page()
-        page.goto(calculator_path("zh"))
-        wait_ready(page)
-        page.wait_for_selector(OFFLINE_READY, state="attached", timeout=60_000)
-        expect(page.locator("#calc-phase-note")).to_be_visible()
-        # Python's memory snapshot, made here after this first start, is kept too
-        page.wait_for_selector('#calc[data-snapshot="kept"]', state="attached")
-        site_server.stop()
-        try:
-            page.reload()
-            wait_ready(page)
-            expect(page.locator("#calc")).to_have_attribute("data-python-start", "snapshot")
-            small_enterprise_three_graduates(page)
-            expect(total(page)).to_have_text(TOTAL_TEXT["zh"])
-            # a fresh page of the same visitor, opened while offline
-            other = context.new_page()
-            other.goto(calculator_path("zh", "#role=enterprise&enterprise_size=micro&graduates_hired=2"))
-            wait_ready(other)
-            expect(total(other)).to_have_text("4222元")
-        finally:
-            site_server.start()
-    finally:
-        context.close()
-    _only_local(seen, base_url)
-
 
 
 def test_list_page_checks_a_list_offline_after_first_visit(browser: Browser, site_server, base_url: str, tmp_path: Path) -> None:
