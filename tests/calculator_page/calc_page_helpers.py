@@ -61,3 +61,25 @@ def wait_result_for(page: Page, answers: dict, order: dict[str, int]) -> None:
     pairs = [(q, str(v).lower() if isinstance(v, bool) else str(v)) for q, v in sorted(answers.items(), key=lambda a: order[a[0]])]
     expect(page.locator("#calc-share-link")).to_have_value(re.compile(re.escape("#" + urlencode(pairs)) + "$"))
     expect(page.locator('#calc-results[data-state="done"]')).to_be_attached()
+
+
+def seed_kept_snapshot(page: Page, kept: tuple[str, Path], kept_origin: str, origin: str) -> None:
+    """Put the kept snapshot (kept_snapshot's, made on kept_origin) in the Cache Storage of the
+    page's context for `origin`, from a stand-in page of that origin, as a first visit there
+    would have left it."""
+    key, body = kept
+    key = origin + key.removeprefix(kept_origin)
+    seed = origin + "/__kept_snapshot__"
+    page.route(seed, lambda route: route.fulfill(status=200, body="<!doctype html><title>seed</title>",
+                                                 content_type="text/html"))
+    page.route(seed + "/body", lambda route: route.fulfill(status=200, path=body,
+                                                           content_type="application/octet-stream"))
+    page.goto(seed)
+    page.evaluate("""async ([name, key, url]) => {
+        const gz = (await fetch(url)).body.pipeThrough(new DecompressionStream("gzip"));
+        const body = await new Response(gz).arrayBuffer();
+        const cache = await caches.open(name);
+        await cache.put(key, new Response(body, {headers: {"Content-Type": "application/octet-stream"}}));
+    }""", [snapshot_cache(), key, seed + "/body"])
+    page.unroute(seed)
+    page.unroute(seed + "/body")

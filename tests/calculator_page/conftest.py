@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from calc_page_helpers import PY_TIMEOUT, SNAPSHOT_KEPT, calculator_path, snapshot_cache, wait_ready
+from calc_page_helpers import PY_TIMEOUT, SNAPSHOT_KEPT, calculator_path, seed_kept_snapshot, snapshot_cache, wait_ready
 
 
 def _shared_pages(browser: Browser, browser_context_args: dict, base_url: str,
@@ -114,22 +114,7 @@ def kept_snapshot(started_calculator, tmp_path_factory: pytest.TempPathFactory) 
 @pytest.fixture()
 def page(page: Page, request: pytest.FixtureRequest, base_url: str) -> Page:
     """The page of tests/conftest.py; for a test marked `later_visit`, with the kept snapshot
-    put in its context's Cache Storage first (from a stand-in page of the test server's origin)."""
-    if request.node.get_closest_marker("later_visit") is None:
-        return page
-    key, body = request.getfixturevalue("kept_snapshot")
-    seed = base_url + "/__kept_snapshot__"
-    page.route(seed, lambda route: route.fulfill(status=200, body="<!doctype html><title>seed</title>",
-                                                 content_type="text/html"))
-    page.route(seed + "/body", lambda route: route.fulfill(status=200, path=body,
-                                                           content_type="application/octet-stream"))
-    page.goto(seed)
-    page.evaluate("""async ([name, key, url]) => {
-        const gz = (await fetch(url)).body.pipeThrough(new DecompressionStream("gzip"));
-        const body = await new Response(gz).arrayBuffer();
-        const cache = await caches.open(name);
-        await cache.put(key, new Response(body, {headers: {"Content-Type": "application/octet-stream"}}));
-    }""", [snapshot_cache(), key, seed + "/body"])
-    page.unroute(seed)
-    page.unroute(seed + "/body")
+    put in its context's Cache Storage first."""
+    if request.node.get_closest_marker("later_visit") is not None:
+        seed_kept_snapshot(page, request.getfixturevalue("kept_snapshot"), base_url, base_url)
     return page

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
 
 from scripts.bundle import precompress
-from calc_page_helpers import PY_TIMEOUT, SITE_DIR, TOTAL_TEXT, calculator_path, small_enterprise_three_graduates, total, wait_ready
+from calc_page_helpers import PY_TIMEOUT, seed_kept_snapshot, SITE_DIR, TOTAL_TEXT, calculator_path, small_enterprise_three_graduates, total, wait_ready
 
 OFFLINE_READY = '#calc[data-offline="ready"]'
 
@@ -94,7 +94,8 @@ def deployable_site(tmp_path: Path, site_server) -> Iterator[tuple[object, Path]
     server.stop()
 
 
-def test_new_deployment_replaces_cached_rules(browser: Browser, deployable_site) -> None:
+def test_new_deployment_replaces_cached_rules(browser: Browser, deployable_site, kept_snapshot, base_url: str) -> None:
+    """A returning visitor (the first visit's snapshot kept) after a deployment of new rules."""
     from scripts.bundle import calculator_assets
 
     server, site = deployable_site
@@ -102,8 +103,10 @@ def test_new_deployment_replaces_cached_rules(browser: Browser, deployable_site)
     context = _context(browser, server.url, seen)
     try:
         page = context.new_page()
+        seed_kept_snapshot(page, kept_snapshot, base_url, server.url)
         page.goto(calculator_path("en"))
         wait_ready(page)
+        expect(page.locator("#calc")).to_have_attribute("data-python-start", "snapshot")
         page.wait_for_selector(OFFLINE_READY, state="attached", timeout=60_000)
         old = page.get_attribute("#calc", "data-rules-version")
 
@@ -125,6 +128,8 @@ def test_new_deployment_replaces_cached_rules(browser: Browser, deployable_site)
         page.reload()
         wait_ready(page)
         assert old != new
+        # the kept snapshot holds the old rules: Python starts the ordinary way with the new ones
+        expect(page.locator("#calc")).to_have_attribute("data-python-start", "ordinary")
         expect(page.locator("#calc")).to_have_attribute("data-rules-version", new)
         expect(page.locator("#calc-status")).to_contain_text(new)
         small_enterprise_three_graduates(page)
