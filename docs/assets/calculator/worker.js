@@ -2,7 +2,8 @@
 // Messages out: {type: "phase", phase}, {type: "ready", version, files, modules: {entry: [URL, ...]},
 //               start: "snapshot" | "ordinary"},
 //               {type: "failed", stage, detail}, {type: "result", id, json | error},
-//               {type: "results", id, list}, {type: "snapshot-kept"} (kept for the next visit),
+//               {type: "results", id, list}, {type: "snapshot", state: "kept" | "none"} (a snapshot
+//               kept for the next visit, or none: restored from one, not available, or not kept),
 //               {type: "list-progress", id, done, total}, {type: "list-result", id, json | error}.
 // Messages in:  {type: "evaluate", id, request} (request: a JSON string, see calculator/README.md),
 //               {type: "evaluate-batch", id, requests: [JSON string, ...]} (used by the parity test),
@@ -96,9 +97,8 @@ async function start() {
   self.postMessage({ type: "ready", version, files, modules, start: started.restored ? "snapshot" : "ordinary" });
   // Python as it is now, calculator imported and rules loaded, for the next visit
   const memory = started.makeSnapshot();
-  if (memory) {
-    keepSnapshot(manifest.snapshot_cache, snapshotKey, memory).then((done) => { if (done) self.postMessage({ type: "snapshot-kept" }); });
-  }
+  const keeping = memory ? keepSnapshot(manifest.snapshot_cache, snapshotKey, memory) : Promise.resolve(false);
+  keeping.then((done) => self.postMessage({ type: "snapshot", state: done ? "kept" : "none" }));
   warmUp(Array.from(calculator.warm_up_requests().toJs()));
 }
 

@@ -76,8 +76,8 @@ export function workerClient(root, T, { onReady, onFailed }) {
         setPhase("ready");
         performance.mark("calculator-ready"); // read by scripts/dev/bench.py: navigation to ready
         onReady(m);
-      } else if (m.type === "snapshot-kept") {
-        root.dataset.snapshot = "kept"; // for tests and the bench: the next visit can restore it
+      } else if (m.type === "snapshot") {
+        root.dataset.snapshot = m.state; // for tests and the bench: "kept", the next visit can restore it
       } else if (m.type === "failed") {
         clearTimeout(slow);
         fail("load_failed", `${m.stage}: ${m.detail}`);
