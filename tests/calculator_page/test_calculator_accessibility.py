@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from axe_check import axe_violations, report
-from calc_page_helpers import (FAILED, TOTAL_TEXT, calculator_path, fill, small_enterprise_three_graduates, total,
-                               wait_ready)
+from calc_page_helpers import (FAILED, TOTAL_TEXT, calculator_path, fill, seed_kept_snapshot,
+                               small_enterprise_three_graduates, total, wait_ready)
 
 LANGS = ["zh", "en"]
 
@@ -65,10 +65,13 @@ def test_failed_to_start(page: Page, lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_ready_for_offline_use(browser: Browser, base_url: str, lang: str) -> None:
+def test_ready_for_offline_use(browser: Browser, base_url: str, kept_snapshot, lang: str) -> None:
+    """As the service worker has kept the calculator (Python restored from a kept snapshot: the
+    first visit's own start is tests/site/test_site_console.py's)."""
     context = browser.new_context(base_url=base_url, service_workers="allow")
     try:
         page = context.new_page()
+        seed_kept_snapshot(page, kept_snapshot, base_url, base_url)
         page.goto(calculator_path(lang))
         wait_ready(page)
         page.wait_for_selector('#calc[data-offline="ready"]', state="attached", timeout=60_000)
