@@ -47,7 +47,10 @@ def test_guide_pages_fetch_no_pyodide(browser: Browser, base_url: str) -> None:
     _only_local(seen, base_url)
 
 
-def test_list_page_checks_a_list_offline_after_first_visit(browser: Browser, site_server, base_url: str, tmp_path: Path) -> None:
+def test_list_page_checks_a_list_offline_after_first_visit(browser: Browser, site_server, base_url: str, tmp_path: Path,
+                                                           kept_snapshot) -> None:
+    """A visitor who has used the calculator (its snapshot kept: the list page's worker restores
+    it) opens the list page once; then, with the server stopped, checks a list on it."""
     seen: list[str] = []
     context = _context(browser, base_url, seen)
     rows = ["姓名,人员类别,是否免费介绍,用人单位是否在本市,是否签订期限超过1年的劳动合同,是否按规定缴纳社会保险费,劳动合同签订日期",
@@ -55,8 +58,10 @@ def test_list_page_checks_a_list_offline_after_first_visit(browser: Browser, sit
             "王五,城镇登记失业人员,是,是,是,是,2026/3/1"]
     try:
         page = context.new_page()
+        seed_kept_snapshot(page, kept_snapshot, base_url, base_url)
         page.goto("/calculator/list/#list=placements")
         page.wait_for_selector('#lc[data-phase="ready"]', state="attached", timeout=PY_TIMEOUT)
+        expect(page.locator("#lc")).to_have_attribute("data-python-start", "snapshot")
         page.wait_for_selector('#lc[data-offline="ready"]', state="attached", timeout=60_000)
         expect(page.locator("#lc-offline-note")).to_have_text("名单检查工具已保存在本设备上，无网络时也可使用。")
         site_server.stop()

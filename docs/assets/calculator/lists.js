@@ -73,6 +73,7 @@ function main() {
       const m = event.data || {};
       if (m.type === "ready") {
         ready = true;
+        root.dataset.pythonStart = m.start || ""; // "snapshot" or "ordinary", as on the calculator page
         fileInput.disabled = false;
         setStatus(T.status.ready, "ready");
         performance.mark("list-ready"); // read by scripts/dev/audit.py: judged when ready
