@@ -186,7 +186,12 @@ def _syntax_errors(file: str, text: str, first: yaml.YAMLError) -> list[Problem]
         if context is not None and context.line < mark.line and (
                 isinstance(error, yaml.scanner.ScannerError) or "flow" in str(getattr(error, "context", ""))):
             lines[context.line] = ""
-        loader = _Loader("\n".join(lines))
+        blanked = "\n".join(lines)
+        fast = _fast_node(blanked)  # parses cleanly now (as read_yaml would take it): no more errors
+        if fast is not None:
+            fast[0].dispose()
+            break
+        loader = _Loader(blanked)
         try:
             loader.get_single_node()
             error = None
