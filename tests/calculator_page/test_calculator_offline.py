@@ -13,7 +13,9 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
 
 from scripts.bundle import precompress
-from calc_page_helpers import PY_TIMEOUT, seed_kept_snapshot, SITE_DIR, TOTAL_TEXT, calculator_path, small_enterprise_three_graduates, total, wait_ready
+from calc_page_helpers import (PY_TIMEOUT, SITE_DIR, TOTAL_TEXT, calculator_path, seed_kept_snapshot,
+                               small_enterprise_three_graduates, total, wait_ready)
+from request_check import assert_only_local
 
 OFFLINE_READY = '#calc[data-offline="ready"]'
 
@@ -22,11 +24,6 @@ def _context(browser: Browser, base_url: str, seen: list[str]) -> BrowserContext
     context = browser.new_context(base_url=base_url, service_workers="allow", locale="zh-CN")
     context.on("request", lambda r: seen.append(r.url))
     return context
-
-
-def _only_local(seen: list[str], base_url: str) -> None:
-    outside = [u for u in seen if not u.startswith(base_url + "/") and not u.startswith(("data:", "blob:", "about:"))]
-    assert not outside, outside
 
 
 def test_guide_pages_fetch_no_pyodide(browser: Browser, base_url: str) -> None:
@@ -44,7 +41,7 @@ def test_guide_pages_fetch_no_pyodide(browser: Browser, base_url: str) -> None:
         context.close()
     assert any(u.endswith("/sw.js") for u in seen)
     assert not [u for u in seen if "/assets/pyodide/" in u or u.endswith(".whl") or "/rules." in u], seen
-    _only_local(seen, base_url)
+    assert_only_local(seen, base_url)
 
 
 def test_list_page_checks_a_list_offline_after_first_visit(browser: Browser, site_server, base_url: str, tmp_path: Path,
@@ -85,7 +82,7 @@ def test_list_page_checks_a_list_offline_after_first_visit(browser: Browser, sit
             site_server.start()
     finally:
         context.close()
-    _only_local(seen, base_url)
+    assert_only_local(seen, base_url)
 
 
 @pytest.fixture()
@@ -142,4 +139,4 @@ def test_new_deployment_replaces_cached_rules(browser: Browser, deployable_site,
         expect(page.locator(".calc-applied")).to_contain_text(new)
     finally:
         context.close()
-    _only_local(seen, server.url)
+    assert_only_local(seen, server.url)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, expect
 
+from request_check import assert_only_local
 from site_helpers import prefix
 
 PAGES = ["/", "/measures/employment-entrepreneurship-subsidies/", "/audiences/enterprises/", "/changes/"]
@@ -31,9 +32,8 @@ def test_a_visit_from_first_to_offline_is_silent(browser: Browser, site_server, 
         page.on("response", lambda r: problems.append(f"{page.url}: {r.status} {r.url}") if r.status >= 400 else None)
 
     context.on("page", watch)
-    outside: list[str] = []
-    context.on("request", lambda r: outside.append(r.url)
-               if not r.url.startswith((base_url + "/", "data:", "blob:", "about:")) else None)
+    seen: list[str] = []
+    context.on("request", lambda r: seen.append(r.url))
     try:
         page = context.new_page()
         for i, path in enumerate(PAGES):
@@ -72,4 +72,4 @@ def test_a_visit_from_first_to_offline_is_silent(browser: Browser, site_server, 
     finally:
         context.close()
     assert not problems, "\n".join(problems)
-    assert not outside, outside
+    assert_only_local(seen, base_url)
