@@ -173,6 +173,22 @@ def test_every_page_has_one_csp_before_any_script() -> None:
 
 
 @site_built
+@pytest.mark.parametrize("page, module", [("calculator/index.html", "app.js"), ("en/calculator/index.html", "app.js"),
+                                          ("calculator/list/index.html", "lists.js"),
+                                          ("en/calculator/list/index.html", "lists.js")])
+def test_the_form_does_not_wait_for_the_themes_scripts(page: str, module: str) -> None:
+    """The parser stops for no classic script but Material's 0.2 KB head script (its storage
+    scope, needed before the body), and the page's own module runs first: the form answers while
+    Material's bundle and the service-worker registration still load."""
+    scripts = re.findall(r"<script\b[^>]*\bsrc=[^>]*>", (SITE_DIR / page).read_text(encoding="utf-8"))
+    classic = [tag for tag in scripts if 'type="module"' not in tag]
+    assert classic and all(re.search(r"\s(defer|async)\b", tag) for tag in classic
+                           if "material-scope.js" not in tag), classic
+    order = [tag for tag in scripts if f"calculator/{module}" in tag or "bundle." in tag or "register-sw.js" in tag]
+    assert len(order) == 3 and f"calculator/{module}" in order[0], order
+
+
+@site_built
 def test_site_holds_one_pyodide_and_a_consistent_manifest() -> None:
     from scripts.bundle import pyodide_stdlib
     from scripts.bundle.wheel import build_wheel
