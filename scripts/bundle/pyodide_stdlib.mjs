@@ -4,24 +4,27 @@
 //   node scripts/bundle/pyodide_stdlib.mjs trace <calculator.whl> <module> [module ...]
 //     unpacks the wheel as the browser worker does, imports the modules, and prints the zip entries
 //     of every module Python has loaded by then (JSON list): what the calculator really needs.
-//   node scripts/bundle/pyodide_stdlib.mjs strip <zip entry> [entry ...]
-//     prints {entry: source without docstrings or comments, or null}, made by Python 3.14's own
-//     ast (the version that runs it): kept only where its syntax tree equals the original's minus
-//     docstrings.
+//   node scripts/bundle/pyodide_stdlib.mjs compile <keep-docstrings prefixes> <entry.py> [entry ...]
+//     prints {entry: base64 of its .pyc}: compiled by Pyodide's own Python (so the magic number
+//     is the browser's), as the import system would compile it from the zip, with the same file
+//     name and line numbers, but without docstrings (except under the comma-separated prefixes)
+//     and without column ranges (PYTHONNODEBUGRANGES: tracebacks keep their line numbers).
 import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 
 const [mode, ...args] = process.argv.slice(2);
-if (!["trace", "strip"].includes(mode) || args.length < (mode === "trace" ? 2 : 1)) {
-  console.error("usage: node scripts/bundle/pyodide_stdlib.mjs trace <calculator.whl> <module>... | strip <entry>...");
+if (!["trace", "compile"].includes(mode) || args.length < 2) {
+  console.error("usage: node scripts/bundle/pyodide_stdlib.mjs trace <calculator.whl> <module>... | compile <prefixes> <entry>...");
   process.exit(2);
 }
 const require = createRequire(import.meta.url);
 const pyodideDir = dirname(require.resolve("pyodide/package.json"));
 const { loadPyodide } = await import(pathToFileURL(`${pyodideDir}/pyodide.mjs`).href);
-const pyodide = await loadPyodide({ indexURL: pyodideDir + "/", stdout: () => {}, stderr: (s) => console.error(s) });
+const options = { indexURL: pyodideDir + "/", stdout: () => {}, stderr: (s) => console.error(s) };
+if (mode === "compile") options.env = { HOME: "/home/pyodide", PYTHONNODEBUGRANGES: "1" };
+const pyodide = await loadPyodide(options);
 
 const TRACE = String.raw`
 import importlib, json, sys
@@ -32,8 +35,12 @@ json.dumps(sorted({m.__spec__.origin[len(prefix):] for m in list(sys.modules.val
                    if (getattr(getattr(m, "__spec__", None), "origin", None) or "").startswith(prefix)}))
 `;
 
-const STRIP = String.raw`
-import ast, json, sys, zipfile
+const COMPILE = String.raw`
+import ast, base64, importlib.util, json, marshal, sys, zipfile
+
+assert all(column is None for *_, column in compile("x", "", "eval").co_positions()), \
+    "PYTHONNODEBUGRANGES was not applied"
+keep = tuple(p for p in args[0].split(",") if p)
 
 def without_docstrings(tree):
     for node in ast.walk(tree):
@@ -41,28 +48,26 @@ def without_docstrings(tree):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body \
                 and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
                 and isinstance(body[0].value.value, str):
-            node.body = body[1:] or [ast.Pass()]
+            node.body = body[1:] or [ast.copy_location(ast.Pass(), body[0])]
     return tree
 
+zip_path = "/lib/python%d%d.zip" % sys.version_info[:2]
 out = {}
-with zipfile.ZipFile("/lib/python%d%d.zip" % sys.version_info[:2]) as z:
-    for name in args:
-        out[name] = None
-        try:
-            source = z.read(name).decode("utf-8")
-            expected = ast.dump(without_docstrings(ast.parse(source)))
-            text = ast.unparse(without_docstrings(ast.parse(source))) + "\n"
-            if ast.dump(ast.parse(text)) == expected and len(text) < len(source):
-                out[name] = text
-        except (KeyError, SyntaxError, ValueError, RecursionError, UnicodeDecodeError):
-            pass
+with zipfile.ZipFile(zip_path) as z:
+    for name in args[1:]:
+        filename = f"{zip_path}/{name}"
+        tree = ast.parse(z.read(name), filename)
+        if not name.startswith(keep):
+            tree = without_docstrings(tree)
+        code = compile(tree, filename, "exec", dont_inherit=True, optimize=0)
+        # a timestamp .pyc with no source beside it: the import system loads it as it is
+        pyc = importlib.util.MAGIC_NUMBER + bytes(12) + marshal.dumps(code)
+        out[name] = base64.b64encode(pyc).decode("ascii")
 json.dumps(out)
 `;
 
-let names = args;
 if (mode === "trace") {
   pyodide.unpackArchive(new Uint8Array(readFileSync(args[0])), "wheel");
-  names = args.slice(1);
 }
-pyodide.globals.set("args", pyodide.toPy(names));
-process.stdout.write(pyodide.runPython(mode === "trace" ? TRACE : STRIP));
+pyodide.globals.set("args", pyodide.toPy(mode === "trace" ? args.slice(1) : args));
+process.stdout.write(pyodide.runPython(mode === "trace" ? TRACE : COMPILE));

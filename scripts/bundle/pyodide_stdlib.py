@@ -1,7 +1,9 @@
 """The Python standard library the site ships to the browser: only the files of Pyodide's
 python_stdlib.zip (2.5 MB, already deflated, so no host can compress it) that Pyodide's own start,
-the calculator wheel and BROWSER_IMPORTS load, without docstrings, stored uncompressed so that the
-host compresses it (about 0.3-0.4 MB on the wire instead of 2.5 MB).
+the calculator wheel and BROWSER_IMPORTS load, compiled (`.pyc`, without docstrings or column
+ranges), stored uncompressed so that the host compresses it (about 0.6-0.8 MB on the wire instead
+of 2.5 MB). Compiled, because compiling these sources was most of Python's start in the browser
+(about 1.5 s of a 2.5 s ordinary start on this machine; see README, Performance).
 
 Which files: found by running the real thing (scripts/bundle/pyodide_stdlib.mjs imports every module of
 the wheel under the pinned npm Pyodide and lists what Python loaded). A module imported only inside
@@ -13,6 +15,7 @@ The parity suite and the browser tests run on exactly this zip, so a missing mod
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import io
 import json
@@ -39,7 +42,7 @@ BROWSER_IMPORTS = (
     "encodings.utf_8_sig", "encodings.utf_16", "encodings.utf_16_le", "encodings.utf_16_be",
     "encodings.gb18030",
 )
-# Kept with their docstrings: Pyodide reads some of its own at run time.
+# Compiled with their docstrings: Pyodide reads some of its own at run time.
 KEEP_DOCSTRINGS = ("_pyodide/", "pyodide/")
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
@@ -51,7 +54,9 @@ def _sha(data: bytes) -> str:
 def _node(*args: str) -> str:
     done = subprocess.run(["node", str(SCRIPT), *args], cwd=ROOT, capture_output=True, text=True)
     if done.returncode != 0:
-        raise RuntimeError(f"scripts/bundle/pyodide_stdlib.mjs {args[0]} failed:\n{done.stderr[-2000:]}")
+        # without the lines of minified JavaScript that Node prints around an error
+        readable = "\n".join(line for line in done.stderr.splitlines() if len(line) < 400)
+        raise RuntimeError(f"scripts/bundle/pyodide_stdlib.mjs {args[0]} failed:\n{readable[-2000:]}")
     return done.stdout
 
 
@@ -89,29 +94,33 @@ def used_files(wheel: Path) -> list[str]:
     return used
 
 
-def stripped_sources(names: list[str]) -> dict[str, str | None]:
-    """Each entry's source without docstrings (None: keep the original), made once per Pyodide."""
-    cached = CACHE / f"stripped-{_pyodide_key()}-{_sha(SCRIPT.read_bytes())[:8]}.json"
-    known: dict[str, str | None] = json.loads(cached.read_text(encoding="utf-8")) if cached.exists() else {}
-    missing = [n for n in names if n not in known and not n.startswith(KEEP_DOCSTRINGS)]
-    if missing:
-        known.update(json.loads(_node("strip", *missing)))
+def compiled(names: list[str]) -> dict[str, bytes]:
+    """Each `.py` entry compiled to its `.pyc` (without docstrings outside KEEP_DOCSTRINGS), made
+    once per Pyodide and set of names; other entries are not in the result."""
+    sources = sorted(n for n in names if n.endswith(".py"))
+    key = _sha("\0".join([_pyodide_key(), _sha(SCRIPT.read_bytes()), *KEEP_DOCSTRINGS, *sources]).encode())
+    cached = CACHE / f"pyc-{key[:16]}.json"
+    if not cached.exists():
+        made = json.loads(_node("compile", ",".join(KEEP_DOCSTRINGS), *sources))
         CACHE.mkdir(parents=True, exist_ok=True)
+        for old in CACHE.glob("pyc-*.json"):
+            old.unlink(missing_ok=True)
         tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(known, sort_keys=True), encoding="utf-8")
+        tmp.write_text(json.dumps(made, sort_keys=True), encoding="utf-8")
         tmp.replace(cached)
-    return {n: known.get(n) for n in names}
+    return {name: base64.b64decode(pyc) for name, pyc in json.loads(cached.read_text(encoding="utf-8")).items()}
 
 
 def build(wheel: Path) -> bytes:
     """The trimmed zip: same bytes for the same Pyodide, wheel and lists (fixed dates, sorted)."""
     names = used_files(wheel)
-    stripped = stripped_sources(names)
+    pycs = compiled(names)
+    entries = {name[:-3] + ".pyc" if name in pycs else name: name for name in names}
     out = io.BytesIO()
     with zipfile.ZipFile(FULL_ZIP) as full, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
-        for name in sorted(names):
-            text = stripped.get(name)
-            z.writestr(zipfile.ZipInfo(name, _EPOCH), text.encode("utf-8") if text is not None else full.read(name))
+        for entry in sorted(entries):
+            name = entries[entry]
+            z.writestr(zipfile.ZipInfo(entry, _EPOCH), pycs[name] if name in pycs else full.read(name))
     return out.getvalue()
 
 
