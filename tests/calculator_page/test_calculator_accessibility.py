@@ -1,6 +1,7 @@
 """axe's full rule set (tests/axe_check.py) on both calculator pages in every state a visitor
 sees: loading (Python not started yet, answers already given), ready, with results and an inline
-error, failed to start, and ready for offline use (the service worker's note)."""
+error, with results on a phone, failed to start, and ready for offline use (the service worker's
+note). The ready states are the shared started page's (tests/calculator_page/conftest.py)."""
 from __future__ import annotations
 
 import pytest
@@ -34,19 +35,15 @@ def test_while_python_loads(page: Page, lang: str) -> None:
     page.unroute_all(behavior="ignoreErrors")
 
 
-@pytest.mark.later_visit
 @pytest.mark.parametrize("lang", LANGS)
-def test_ready_with_no_answers(page: Page, lang: str) -> None:
-    page.goto(calculator_path(lang))
-    wait_ready(page)
-    _assert_clean(page)
+def test_ready_with_no_answers(started_calculator, lang: str) -> None:
+    _assert_clean(started_calculator(lang))
 
 
-@pytest.mark.later_visit
 @pytest.mark.parametrize("lang", LANGS)
-def test_with_results_and_an_inline_error(page: Page, lang: str) -> None:
-    page.goto(calculator_path(lang, "#role=enterprise&enterprise_size=small&graduates_hired=3"))
-    wait_ready(page)
+def test_with_results_and_an_inline_error(started_calculator, lang: str) -> None:
+    page = started_calculator(lang)
+    small_enterprise_three_graduates(page)
     expect(total(page)).to_have_text(TOTAL_TEXT[lang])
     _assert_clean(page)
     fill(page, "graduates_hired", -1)
@@ -81,11 +78,14 @@ def test_ready_for_offline_use(browser: Browser, base_url: str, kept_snapshot, l
         context.close()
 
 
-@pytest.mark.later_visit
-@pytest.mark.browser_context_args(viewport={"width": 375, "height": 800})
 @pytest.mark.parametrize("lang", LANGS)
-def test_with_results_on_a_phone(page: Page, lang: str) -> None:
-    page.goto(calculator_path(lang, "#role=enterprise&enterprise_size=small&graduates_hired=3"))
-    wait_ready(page)
-    expect(total(page)).to_have_text(TOTAL_TEXT[lang])
-    _assert_clean(page)
+def test_with_results_on_a_phone(started_calculator, lang: str) -> None:
+    page = started_calculator(lang)
+    desktop = page.viewport_size
+    page.set_viewport_size({"width": 375, "height": 800})
+    try:
+        small_enterprise_three_graduates(page)
+        expect(total(page)).to_have_text(TOTAL_TEXT[lang])
+        _assert_clean(page)
+    finally:
+        page.set_viewport_size(desktop)

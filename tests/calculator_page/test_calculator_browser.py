@@ -192,9 +192,8 @@ def test_loading_failure_shows_a_message(page: Page, broken: str) -> None:
     expect(page.locator("#q-enterprise_size")).to_be_visible()  # the page still works as a page
 
 
-@pytest.mark.later_visit
-def test_keyboard_only(page: Page) -> None:
-    page.goto(calculator_path("en"))
+def test_keyboard_only(started_calculator) -> None:
+    page = started_calculator("en")
     page.locator("h1").click()  # start from the page's heading, as a reader would
     for _ in range(40):
         if page.locator("#q-role input:focus").count():
@@ -210,7 +209,6 @@ def test_keyboard_only(page: Page) -> None:
     page.keyboard.press("Tab")
     expect(page.locator("#q-graduates_hired-input")).to_be_focused()
     page.keyboard.type("3")
-    wait_ready(page)
     expect(total(page)).to_have_text(TOTAL_TEXT["en"])
     # a wrong answer is explained in place, in the page's language
     page.keyboard.press("Backspace")
@@ -238,12 +236,20 @@ def test_no_request_leaves_the_site_and_none_after_ready(started_calculator) -> 
     assert requests_seen[before:] == [], requests_seen[before:]
 
 
-@pytest.mark.later_visit
-def test_print_and_small_screen(page: Page) -> None:
+def test_print_and_small_screen(started_calculator) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
+    page = started_calculator("zh")
+    desktop = page.viewport_size
+    try:
+        _print_and_small_screen(page)
+    finally:
+        page.emulate_media(media="screen")
+        page.set_viewport_size(desktop)
+
+
+def _print_and_small_screen(page: Page) -> None:
     page.set_viewport_size({"width": 375, "height": 800})
-    page.goto(calculator_path("zh", "#role=enterprise&enterprise_size=small&graduates_hired=3"))
-    wait_ready(page)
+    small_enterprise_three_graduates(page)
     expect(total(page)).to_have_text(TOTAL_TEXT["zh"])
     # nothing wider than the screen
     overflow = page.locator("#calc *").evaluate_all(
@@ -310,9 +316,11 @@ def test_guide_pages_and_search_work_under_the_csp(page: Page) -> None:
     assert not problems, problems
 
 
-@pytest.mark.later_visit
-def test_answer_limited_by_another_answer(page: Page) -> None:
-    page.goto(calculator_path("zh", "#role=hr_agency&agency_qualified=true&placements_free=5"))
+def test_answer_limited_by_another_answer(started_calculator) -> None:
+    page = started_calculator("zh")
+    choose(page, "role", "hr_agency")
+    choose(page, "agency_qualified", "true")
+    fill(page, "placements_free", 5)
     fill(page, "placements_qualifying", 6)
     page.locator("#q-placements_qualifying-input").press("Tab")
     error = page.locator("#q-placements_qualifying-error")
