@@ -3,9 +3,9 @@ answers questions and reads results: starting Pyodide is most of a browser test'
 
 A test marked `later_visit` gets a fresh page whose browser context already holds the memory
 snapshot that a first visit keeps (the shared page's own): the calculator starts as on every
-later visit, restored from it (about 2 s of CPU instead of 9 to 11 for an ordinary start on
-this machine); calc_page_helpers.seed_kept_snapshot does the same for a context of a test's
-own. The first visit's start is tested where it is the subject (test_calculator_browser's
+later visit, restored from it (an ordinary start costs about 4 s of CPU on this machine, the
+browser's threads together); calc_page_helpers.seed_kept_snapshot does the same for a context of
+a test's own. The first visit's start is tested where it is the subject (test_calculator_browser's
 snapshot and failure tests, the list page's offline test, tests/site/test_site_console.py's first
 visit through offline use, test_while_python_loads)."""
 from __future__ import annotations
