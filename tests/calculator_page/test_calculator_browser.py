@@ -59,13 +59,13 @@ def test_role_from_measure_page_link(page: Page) -> None:
     expect(page.locator("#calc-notice")).to_be_hidden()  # one known answer: nothing to report
 
 
-@pytest.mark.later_visit
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_share_link_restores_the_same_result(page: Page, lang: str) -> None:
-    page.goto(calculator_path(lang))
+def test_share_link_restores_the_same_result(started_calculator, lang: str) -> None:
+    page = started_calculator(lang)
     small_enterprise_three_graduates(page)
     choose(page, "offers_internships", "true")
-    wait_ready(page)
+    expect(page.locator("#calc-share-link")).to_have_value(re.compile("offers_internships=true$"))
+    expect(page.locator('#calc-results[data-state="done"]')).to_be_attached()  # for every answer
     expect(total(page)).to_have_text(TOTAL_TEXT[lang])
     link = page.input_value("#calc-share-link")
     fragment = link.split("#", 1)[1]
@@ -73,7 +73,7 @@ def test_share_link_restores_the_same_result(page: Page, lang: str) -> None:
     assert "?" not in link  # answers only in the fragment, never in what goes to a server
     results = page.inner_text("#calc-results")
 
-    other = page.context.new_page()
+    other = page.context.new_page()  # a new tab of the same visitor: Python restored from the kept snapshot
     other.goto(link)
     wait_ready(other)
     expect(total(other)).to_have_text(TOTAL_TEXT[lang])
@@ -82,8 +82,15 @@ def test_share_link_restores_the_same_result(page: Page, lang: str) -> None:
     other.close()
 
 
-@pytest.mark.later_visit
-def test_hostile_fragment_is_ignored(page: Page) -> None:
+def test_hostile_fragment_is_ignored(started_calculator) -> None:
+    page = started_calculator("zh").context.new_page()  # a new tab of a visitor who has used it
+    try:
+        _hostile_fragment_is_ignored(page)
+    finally:
+        page.close()
+
+
+def _hostile_fragment_is_ignored(page: Page) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(calculator_path("zh", "#role=<img src=x onerror=alert(1)>&evil=<script>alert(2)</script>&graduates_hired=1e9"))
@@ -359,8 +366,15 @@ def test_a_bad_head_count_gets_a_message_on_its_field(started_calculator, lang: 
     expect(total(page)).to_have_text(TOTAL_TEXT[lang])
 
 
-@pytest.mark.later_visit
-def test_bad_answers_in_a_share_link_are_named_not_applied(page: Page) -> None:
+def test_bad_answers_in_a_share_link_are_named_not_applied(started_calculator) -> None:
+    page = started_calculator("en").context.new_page()  # a new tab of a visitor who has used it
+    try:
+        _bad_answers_are_named_not_applied(page)
+    finally:
+        page.close()
+
+
+def _bad_answers_are_named_not_applied(page: Page) -> None:
     page.goto(calculator_path("en", "#role=enterprise&enterprise_size=huge&graduates_hired=-4&colour=blue"))
     wait_ready(page)
     expect(page.locator("#calc-notice")).to_be_visible()
