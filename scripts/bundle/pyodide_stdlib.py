@@ -100,15 +100,18 @@ def compiled(names: list[str]) -> dict[str, bytes]:
     sources = sorted(n for n in names if n.endswith(".py"))
     key = _sha("\0".join([_pyodide_key(), _sha(SCRIPT.read_bytes()), *KEEP_DOCSTRINGS, *sources]).encode())
     cached = CACHE / f"pyc-{key[:16]}.json"
-    if not cached.exists():
+    if cached.exists():
+        made = json.loads(cached.read_text(encoding="utf-8"))
+    else:
         made = json.loads(_node("compile", ",".join(KEEP_DOCSTRINGS), *sources))
         CACHE.mkdir(parents=True, exist_ok=True)
         for old in CACHE.glob("pyc-*.json"):
-            old.unlink(missing_ok=True)
+            if old != cached:
+                old.unlink(missing_ok=True)
         tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
         tmp.write_text(json.dumps(made, sort_keys=True), encoding="utf-8")
         tmp.replace(cached)
-    return {name: base64.b64decode(pyc) for name, pyc in json.loads(cached.read_text(encoding="utf-8")).items()}
+    return {name: base64.b64decode(pyc) for name, pyc in made.items()}
 
 
 def build(wheel: Path) -> bytes:
