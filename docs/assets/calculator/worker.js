@@ -103,9 +103,10 @@ async function start() {
 }
 
 // While the visitor reads the form: evaluate sample requests, one per task so that a real request
-// waits for one evaluation at most, until the browser has optimised the code they run (300 give
-// the same times as 1,000 did, p95 1.2 ms, for half the CPU; none at all, p95 1.5-2.0 ms).
-const WARM_UP = { evaluations: 300, ms: 1500 };
+// waits for one evaluation at most, until the browser has optimised the code they run. Evaluated
+// in the page 2 s after ready (5 starts each, localhost): 600 give p95 1.2-1.3 ms, as 1,000 did,
+// for about 0.4 s less CPU after each start; 300 gave 1.3-1.7 ms, none 1.5-2.0 ms.
+const WARM_UP = { evaluations: 600, ms: 1500 };
 function warmUp(requests) {
   if (!requests.length) return;
   const channel = new MessageChannel();
