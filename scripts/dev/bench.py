@@ -155,14 +155,16 @@ def _visit(context, url: str, ready: str, mark: str, marks: tuple[str, ...] = ()
     return out
 
 
-def _settle(context) -> None:
-    """Let the first visit finish keeping its files and Python's snapshot, as a visitor who reads."""
+def _settle(context) -> float:
+    """Let the first visit finish keeping its files and Python's snapshot, as a visitor who reads.
+    Returns what the site then keeps on the device (the browser's own estimate), in bytes."""
     page = context.pages[0]
     for selector in ('#calc[data-offline="ready"]', '#calc[data-snapshot="kept"]'):
         try:
             page.wait_for_selector(selector, state="attached", timeout=120_000)
         except Exception:  # noqa: BLE001 - a number is still worth printing
             print(f"bench: {selector} did not happen", file=sys.stderr)
+    return page.evaluate("() => navigator.storage.estimate().then((e) => e.usage)")
 
 
 def bench_visitor(runs: int, slow_runs: int) -> dict[str, Any]:
@@ -179,7 +181,7 @@ def bench_visitor(runs: int, slow_runs: int) -> dict[str, Any]:
             n = 0
             for profile in ("localhost", "fast-4g", "slow-4g"):
                 count = slow_runs if profile == "slow-4g" else runs
-                cold, form, bare, cold_bytes, warm, warm_bytes = [], [], [], [], [], []
+                cold, form, bare, cold_bytes, warm, warm_bytes, kept = [], [], [], [], [], [], []
                 with LinkShaper.profile(_port(server), profile) as link:
                     base = f"http://127.0.0.1:{link.port}"
                     for _ in range(count):
@@ -191,7 +193,7 @@ def bench_visitor(runs: int, slow_runs: int) -> dict[str, Any]:
                         form.append(times["calculator-form"])
                         cold_bytes.append(link.down_bytes)
                         if profile == "localhost":
-                            _settle(context)
+                            kept.append(_settle(context))
                             context.close()
                             context = _launch(p, Path(tmp) / f"profile-{n}")  # second visit, same profile
                             link.reset()
@@ -210,6 +212,7 @@ def bench_visitor(runs: int, slow_runs: int) -> dict[str, Any]:
                 if warm:
                     out["calc_warm_ready_localhost_s"] = median(warm)
                     out["calc_warm_bytes_kb"] = round(statistics.median(warm_bytes) / 1e3, 1)
+                    out["calc_kept_on_device_mb"] = round(statistics.median(kept) / 1e6, 1)
             with LinkShaper.profile(_port(server), "localhost", gzip_only=True) as link:
                 context = _launch(p, Path(tmp) / "gzip-only")
                 _visit(context, f"http://127.0.0.1:{link.port}/calculator/", CALC_READY, "calculator-ready")
