@@ -4,10 +4,8 @@ on the same visit (title, amounts, nothing wider than the screen). The calculato
 state a visitor sees, are checked by tests/calculator_page/test_calculator_accessibility.py."""
 from __future__ import annotations
 
-from typing import Iterator
-
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from axe_check import axe_violations, report
 from site_helpers import LANGS, SITE, amounts, measure_path, prefix
@@ -27,19 +25,6 @@ def _built_pages() -> list[str]:
 
 
 PAGES = _built_pages()
-
-
-@pytest.fixture(scope="module")
-def reader(browser: Browser, browser_context_args: dict, base_url: str) -> Iterator[Page]:
-    """One tab per test process that goes from page to page, as a reader does (a new browser
-    context for each of some sixty pages would double what this module costs)."""
-    context = browser.new_context(**{**browser_context_args, "base_url": base_url})
-    seen: list[str] = []
-    context.on("request", lambda request: seen.append(request.url))
-    yield context.new_page()
-    context.close()
-    outside = [u for u in seen if not u.startswith(base_url + "/") and not u.startswith(("data:", "blob:"))]
-    assert not outside, f"requests left the test server: {outside}"
 
 
 @pytest.mark.skipif(not PAGES, reason="site/ not built: run `make site`")

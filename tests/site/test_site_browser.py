@@ -1,6 +1,8 @@
 """The site in Chromium, as a visitor reads it: measure pages in both languages, the language
 switcher, search in Chinese and English, the changes page and feed, printing, phones, 404. (Every
-measure page read at phone width: tests/site/test_site_accessibility.py, on the same visit as axe.)"""
+measure page read at phone width: tests/site/test_site_accessibility.py, on the same visit as axe.)
+Each test reads in the module's one tab (`reader`, tests/site/conftest.py), as a visitor goes from
+page to page."""
 from __future__ import annotations
 
 import re
@@ -23,43 +25,43 @@ def _measure(policy: dict, number: int) -> dict:
     ("en", ["1,111 yuan", "2,111 yuan × number of graduates", "up to 1.2 months",
             "Since the notice took effect; no end date", "To be announced"]),
 ])
-def test_measure_5_reads_as_published(page: Page, policy: dict, lang: str, expected: list[str]) -> None:
+def test_measure_5_reads_as_published(reader: Page, policy: dict, lang: str, expected: list[str]) -> None:
     m5 = _measure(policy, 5)
-    page.goto(measure_path(m5, lang))
-    article = page.locator("article")
+    reader.goto(measure_path(m5, lang))
+    article = reader.locator("article")
     for text in expected:
         expect(article).to_contain_text(text)
     # the notice as published, and on the Chinese page also the Chinese text as a reference translation
     expect(article.locator('blockquote[lang="en"]')).to_contain_text("2,111 yuan/person for the enterprise")
     if lang == "zh":
         expect(article.locator("blockquote").nth(1)).to_contain_text("五、落实就业创业补贴")
-        expect(page.get_by_role("heading", name="参考译文")).to_be_visible()
+        expect(reader.get_by_role("heading", name="参考译文")).to_be_visible()
     # self-checks are a checklist the visitor can tick
-    box = page.get_by_role("checkbox").first
+    box = reader.get_by_role("checkbox").first
     box.check()
     expect(box).to_be_checked()
     # "check whether you qualify" opens the calculator as an enterprise (the first audience with a role)
-    link = page.locator("a.calculator-link")
+    link = reader.locator("a.calculator-link")
     assert link.get_attribute("href") == "../../calculator/#role=enterprise"
 
 
-def test_information_only_measure_links_to_the_calculator_generally(page: Page, policy: dict) -> None:
+def test_information_only_measure_links_to_the_calculator_generally(reader: Page, policy: dict) -> None:
     info = next(m for m in policy["measures"] if not m.get("benefits"))
-    page.goto(measure_path(info, "en"))
-    expect(page.locator("article")).to_contain_text("There is no subsidy or benefit to apply for")
-    assert page.locator("a.calculator-link").get_attribute("href") == "../../calculator/"
+    reader.goto(measure_path(info, "en"))
+    expect(reader.locator("article")).to_contain_text("There is no subsidy or benefit to apply for")
+    assert reader.locator("a.calculator-link").get_attribute("href") == "../../calculator/"
 
 
 @pytest.mark.parametrize("start, target", [("zh", "en"), ("en", "zh")])
-def test_language_switcher_keeps_the_visitor_on_the_same_page(page: Page, policy: dict, start: str,
+def test_language_switcher_keeps_the_visitor_on_the_same_page(reader: Page, policy: dict, start: str,
                                                                target: str) -> None:
     m5 = _measure(policy, 5)
-    page.goto(measure_path(m5, start))
-    page.locator(".md-header .md-select").hover()
-    page.locator(f'.md-select__link[hreflang="{target}"]').click()
-    expect(page).to_have_url(re.compile(re.escape(measure_path(m5, target)) + "$"))
-    expect(page.locator("h1")).to_have_text(m5["title"][target])
-    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans" if target == "zh" else "en")
+    reader.goto(measure_path(m5, start))
+    reader.locator(".md-header .md-select").hover()
+    reader.locator(f'.md-select__link[hreflang="{target}"]').click()
+    expect(reader).to_have_url(re.compile(re.escape(measure_path(m5, target)) + "$"))
+    expect(reader.locator("h1")).to_have_text(m5["title"][target])
+    expect(reader.locator("html")).to_have_attribute("lang", "zh-Hans" if target == "zh" else "en")
 
 
 def _search(page: Page, lang: str, query: str):
@@ -79,9 +81,9 @@ def _search(page: Page, lang: str, query: str):
     ("en", "internship", 6),
     ("en", "placement", 7),
 ])
-def test_search_finds_the_measure(page: Page, policy: dict, lang: str, query: str, number: int) -> None:
+def test_search_finds_the_measure(reader: Page, policy: dict, lang: str, query: str, number: int) -> None:
     measure = _measure(policy, number)
-    results = _search(page, lang, query)
+    results = _search(reader, lang, query)
     expect(results.first).to_be_visible(timeout=10_000)
     hrefs = [results.nth(i).get_attribute("href") for i in range(min(results.count(), 10))]
     assert any(f"measures/{measure['id']}/" in (h or "") for h in hrefs), hrefs
@@ -90,31 +92,31 @@ def test_search_finds_the_measure(page: Page, policy: dict, lang: str, query: st
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_changes_page_and_feed_list_the_changes(page: Page, policy: dict, base_url: str, lang: str) -> None:
-    page.goto(prefix(lang) + "/changes/")
-    article = page.locator("article")
+def test_changes_page_and_feed_list_the_changes(reader: Page, policy: dict, base_url: str, lang: str) -> None:
+    reader.goto(prefix(lang) + "/changes/")
+    article = reader.locator("article")
     for measure in policy["measures"]:
         for entry in measure.get("change_log") or []:
             expect(article).to_contain_text(entry["text"][lang])
         expect(article.get_by_role("link", name=measure["title"][lang], exact=False).first).to_be_visible()
-    feed_link = page.locator('head link[rel="alternate"][type="application/atom+xml"]')
+    feed_link = reader.locator('head link[rel="alternate"][type="application/atom+xml"]')
     feed_url = base_url + prefix(lang) + "/feed.xml"
-    assert page.evaluate("e => e.href", feed_link.element_handle()) == feed_url
-    response = page.request.get(feed_url)
+    assert reader.evaluate("e => e.href", feed_link.element_handle()) == feed_url
+    response = reader.request.get(feed_url)
     assert response.ok
     feed = ET.fromstring(response.body())
     titles = [e.findtext("{http://www.w3.org/2005/Atom}title") for e in feed.iter("{http://www.w3.org/2005/Atom}entry")]
     assert len(titles) == sum(len(m.get("change_log") or []) for m in policy["measures"])
     assert any(_measure(policy, 5)["title"][lang] in t for t in titles)
     article.locator("a.feed-link").click()
-    assert page.url == feed_url
+    assert reader.url == feed_url
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_home_page_leads_everywhere(page: Page, policy: dict, lang: str) -> None:
-    page.goto(prefix(lang) + "/")
-    article = page.locator("article")
-    expect(page.locator("h1")).to_have_text(policy["notice"]["title"][lang])
+def test_home_page_leads_everywhere(reader: Page, policy: dict, lang: str) -> None:
+    reader.goto(prefix(lang) + "/")
+    article = reader.locator("article")
+    expect(reader.locator("h1")).to_have_text(policy["notice"]["title"][lang])
     for group in policy["notice"]["audience_groups"]:
         expect(article.get_by_role("link", name=group["title"][lang], exact=True)).to_be_visible()
     for part in policy["notice"]["parts"]:
@@ -122,36 +124,36 @@ def test_home_page_leads_everywhere(page: Page, policy: dict, lang: str) -> None
     expect(article).to_contain_text("通知未载明" if lang == "zh" else "not stated in the notice")
     expect(article).to_contain_text("2026年11月26日" if lang == "zh" else "26 November 2026")
     article.locator("a.md-button--primary").click()
-    expect(page).to_have_url(re.compile(re.escape(prefix(lang) + "/calculator/") + "$"))
+    expect(reader).to_have_url(re.compile(re.escape(prefix(lang) + "/calculator/") + "$"))
 
 
-def test_part_and_audience_pages_lead_to_their_measures(page: Page, policy: dict) -> None:
+def test_part_and_audience_pages_lead_to_their_measures(reader: Page, policy: dict) -> None:
     m5 = _measure(policy, 5)
-    page.goto("/parts/reduce-burdens/")
-    page.get_by_role("link", name=re.compile(m5["title"]["zh"])).click()
-    expect(page.locator("h1")).to_have_text(m5["title"]["zh"])
-    page.goto("/en/audiences/enterprises/")
-    item = page.locator(".measure-list > ul > li").filter(has_text=m5["title"]["en"])
+    reader.goto("/parts/reduce-burdens/")
+    reader.get_by_role("link", name=re.compile(m5["title"]["zh"])).click()
+    expect(reader.locator("h1")).to_have_text(m5["title"]["zh"])
+    reader.goto("/en/audiences/enterprises/")
+    item = reader.locator(".measure-list > ul > li").filter(has_text=m5["title"]["en"])
     expect(item).to_contain_text("2,111 yuan")
-    expect(page.locator("a.md-button--primary")).to_have_attribute("href", "../../calculator/#role=enterprise")
+    expect(reader.locator("a.md-button--primary")).to_have_attribute("href", "../../calculator/#role=enterprise")
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_measure_page_prints_without_the_site_chrome(page: Page, policy: dict, lang: str) -> None:
-    page.goto(measure_path(_measure(policy, 5), lang))
-    page.emulate_media(media="print")
+def test_measure_page_prints_without_the_site_chrome(reader: Page, policy: dict, lang: str) -> None:
+    reader.goto(measure_path(_measure(policy, 5), lang))
+    reader.emulate_media(media="print")
     for chrome in (".md-header", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer",
                    "a.calculator-link"):
-        expect(page.locator(chrome).first).to_be_hidden()
-    expect(page.locator("h1")).to_be_visible()
-    expect(page.locator(".benefits table")).to_be_visible()
-    expect(page.locator("blockquote.source").first).to_be_visible()
+        expect(reader.locator(chrome).first).to_be_hidden()
+    expect(reader.locator("h1")).to_be_visible()
+    expect(reader.locator(".benefits table")).to_be_visible()
+    expect(reader.locator("blockquote.source").first).to_be_visible()
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_404_page(page: Page, lang: str) -> None:
-    page.goto(prefix(lang) + "/404.html")
-    expect(page.locator("h1")).to_have_text("找不到该页面" if lang == "zh" else "Page not found")
-    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans" if lang == "zh" else "en")
-    other = page.locator("section.not-found[lang]")
+def test_404_page(reader: Page, lang: str) -> None:
+    reader.goto(prefix(lang) + "/404.html")
+    expect(reader.locator("h1")).to_have_text("找不到该页面" if lang == "zh" else "Page not found")
+    expect(reader.locator("html")).to_have_attribute("lang", "zh-Hans" if lang == "zh" else "en")
+    other = reader.locator("section.not-found[lang]")
     expect(other).to_have_attribute("lang", "en" if lang == "zh" else "zh-Hans")
