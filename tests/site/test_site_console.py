@@ -10,7 +10,7 @@ from __future__ import annotations
 from playwright.sync_api import Browser, expect
 
 from request_check import assert_only_local
-from site_helpers import prefix
+from site_helpers import SITE, prefix
 
 PAGES = ["/", "/measures/employment-entrepreneurship-subsidies/", "/audiences/enterprises/", "/changes/"]
 ANSWERS = "#role=enterprise&enterprise_size=small&graduates_hired=3"
@@ -37,6 +37,9 @@ def test_a_visit_in_both_languages_from_first_to_offline_is_silent(browser: Brow
     context.on("page", watch)
     seen: list[str] = []
     context.on("request", lambda r: seen.append(r.url))
+    wasm: list = []  # Pyodide's WebAssembly, as it came over the network (not from a cache)
+    context.on("requestfinished", lambda r: wasm.append(r) if r.url.endswith("/pyodide.asm.wasm") else None)
+    wasm_bytes = lambda: sum(max(0, r.sizes()["responseBodySize"]) for r in wasm)  # noqa: E731
     try:
         page = context.new_page()
         for lang in ("zh", "en"):
@@ -55,9 +58,15 @@ def test_a_visit_in_both_languages_from_first_to_offline_is_silent(browser: Brow
         expect(page.locator("#calc-phase-note")).to_be_visible()
         # Python's memory snapshot, made here after this first start, is kept too
         page.wait_for_selector('#calc[data-snapshot="kept"]', state="attached", timeout=60_000)
+        first_visit, asked = wasm_bytes(), len(wasm)
         page.goto("/en/calculator/" + ANSWERS)
         expect(page.locator(RESULT).first).to_have_text(TOTAL["en"], timeout=120_000)
         expect(page.locator("#calc")).to_have_attribute("data-python-start", "snapshot")
+        # downloaded once, on the first visit (whose page the service worker already controlled);
+        # the later visit asks once, Pyodide's own request, answered from the service worker's cache
+        assert first_visit == (SITE / "assets" / "pyodide" / "pyodide.asm.wasm.br").stat().st_size
+        later = [r for r in wasm[asked:] if r.service_worker is None]
+        assert wasm_bytes() == first_visit and len(later) == 1, [(r.url, r.sizes()) for r in wasm]
         page.wait_for_timeout(1000)  # late requests (sitemap, search index) have time to fail
         site_server.stop()
         try:
