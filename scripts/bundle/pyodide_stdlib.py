@@ -36,7 +36,6 @@ CACHE = ROOT / "build" / "pyodide-stdlib"
 # Modules the calculator needs in the browser that importing its modules does not load. One place:
 # add a name here when a lazy import or a new browser feature needs it.
 BROWSER_IMPORTS = (
-    "_strptime",  # datetime's strptime imports it on first use
     "csv", "codecs", "io",  # the list check reads CSV in the browser (subsidy_calculator.lists)
     # ... in the encodings Excel saves it in (lists.decode: bytes.decode looks each one up lazily)
     "encodings.utf_8_sig", "encodings.utf_16", "encodings.utf_16_le", "encodings.utf_16_be",
