@@ -37,8 +37,10 @@ def _shared_pages(browser: Browser, browser_context_args: dict, base_url: str,
             page = context.new_page()
             start(page, lang)
             pages[lang] = page
-        reset(pages[lang])
-        return pages[lang]
+        page = pages[lang]
+        page.mouse.move(0, 0)  # the pointer where no test left it: no element hovered
+        reset(page)
+        return page
 
     yield get
     for context in contexts:
