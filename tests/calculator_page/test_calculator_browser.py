@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -14,6 +13,7 @@ from calc_page_helpers import (
     PY_TIMEOUT, SITE_DIR, SNAPSHOT_KEPT, TOTAL_TEXT, calculator_path, choose, fill, small_enterprise_three_graduates,
     snapshot_cache, total, wait_ready,
 )
+from request_check import Downloads
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-results" / "calculator-page"
@@ -27,17 +27,10 @@ def _watch_console(page: Page) -> list[str]:
     return problems
 
 
-def _downloaded(page: Page, suffix: str) -> Callable[[], int]:
-    """Bytes of the bodies of files named ...suffix that came over the network (not from a cache)."""
-    finished = []
-    page.context.on("requestfinished", lambda r: finished.append(r) if r.url.endswith(suffix) else None)
-    return lambda: sum(max(0, r.sizes()["responseBodySize"]) for r in finished)
-
-
 @pytest.mark.parametrize("lang", ["zh", pytest.param("en", marks=pytest.mark.later_visit)])  # a first and a later visit
 def test_small_enterprise_three_graduates(page: Page, lang: str) -> None:
     problems = _watch_console(page)
-    wasm_bytes = _downloaded(page, "/pyodide/pyodide.asm.wasm")
+    wasm = Downloads(page.context, "/pyodide/pyodide.asm.wasm")
     page.goto(calculator_path(lang))
     # the form is there and usable before Python has started
     expect(page.locator("#q-role")).to_be_visible()
@@ -57,7 +50,7 @@ def test_small_enterprise_three_graduates(page: Page, lang: str) -> None:
     assert href.startswith("/en/") == (lang == "en"), href
     # Pyodide's WebAssembly came once (boot.js's head start, then Pyodide's own request from the
     # browser's cache): the same on this "later" visit, whose service worker has not kept it
-    assert wasm_bytes() == (SITE_DIR / "assets" / "pyodide" / "pyodide.asm.wasm.br").stat().st_size
+    assert wasm.bytes() == (SITE_DIR / "assets" / "pyodide" / "pyodide.asm.wasm.br").stat().st_size
     page.goto(href)
     expect(page.locator("h1")).to_be_visible()
     assert not problems, problems

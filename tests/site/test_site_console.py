@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, expect
 
-from request_check import assert_only_local
+from request_check import Downloads, assert_only_local
 from site_helpers import SITE, prefix
 
 PAGES = ["/", "/measures/employment-entrepreneurship-subsidies/", "/audiences/enterprises/", "/changes/"]
@@ -37,9 +37,7 @@ def test_a_visit_in_both_languages_from_first_to_offline_is_silent(browser: Brow
     context.on("page", watch)
     seen: list[str] = []
     context.on("request", lambda r: seen.append(r.url))
-    wasm: list = []  # Pyodide's WebAssembly, as it came over the network (not from a cache)
-    context.on("requestfinished", lambda r: wasm.append(r) if r.url.endswith("/pyodide.asm.wasm") else None)
-    wasm_bytes = lambda: sum(max(0, r.sizes()["responseBodySize"]) for r in wasm)  # noqa: E731
+    wasm = Downloads(context, "/pyodide/pyodide.asm.wasm")
     try:
         page = context.new_page()
         for lang in ("zh", "en"):
@@ -58,15 +56,15 @@ def test_a_visit_in_both_languages_from_first_to_offline_is_silent(browser: Brow
         expect(page.locator("#calc-phase-note")).to_be_visible()
         # Python's memory snapshot, made here after this first start, is kept too
         page.wait_for_selector('#calc[data-snapshot="kept"]', state="attached", timeout=60_000)
-        first_visit, asked = wasm_bytes(), len(wasm)
+        first_visit, asked = wasm.bytes(), len(wasm.requests)
         page.goto("/en/calculator/" + ANSWERS)
         expect(page.locator(RESULT).first).to_have_text(TOTAL["en"], timeout=120_000)
         expect(page.locator("#calc")).to_have_attribute("data-python-start", "snapshot")
         # downloaded once, on the first visit (whose page the service worker already controlled);
         # the later visit asks once, Pyodide's own request, answered from the service worker's cache
         assert first_visit == (SITE / "assets" / "pyodide" / "pyodide.asm.wasm.br").stat().st_size
-        later = [r for r in wasm[asked:] if r.service_worker is None]
-        assert wasm_bytes() == first_visit and len(later) == 1, [(r.url, r.sizes()) for r in wasm]
+        later = [r for r in wasm.requests[asked:] if r.service_worker is None]
+        assert wasm.bytes() == first_visit and len(later) == 1, [(r.url, r.sizes()) for r in wasm.requests]
         page.wait_for_timeout(1000)  # late requests (sitemap, search index) have time to fail
         site_server.stop()
         try:
