@@ -54,11 +54,12 @@ PAGES = [
 # Lighthouse judges the page). The calculator failed, as a visitor sees it when the host lost a
 # file it needs: without the calculator's manifest the worker cannot start and the page shows its
 # failure message and the links to the guide.
-ALTERED = {
-    "calculator loading": (("calculator/", "loading"), "assets/calculator/worker.js",
-                           "// make audit: a worker that never starts Python (the loading state)\n"),
-    "calculator failed": (("calculator/", "failed"), "assets/calculator/manifest.json", None),
-}
+# (name, path, state, the file lost, what replaces it or None)
+ALTERED = [
+    ("calculator loading", "calculator/", "loading", "assets/calculator/worker.js",
+     "// make audit: a worker that never starts Python (the loading state)\n"),
+    ("calculator failed", "calculator/", "failed", "assets/calculator/manifest.json", None),
+]
 
 
 def state_seen(report: dict) -> str:
@@ -117,12 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     if not LIGHTHOUSE.exists():
         sys.exit("node_modules/.bin/lighthouse missing: run `make setup`")
     OUT.mkdir(parents=True, exist_ok=True)
-    altered = [(name, path, state) for name, ((path, state), _, _) in ALTERED.items()]
     with contextlib.ExitStack() as stack:
         server = stack.enter_context(LocalNginx(Path(args.site_dir), name="audit"))
         urls = {name: server.url for name, _, _ in PAGES}
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        for name, (_, lost, replacement) in ALTERED.items():
+        for name, _, _, lost, replacement in ALTERED:
             copy = tmp / name.replace(" ", "-")
             shutil.copytree(args.site_dir, copy)
             for file in copy.glob(lost + "*"):   # with its .br/.gz copies
@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             if replacement is not None:
                 (copy / lost).write_text(replacement, encoding="utf-8")
             urls[name] = stack.enter_context(LocalNginx(copy, name="audit-" + name.replace(" ", "-"))).url
-        below = audit_pages([*PAGES, *altered], urls, args.only)
+        below = audit_pages([*PAGES, *(page[:3] for page in ALTERED)], urls, args.only)
     if below:
         print("\nbelow 1.00:\n  " + "\n  ".join(below))
         return 1
