@@ -1,7 +1,7 @@
 """The Python standard library the site ships to the browser: only the files of Pyodide's
 python_stdlib.zip (2.5 MB, already deflated, so no host can compress it) that Pyodide's own start,
-the calculator wheel and BROWSER_IMPORTS load, compiled (`.pyc`, without docstrings or column
-ranges), stored uncompressed so that the host compresses it (about 0.6-0.8 MB on the wire instead
+the calculator wheel and BROWSER_IMPORTS load, compiled (`.pyc`, without docstrings, column
+ranges or line numbers inside a function: see pyodide_stdlib.mjs), stored uncompressed so that the host compresses it (about 0.6-0.8 MB on the wire instead
 of 2.5 MB). Compiled, because compiling these sources was most of Python's start in the browser
 (about 1.5 s of a 2.5 s ordinary start on this machine; see README, Performance).
 
@@ -41,8 +41,6 @@ BROWSER_IMPORTS = (
     "encodings.utf_8_sig", "encodings.utf_16", "encodings.utf_16_le", "encodings.utf_16_be",
     "encodings.gb18030",
 )
-# Compiled with their docstrings: Pyodide reads some of its own at run time.
-KEEP_DOCSTRINGS = ("_pyodide/", "pyodide/")
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
@@ -94,15 +92,15 @@ def used_files(wheel: Path) -> list[str]:
 
 
 def compiled(names: list[str]) -> dict[str, bytes]:
-    """Each `.py` entry compiled to its `.pyc` (without docstrings outside KEEP_DOCSTRINGS), made
-    once per Pyodide and set of names; other entries are not in the result."""
+    """Each `.py` entry compiled to its `.pyc`, made once per Pyodide and set of names; other
+    entries are not in the result."""
     sources = sorted(n for n in names if n.endswith(".py"))
-    key = _sha("\0".join([_pyodide_key(), _sha(SCRIPT.read_bytes()), *KEEP_DOCSTRINGS, *sources]).encode())
+    key = _sha("\0".join([_pyodide_key(), _sha(SCRIPT.read_bytes()), *sources]).encode())
     cached = CACHE / f"pyc-{key[:16]}.json"
     if cached.exists():
         made = json.loads(cached.read_text(encoding="utf-8"))
     else:
-        made = json.loads(_node("compile", ",".join(KEEP_DOCSTRINGS), *sources))
+        made = json.loads(_node("compile", *sources))
         CACHE.mkdir(parents=True, exist_ok=True)
         for old in CACHE.glob("pyc-*.json"):
             if old != cached:
