@@ -16,7 +16,7 @@ if (typeof WebAssembly === "object" && typeof WebAssembly.instantiate === "funct
   }
 }
 
-// A head start on a first visit: Pyodide's WebAssembly (2.8 of the 3.8 MB a first visit downloads)
+// A head start on a first visit: Pyodide's WebAssembly (2.8 of the 3.7 MB a first visit downloads)
 // is asked for now, while the page and the worker's own files load, not only once the worker has
 // read manifest.json (cold ready on Fast 4G 5.01 s -> 4.78 s, form usable 0.50 s -> 0.63 s:
 // medians of 5 cold visits each, interleaved, on `make bench`'s shaped link). It is read to its
