@@ -54,12 +54,23 @@ let calls = 0;
 const lists = input.lists.map(([data, request]) =>
   String(calc.check_list(new Uint8Array(Buffer.from(data, "base64")), request, () => { calls += 1; })));
 const version = py.runPython("import sys; sys.version.split()[0]");
-process.stdout.write(JSON.stringify({ version, missing, evaluations, lists, calls }));
+// what a traceback through the shipped standard library says (its code sits on each function's first line)
+const traceback = JSON.parse(py.runPython(`
+import json, traceback
+try:
+    json.loads("{")
+except ValueError as err:
+    frame = traceback.extract_tb(err.__traceback__)[-1]
+    text = "".join(traceback.format_exception(err))
+json.dumps({"file": frame.filename, "function": frame.name, "line": frame.lineno, "text": text,
+            "starts": json.decoder.JSONDecoder.raw_decode.__code__.co_firstlineno})`));
+process.stdout.write(JSON.stringify({ version, missing, evaluations, lists, calls, traceback }));
 """
 
 
 def run(bundle: dict[str, Any], requests: list[str], lists: list[tuple[bytes, str]], work: Path) -> dict[str, Any]:
-    """{version, missing, evaluations, lists, calls} from one Pyodide run on the shipped files."""
+    """{version, missing, evaluations, lists, calls, traceback} from one Pyodide run on the shipped
+    files."""
     from scripts.bundle import pyodide_stdlib
     from scripts.bundle.wheel import build_wheel
 

@@ -5,7 +5,8 @@ library, and then
 - every scenario case and a few hundred generated evaluation requests, good and broken, and
 - every case of policy/scenarios/lists.yaml, each also saved as GB18030 and UTF-16 the way Excel
   saves it in China (so Pyodide's CJK codecs are proven), and files that cannot be checked,
-give exactly what CPython gives."""
+give exactly what CPython gives; and a traceback through the shipped standard library (compiled
+without line numbers inside functions) still names the file, the function and where it starts."""
 from __future__ import annotations
 
 import json
@@ -84,3 +85,9 @@ def test_pyodide_gives_identical_json(_bundle, tmp_path: Path) -> None:
         assert '"code":"internal"' not in ours
     encodings = {json.loads(o)["summary"][-1] for o in cpython if json.loads(o)["rows"]}
     assert any("GB18030" in s for s in encodings) and any("UTF-16" in s for s in encodings)
+
+    # the trimmed zip keeps each function's first line: a traceback can be printed and read
+    tb = pyodide["traceback"]
+    assert tb["file"].endswith("json/decoder.py") and tb["function"] == "raw_decode", tb
+    assert tb["line"] == tb["starts"] and tb["line"] > 1, tb
+    assert f'decoder.py", line {tb["line"]}, in raw_decode' in tb["text"], tb["text"]
