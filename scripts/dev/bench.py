@@ -131,7 +131,7 @@ def _bench_site(tmp: Path) -> Path:
 def _host(site_dir: Path):
     """(server with .url/.port/.start/.stop, description): nginx as deployed."""
     from scripts.server.local_nginx import LocalNginx
-    return LocalNginx(site_dir), "nginx, precompressed brotli q11 / gzip -9 (scripts/server)"
+    return LocalNginx(site_dir), "nginx, precompressed brotli q11 / gzip -9, Zopfli from 1 MB (scripts/server)"
 
 
 def _port(server) -> int:
