@@ -24,8 +24,7 @@ import zipfile
 from pathlib import Path
 
 import brotli
-import zopfli
-import zopfli.gzip
+import zopfli.gzip  # also binds zopfli, for its __version__
 
 from scripts.server import server_config
 
