@@ -29,7 +29,7 @@ def publish(target: Path, policy: Path) -> subprocess.CompletedProcess[str]:
 def test_a_bad_edit_leaves_the_published_site_byte_identical(tmp_path: Path) -> None:
     policy = tmp_path / "policy"
     shutil.copytree(ROOT / "policy", policy)
-    measure = policy / "measures" / "05-employment-entrepreneurship-subsidies.yaml"
+    measure = policy / "notices" / "eighteen-measures" / "measures" / "05-employment-entrepreneurship-subsidies.yaml"
     text = measure.read_text(encoding="utf-8")
     measure.write_text(text.replace("value: 2111", 'value: "2,111"', 1), encoding="utf-8")
     site = tmp_path / "site"
@@ -43,7 +43,7 @@ def test_a_bad_edit_leaves_the_published_site_byte_identical(tmp_path: Path) -> 
     assert result.returncode == 1
     assert tree_hash(site) == before
     output = result.stdout + result.stderr
-    assert "measures/05-employment-entrepreneurship-subsidies.yaml:" in output
+    assert "notices/eighteen-measures/measures/05-employment-entrepreneurship-subsidies.yaml:" in output
     assert "figures.hiring_award.values[0].value" in output
     assert "left unchanged" in output
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site-")], "no staging folder left behind"

@@ -26,12 +26,16 @@ def canonical_json(data: Any) -> str:
 
 
 def build_bundle(policy: dict[str, Any] | None = None) -> dict[str, Any]:
-    """{"version", "notice", "questions", "lists", "measures", "texts": {"results", "lists"}} from a loaded policy
+    """{"version", "notices", "recipients", "questions", "lists", "measures", "texts": {"results", "lists"}}
+    from a loaded policy
     (load_policy() of policy/ when none is given, which raises PolicyError if it is invalid)."""
     if policy is None:
         policy = load_policy(POLICY_DIR)
     body = {
-        "notice": policy["notice"],
+        # what the engine needs of each notice (its text stays on the pages)
+        "notices": [{k: n[k] for k in ("id", "short_title", "in_force", "acts_on", "measures")}
+                    for n in policy["notices"]],
+        "recipients": policy["library"]["recipients"],
         "questions": policy["questions"],
         "lists": policy.get("lists", []),
         "measures": policy["measures"],

@@ -140,8 +140,10 @@ def build(root: Path = POLICY_DIR, lang: str = "en", rev: str | None = None, sit
     old = published(root, rev, site)
     report.source = old.label
     before, after = units(old.policy), units(edited)
-    if site is not None:  # a bundle holds the results' texts only: compare what it holds
-        after = {u: v for u, v in after.items() if u[0] != "texts" or u in before}
+    if site is not None:  # a bundle holds the results' texts and what the engine needs of a notice only:
+        after = {u: v for u, v in after.items() if u[0] not in ("texts", "library") or u in before}   # compare what it holds
+        after = {u: {k: x for k, x in v.items() if k in before[u]} if u[0] == "notice" and u in before else v
+                 for u, v in after.items()}
     report.changes = diff(before, after, docs)
     report.unannounced = change_log.problems(report.changes, before, after)
     report.titles = {u[1]: v for u, v in {**before, **after}.items() if u[0] == "measure"}
@@ -188,6 +190,8 @@ def _unit_title(unit: tuple, changes: list[Change], report: Report, w: Words) ->
                  title_en=title.get("en", unit[1]), file=changes[0].file or unit[1])
     if unit[0] == "texts":
         return w("unit_texts", name=unit[1])
+    if unit[0] == "notice":
+        return w("unit_notice", id=unit[1])
     return w(f"unit_{unit[0]}")
 
 

@@ -115,7 +115,7 @@ class _Renderer:
         links = [("../", self.t["page"]["home"])]
         if any((self.docs_dir / "measures").glob("index*.md")):
             links.append(("../measures/", self.t["page"]["measures"]))
-        for group in self.policy.get("notice", {}).get("audience_groups", []):  # "who it is for" pages
+        for group in (self.policy.get("library") or {}).get("audience_groups", []):  # "who it is for" pages
             if any((self.docs_dir / "audiences").glob(f"{group['id']}*.md")):
                 links.append((f"../audiences/{group['id']}/", self.text(group["title"])))
         return [{"href": href, "text": text} for href, text in links]

@@ -13,33 +13,27 @@ import re
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from subsidy_calculator.formatting import format_date
+from subsidy_calculator.formatting import format_date, format_numeral
 
 from scripts.pages import jinja_env, list_page
 from scripts.pages.feed import build_feed
 from scripts.pages.words import LANGS, Texts, pick
 from scripts.files import write_if_changed
-from scripts.pages.view import (PolicyIndex, benefit_rows, condition_blocks, key_amounts, measure_state,
-                               newest_first, quote_label, render, state, traced)
+from scripts.pages.view import (PolicyIndex, act_text, benefit_rows, condition_blocks, ended_by, key_amounts,
+                               measure_state, measure_state_kind, newest_first, quote_label, render, state, traced)
 
-GENERATED_DIRS = ("measures", "parts", "audiences", "changes")
+GENERATED_DIRS = ("measures", "parts", "audiences", "changes", "notices")
 GENERATED_FILES = tuple(f"{name}.{lang}.{ext}" for lang in LANGS
-                        for name, ext in (("index", "md"), ("changes", "md"), ("feed", "xml")))
+                        for name, ext in (("index", "md"), ("changes", "md"), ("notices", "md"), ("feed", "xml")))
 # Lists longer than this are split into pages, so no page grows with the number of measures.
 MEASURES_PER_PAGE = 25
 CHANGES_PER_PAGE = 40
-
-
-_ZH_DIGITS = "零一二三四五六七八九"
+NOTICES_ON_HOME = 10
 
 
 def part_numeral(number: int, lang: str) -> str:
     """A part's number as each language writes it: 2 -> '二' (zh, up to 99) / '2' (en)."""
-    if lang != "zh" or not 0 < number < 100:
-        return str(number)
-    tens, units = divmod(number, 10)
-    return ((_ZH_DIGITS[tens] if tens > 1 else "") + ("十" if tens else "")
-            + (_ZH_DIGITS[units] if units else ""))
+    return format_numeral(number, lang)
 
 
 def _page_link(base: str, here: int, there: int) -> str:
@@ -67,7 +61,8 @@ class _Site:
         """The site.yaml groups the templates use, in one language (looked up once)."""
         if lang not in self._texts:
             self._texts[lang] = {g: self.t.group(g, lang)
-                                 for g in ("common", "home", "part", "audience", "measure", "changes")}
+                                 for g in ("common", "home", "part", "audience", "measure", "changes", "notice",
+                                           "notices")}
         return self._texts[lang]
 
     def page(self, path: str, template: str, lang: str, **values: Any) -> None:
@@ -88,34 +83,12 @@ class _Site:
             yield path, items[(number - 1) * per_page:number * per_page], pager
 
     def measure_label(self, measure: Mapping, lang: str) -> str:
-        return self.t("common.measure_number", lang, number=measure["number"])
+        """"稳就业十八条措施 · 第五条": the notice's short title and the measure's number in it."""
+        return self.t("common.measure_label", lang, notice=self.index.notice_title(measure["notice"], lang),
+                      number=self.index.measure_label(measure, lang))
 
     def name_of(self, item: Mapping, lang: str, where: str) -> str:
         return pick(item["title"] if "title" in item else item["name"], lang, where)
-
-    # -- pages --------------------------------------------------------------------------
-    def home(self, lang: str) -> None:
-        notice, t = self.index.notice, self.t
-        in_force = notice.get("in_force") or {}
-        dates = {k: format_date(str(in_force[k]), lang) if in_force.get(k) else t("home.not_stated", lang)
-                 for k in ("from", "until")}
-        changes = newest_first(self.index)
-        groups = []
-        for group in notice["audience_groups"]:
-            count = len(self.group_measures(group["id"]))
-            groups.append({"id": group["id"], "title": self.name_of(group, lang, f"audience_groups.{group['id']}"),
-                           "count": self.count_text(count, lang)})
-        parts = [{"id": p["id"], "heading": t("common.part_heading", lang, number=part_numeral(p["number"], lang),
-                                               title=self.name_of(p, lang, f"parts.{p['id']}")),
-                  "count": self.count_text(len(self.part_measures(p["id"])), lang)}
-                 for p in notice["parts"]]
-        self.page(f"index.{lang}.md", "home.md.j2", lang,
-                  title=pick(notice["title"], lang, "policy/notice.yaml: title"),
-                  summary=pick(notice["summary"], lang, "policy/notice.yaml: summary"),
-                  in_force_from=t("home.in_force_from", lang, date=dates["from"]),
-                  in_force_until=t("home.in_force_until", lang, date=dates["until"]),
-                  groups=groups, parts=parts,
-                  last_updated=t("home.last_updated", lang, date=format_date(changes[0][0], lang)) if changes else "")
 
     def count_text(self, count: int, lang: str) -> str:
         return self.t("home.measure_count_one", lang) if count == 1 else self.t("home.measure_count", lang, count=count)
@@ -131,24 +104,141 @@ class _Site:
                 "href": f"{prefix}measures/{measure['id']}.md",
                 "state": measure_state(self.index, measure, lang, short=True)}
 
+    # -- notices ------------------------------------------------------------------------
+    def notice_state(self, notice: Mapping, lang: str) -> tuple[str, str]:
+        """(kind, sentence) of a notice on the build day: in_force | coming | ended."""
+        index, t = self.index, self.t
+        ended = index.notice_ended.get(notice["id"])
+        period = index.notice_period(notice)
+        found = state(index, period)
+        if ended is not None and period.get("until") == ended.last_day:
+            kind = "ended" if ended.date <= index.day else "in_force"
+            return kind, t(f"notice.state_{ended.action}{'' if kind == 'ended' else '_to_come'}", lang,
+                           notice=index.notice_title(ended.by, lang), date=format_date(ended.date, lang))
+        if found is None:
+            return "in_force", t("notice.state_in_force", lang)
+        kind, day = found
+        key = {"ended": "ended", "not_started": "coming", "ends": "in_force"}[kind]
+        return key, t(f"notice.state_{kind}", lang, date=format_date(day, lang))
+
+    def notice_facts(self, notice: Mapping, lang: str) -> list[tuple[str, str]]:
+        """(label, value) rows: document number, issuer, publication date, dates in force, topics."""
+        t, where = self.t, f"policy/notices/{notice['id']}"
+        silent = t("notice.not_stated", lang)
+        period = notice.get("in_force") or {}
+        return [
+            (t("notice.document_number", lang), notice.get("document_number") or silent),
+            (t("notice.issuer", lang), pick(notice["issuer"], lang, where + ": issuer") if notice.get("issuer") else silent),
+            (t("notice.published", lang), format_date(str(notice["published"]), lang) if notice.get("published") else silent),
+            (t("notice.in_force_from", lang), format_date(str(period["from"]), lang) if period.get("from") else silent),
+            (t("notice.in_force_until", lang), format_date(str(period["until"]), lang) if period.get("until") else silent),
+            (t("notice.topics", lang), t("common.list_separator", lang).join(
+                pick(self.index.topics[x]["name"], lang, "policy/library.yaml: topics") for x in notice["topics"])),
+        ]
+
+    def notice_groups(self, notice: Mapping) -> list[str]:
+        """Audience group ids of a notice's measures, in the library's order."""
+        found = {g for mid in notice["measures"] for g in self.index.measure_groups(self.index.measure_by_id[mid])}
+        return [g for g in self.index.groups if g in found]
+
+    def notice_card(self, notice: Mapping, lang: str, prefix: str) -> dict[str, Any]:
+        kind, sentence = self.notice_state(notice, lang)
+        year = str(notice["published"])[:4] if notice.get("published") else ""
+        return {"id": notice["id"], "href": f"{prefix}notices/{notice['id']}.md",
+                "title": pick(notice["title"], lang, f"policy/notices/{notice['id']}: title"),
+                "short_title": self.index.notice_title(notice["id"], lang),
+                "number": notice.get("document_number") or "",
+                "state": kind, "state_text": sentence,
+                "count": self.count_text(len(notice["measures"]), lang),
+                "year": year, "year_text": year or self.t("notices.no_year", lang),
+                "groups": self.notice_groups(notice), "topics": list(notice["topics"])}
+
+    def notices_page(self, lang: str) -> None:
+        t = self.t
+        cards = [self.notice_card(n, lang, "") for n in self.index.notices.values()]
+        years = sorted({c["year"] for c in cards if c["year"]}, reverse=True)
+        filters = [
+            {"id": "audience", "label": t("notices.filter_audience", lang),
+             "options": [(g["id"], self.name_of(g, lang, f"audience_groups.{g['id']}")) for g in self.index.groups.values()]},
+            {"id": "topic", "label": t("notices.filter_topic", lang),
+             "options": [(x["id"], pick(x["name"], lang, "topics")) for x in self.index.topics.values()]},
+            {"id": "state", "label": t("notices.filter_state", lang),
+             "options": [(k, t(f"notices.state_{k}", lang)) for k in ("in_force", "coming", "ended")]},
+            {"id": "year", "label": t("notices.filter_year", lang),
+             "options": [(y, y) for y in years] + ([("", t("notices.no_year", lang))] if any(not c["year"] for c in cards) else [])},
+        ]
+        self.page(f"notices.{lang}.md", "notices.md.j2", lang, notices=cards, filters=filters,
+                  state_names={k: t(f"notices.state_{k}", lang) for k in ("in_force", "coming", "ended")})
+
+    def notice_pages(self, lang: str) -> None:
+        index, t = self.index, self.t
+        for notice in index.notices.values():
+            nid = notice["id"]
+            kind, sentence = self.notice_state(notice, lang)
+            parts = []
+            for part in notice["parts"]:
+                parts.append({
+                    "heading": t("common.part_heading", lang, number=part_numeral(part["number"], lang),
+                                 title=self.name_of(part, lang, f"parts.{part['id']}")),
+                    "href": f"../parts/{part['id']}.md",
+                    "measures": [{**self.measure_link(m, lang, "../"), "label": index.measure_label(m, lang)}
+                                 for m in self.part_measures(part["id"])]})
+            acts = [{"text": act_text(index, act, notice, lang), "href": f"{act['notice']}.md", "quote": act["quote"]}
+                    for act in notice.get("acts_on") or []]
+            self.page(f"notices/{nid}.{lang}.md", "notice.md.j2", lang,
+                      title=pick(notice["title"], lang, f"policy/notices/{nid}: title"),
+                      descriptive=t("notice.title_descriptive", lang) if notice.get("title_descriptive") else "",
+                      short_title=index.notice_title(nid, lang), state=kind, state_text=sentence,
+                      ended_href=f"{index.notice_ended[nid].by}.md" if kind == "ended" and nid in index.notice_ended else "",
+                      summary=pick(notice["summary"], lang, f"policy/notices/{nid}: summary"),
+                      facts=self.notice_facts(notice, lang), parts=parts, acts=acts,
+                      paragraphs=[line.strip() for line in notice["text"].splitlines() if line.strip()],
+                      feed_href=f"{nid}/feed.xml")
+            self.files[f"notices/{nid}/feed.{lang}.xml"] = build_feed(
+                index, lang, self.t, notice_id=nid, entries=newest_first(index, nid))
+
+    # -- pages --------------------------------------------------------------------------
+    def home(self, lang: str) -> None:
+        t, index = self.t, self.index
+        changes = newest_first(index)
+        groups = []
+        for group in index.groups.values():
+            current = [m for m in self.group_measures(group["id"]) if index.in_force(m)]
+            groups.append({"id": group["id"], "title": self.name_of(group, lang, f"audience_groups.{group['id']}"),
+                           "count": self.in_force_count(len(current), lang)})
+        cards = [self.notice_card(n, lang, "") for n in index.notices.values()]
+        in_force = [c for c in cards if c["state"] == "in_force"]
+        self.page(f"index.{lang}.md", "home.md.j2", lang,
+                  intro=t("home.intro", lang, notices=str(len(in_force)),
+                          measures=str(sum(1 for m in index.measures if index.in_force(m)))),
+                  groups=groups, notices=cards[:NOTICES_ON_HOME], more_notices=len(cards) > NOTICES_ON_HOME,
+                  last_updated=t("home.last_updated", lang, date=format_date(changes[0]["date"], lang)) if changes else "")
+
+    def in_force_count(self, count: int, lang: str) -> str:
+        return self.t("home.in_force_count_one", lang) if count == 1 else self.t("home.in_force_count", lang, count=count)
+
     def part_pages(self, lang: str) -> None:
-        for part in self.index.notice["parts"]:
+        for part in self.index.parts.values():
+            notice = self.index.part_notice[part["id"]]
             items = self.part_measures(part["id"])
             for path, chunk, pager in self.paginate(f"parts/{part['id']}", lang, items, MEASURES_PER_PAGE):
                 prefix = "../" * path.count("/")
-                measures = [{**self.measure_link(m, lang, prefix), "summary": render(self.index, m, m["summary"], lang)}
-                            for m in chunk]
+                measures = [{**self.measure_link(m, lang, prefix), "label": self.index.measure_label(m, lang),
+                             "summary": render(self.index, m, m["summary"], lang)} for m in chunk]
                 self.page(path, "part.md.j2", lang, title=self.name_of(part, lang, f"parts.{part['id']}"),
                           label=self.t("common.part_number", lang, number=part_numeral(part["number"], lang)),
-                          measures=measures, pager=pager)
+                          notice_title=self.index.notice_title(notice["id"], lang),
+                          notice_href=f"{prefix}notices/{notice['id']}.md", measures=measures, pager=pager)
 
     def audience_pages(self, lang: str) -> None:
         sep = self.t("common.list_separator", lang)
-        for group in self.index.notice["audience_groups"]:
+        for group in self.index.groups.values():
             title = self.name_of(group, lang, f"audience_groups.{group['id']}")
             role = group.get("role")
-            members = [a for a in self.index.notice["audiences"] if a["group"] == group["id"]]
-            items = self.group_measures(group["id"])
+            members = [a for a in self.index.audiences.values() if a["group"] == group["id"]]
+            # what applies now first, then what is to come, then what has ended
+            rank = {"": 0, "ends": 0, "not_started": 1, "ended": 2}
+            items = sorted(self.group_measures(group["id"]), key=lambda m: rank[measure_state_kind(self.index, m)])
             for path, chunk, pager in self.paginate(f"audiences/{group['id']}", lang, items, MEASURES_PER_PAGE):
                 prefix = "../" * path.count("/")
                 measures = []
@@ -172,15 +262,19 @@ class _Site:
     def measure_pages(self, lang: str) -> None:
         index, t = self.index, self.t
         for m in index.measures:
-            role = index.calculator_role(m)
-            where = f"policy/measures: {m['id']}"
+            role = index.calculator_role(m) if index.in_force(m) or measure_state_kind(index, m) == "not_started" else None
+            where = f"policy/notices/{m['notice']}/measures: {m['id']}"
             part = index.parts[m["part"]]
+            ended = index.ended.get(m["id"])
             self.page(
                 f"measures/{m['id']}.{lang}.md", "measure.md.j2", lang,
                 title=render(index, m, m["title"], lang), summary=render(index, m, m["summary"], lang),
                 state=measure_state(index, m, lang),
-                state_kind=(state(index, m.get("in_force")) or ("",))[0],
-                label=self.measure_label(m, lang), part_id=part["id"],
+                state_kind=measure_state_kind(index, m),
+                ended_href=f"../notices/{ended.by}.md" if ended is not None else "",
+                ended_link=t("measure.see_notice", lang, notice=index.notice_title(ended.by, lang)) if ended else "",
+                label=index.measure_label(m, lang), part_id=part["id"],
+                notice_id=m["notice"], notice_title=index.notice_title(m["notice"], lang),
                 part_title=self.name_of(part, lang, f"parts.{part['id']}"),
                 calculator_href="../calculator/index.md" + (f"#role={role}" if role else ""),
                 calculator_text=t("measure.calculator_link" if role else "measure.calculator_general", lang),
@@ -216,24 +310,34 @@ class _Site:
             lines.append((t("measure.website", lang), url, url if safe else ""))
         return {"name": pick(contact["name"], lang, f"{where}.contacts.name"), "lines": lines}
 
+    def change_item(self, e: Mapping, lang: str, prefix: str) -> dict[str, str]:
+        """One change for the "What changed" pages: a measure's change log entry, or a notice's act."""
+        if e["measure"] is not None:
+            m = e["measure"]
+            return {**self.measure_link(m, lang, prefix), "text": render(self.index, m, e["entry"]["text"], lang, "change_log"),
+                    "quote": e["entry"].get("quote", ""), "quote_label": quote_label(self.index, e["entry"], lang)}
+        notice = e["notice"]
+        return {"label": self.index.notice_title(notice["id"], lang), "title": "", "state": "",
+                "href": f"{prefix}notices/{notice['id']}.md", "text": act_text(self.index, e["act"], notice, lang),
+                "quote": e["act"]["quote"], "quote_label": quote_label(self.index, e["entry"], lang)}
+
     def changes_pages(self, lang: str) -> None:
         entries = newest_first(self.index)
         for path, chunk, pager in self.paginate("changes", lang, entries, CHANGES_PER_PAGE):
             prefix = "../" * path.count("/")
             days: list[dict] = []
-            for day, _position, m, entry in chunk:
-                if not days or days[-1]["iso"] != day:
-                    days.append({"iso": day, "date": format_date(day, lang), "entries": []})
-                days[-1]["entries"].append({**self.measure_link(m, lang, prefix),
-                                            "text": render(self.index, m, entry["text"], lang, "change_log"),
-                                            "quote": entry.get("quote", ""),
-                                            "quote_label": quote_label(self.index, entry, lang)})
+            for e in chunk:
+                if not days or days[-1]["iso"] != e["date"]:
+                    days.append({"iso": e["date"], "date": format_date(e["date"], lang), "entries": []})
+                days[-1]["entries"].append(self.change_item(e, lang, prefix))
             self.page(path, "changes.md.j2", lang, days=days, pager=pager, feed_href=f"{prefix}feed.xml")
         self.files[f"feed.{lang}.xml"] = build_feed(self.index, lang, self.t)
 
     def build(self) -> dict[str, str]:
         for lang in LANGS:
             self.home(lang)
+            self.notices_page(lang)
+            self.notice_pages(lang)
             self.part_pages(lang)
             self.audience_pages(lang)
             self.measure_pages(lang)
@@ -242,16 +346,17 @@ class _Site:
 
 
 def site_config(policy: Mapping[str, Any], lang: str) -> dict[str, Any]:
-    """The site's name, description and menu in `lang`, from policy/: the menu lists the notice's
-    parts and audience groups in their order (measure pages are reached from those pages)."""
-    t, notice = Texts(policy["texts"]["site"]), policy["notice"]
+    """The site's name, description and menu in `lang`, from policy/: the menu lists the library's
+    notices page and its audience groups in their order (notice, part and measure pages are reached
+    from those pages, so the menu does not grow with the library)."""
+    t, library = Texts(policy["texts"]["site"]), policy["library"]
     return {
         "site_name": t("site.name", lang),
         "site_description": t("site.description", lang),
         "nav": [
             "index.md",
-            {t("site.menu_parts", lang): [f"parts/{p['id']}.md" for p in notice["parts"]]},
-            {t("site.menu_audiences", lang): [f"audiences/{g['id']}.md" for g in notice["audience_groups"]]},
+            "notices.md",
+            {t("site.menu_audiences", lang): [f"audiences/{g['id']}.md" for g in library["audience_groups"]]},
             "calculator/index.md",
             *(["calculator/list.md"] if policy.get("lists") else []),   # scripts/pages/list_page.py
             "changes.md",

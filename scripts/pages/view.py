@@ -12,7 +12,9 @@ import os
 from typing import Any, Iterator, Mapping
 
 from subsidy_calculator.amounts import read_amount
-from subsidy_calculator.formatting import PLACEHOLDER, format_date, format_quantity, value_on
+from subsidy_calculator.formatting import PLACEHOLDER, format_date, format_numeral, format_quantity, value_on
+from subsidy_calculator.library import Ended, measure_endings, notice_endings
+from subsidy_calculator.library import period as cut_period
 
 from scripts.pages.words import Texts, pick
 
@@ -29,7 +31,8 @@ def build_day() -> str:
 def change_days(policy: Mapping[str, Any]) -> set[str]:
     """Every day on which what the pages say changes: a dated value, measure, benefit or condition
     starts (its `from`) or has ended (the day after its `until`)."""
-    periods: list[Mapping[str, Any]] = [policy["notice"].get("in_force") or {}]
+    periods: list[Mapping[str, Any]] = [n.get("in_force") or {} for n in policy["notices"]]
+    periods += [{"from": act["from"]} for n in policy["notices"] for act in n.get("acts_on") or ()]
     for measure in policy["measures"]:
         periods.append(measure.get("in_force") or {})
         for figure in (measure.get("figures") or {}).values():
@@ -52,23 +55,61 @@ def next_change(policy: Mapping[str, Any], day: str) -> str | None:
     return min((d for d in change_days(policy) if d > day), default=None)
 
 
+def coming_changes(policy: Mapping[str, Any], day: str) -> list[str]:
+    """Every day after `day` on which the pages written on `day` no longer hold, in order."""
+    return sorted(d for d in change_days(policy) if d > day)
+
+
 class PolicyIndex:
     """Look-ups over the loaded policy that several pages need."""
 
     def __init__(self, policy: Mapping[str, Any], day: str | None = None) -> None:
-        notice = policy["notice"]
+        library = policy["library"]
         self.day = day or build_day()
         self.t = Texts(policy["texts"]["site"])
-        self.notice = notice
-        self.supplements = {s["id"]: s for s in notice.get("supplements") or []}
+        self.library = library
+        self.notices: dict[str, dict] = {n["id"]: n for n in policy["notices"]}   # newest first
         self.measures: list[dict] = list(policy["measures"])
-        self.parts = {p["id"]: p for p in notice["parts"]}
-        self.groups = {g["id"]: g for g in notice["audience_groups"]}
-        self.audiences = {a["id"]: a for a in notice["audiences"]}
-        self.recipients = {r["id"]: r for r in notice["recipients"]}
+        self.measure_by_id = {m["id"]: m for m in self.measures}
+        # part ids are unique in the library (their pages are /parts/<id>/)
+        self.parts = {p["id"]: p for n in policy["notices"] for p in n["parts"]}
+        self.part_notice = {p["id"]: n for n in policy["notices"] for p in n["parts"]}
+        self.groups = {g["id"]: g for g in library["audience_groups"]}
+        self.audiences = {a["id"]: a for a in library["audiences"]}
+        self.recipients = {r["id"]: r for r in library["recipients"]}
+        self.topics = {t["id"]: t for t in library["topics"]}
+        self.ended: dict[str, Ended] = measure_endings(policy["notices"])
+        self.notice_ended: dict[str, Ended] = notice_endings(policy["notices"])
         self.questions = {q["id"]: q for q in policy["questions"]}
         role_question = self.questions.get("role", {})
         self.role_labels = {o["value"]: o["label"] for o in role_question.get("options", [])}
+
+    def notice_of(self, measure: Mapping[str, Any]) -> dict:
+        return self.notices[measure["notice"]]
+
+    def period_of(self, measure: Mapping[str, Any]) -> dict:
+        """The days a measure applies: its own in_force within its notice's, cut short by a later
+        notice that repeals or supersedes it."""
+        notice = self.notice_of(measure)
+        own = dict(measure.get("in_force") or {"from": None, "until": None})
+        outer = notice.get("in_force") or {}
+        found = _intersect(own, outer) or {"from": own.get("from"), "until": own.get("until")}
+        return cut_period({"in_force": found}, self.ended.get(measure["id"]))
+
+    def notice_period(self, notice: Mapping[str, Any]) -> dict:
+        return cut_period(notice, self.notice_ended.get(notice["id"]))
+
+    def in_force(self, measure: Mapping[str, Any]) -> bool:
+        """Whether the measure applies on the build day (neither ended nor to come)."""
+        found = state(self, self.period_of(measure))
+        return not found or found[0] == "ends"
+
+    def notice_title(self, notice_id: str, lang: str) -> str:
+        return pick(self.notices[notice_id]["short_title"], lang, f"policy/notices/{notice_id}: short_title")
+
+    def measure_label(self, measure: Mapping[str, Any], lang: str) -> str:
+        """"第五条" / "Measure 5": the number within its notice."""
+        return self.t("common.measure_number", lang, number=format_numeral(measure["number"], lang))
 
     def measure_groups(self, measure: Mapping[str, Any]) -> list[str]:
         """Audience group ids of a measure, in the order its audiences are listed."""
@@ -115,14 +156,34 @@ def state(index: PolicyIndex, period: Mapping[str, Any] | None) -> tuple[str, st
     return None
 
 
+def ended_by(index: PolicyIndex, ended: Ended | None, lang: str, short: bool = False) -> str:
+    """"Repealed by <notice> from <date>" (or superseded; to come: "will be ..."); '' when no
+    notice ends it."""
+    if ended is None:
+        return ""
+    kind = "repealed" if ended.action == "repeals" else "superseded"
+    tense = "" if ended.date <= index.day else "_to_come"
+    return index.t(f"measure.{'short' if short else 'state'}_{kind}{tense}", lang,
+                   notice=index.notice_title(ended.by, lang), date=format_date(ended.date, lang))
+
+
 def measure_state(index: PolicyIndex, measure: Mapping[str, Any], lang: str, short: bool = False) -> str:
-    """"This measure ended on ..." (or "applies from/until ..."); '' when it is in force with no
-    end date. `short`: "ended on ..." for lists."""
-    found = state(index, measure.get("in_force"))
+    """"This measure ended on ..." (or "applies from/until ...", or "repealed by ... from ...");
+    '' when it is in force with no end date. `short`: "ended on ..." for lists."""
+    ended = index.ended.get(measure["id"])
+    period = index.period_of(measure)
+    if ended is not None and period.get("until") == ended.last_day:
+        return ended_by(index, ended, lang, short)
+    found = state(index, period)
     if not found:
         return ""
     kind, day = found
     return index.t(f"measure.{'short' if short else 'state'}_{kind}", lang, date=format_date(day, lang))
+
+
+def measure_state_kind(index: PolicyIndex, measure: Mapping[str, Any]) -> str:
+    """"ended", "not_started", "ends" or '' on the build day (for the page's colour)."""
+    return (state(index, index.period_of(measure)) or ("",))[0]
 
 
 def with_state(index: PolicyIndex, title: str, period: Mapping[str, Any] | None, lang: str) -> str:
@@ -192,7 +253,7 @@ def amount_texts(index: PolicyIndex, measure: Mapping[str, Any], benefit: Mappin
     period cut to the benefit's and the measure's `in_force` (values never in force then are
     left out). Benefits without a figure give one pair, with the benefit's and measure's period."""
     amount = read_amount(benefit.get("amount"))
-    limits = (benefit.get("in_force"), measure.get("in_force"))
+    limits = (benefit.get("in_force"), index.period_of(measure))
     if amount.figure is None:
         text = t("measure.by_regulations" if amount.kind == "by_regulations" else "measure.not_money", lang)
         return [(text, _intersect(*limits))]
@@ -230,7 +291,7 @@ def recipient_text(index: PolicyIndex, benefit: Mapping[str, Any], lang: str, t:
     recipient = benefit["recipient"]
     ids = [recipient] if isinstance(recipient, str) else list(dict.fromkeys(recipient.values()))
     return t("common.list_separator", lang).join(
-        pick(index.recipients[r]["name"], lang, f"policy/notice.yaml: recipients.{r}") for r in ids)
+        pick(index.recipients[r]["name"], lang, f"policy/library.yaml: recipients.{r}") for r in ids)
 
 
 def benefit_rows(index: PolicyIndex, measure: Mapping[str, Any], lang: str, t: Texts) -> list[dict]:
@@ -318,25 +379,49 @@ def key_amounts(index: PolicyIndex, measure: Mapping[str, Any], lang: str, t: Te
 
 
 def quote_label(index: PolicyIndex, entry: Mapping[str, Any], lang: str) -> str:
-    """"As published in <supplementary notice>:" before a change log entry's quote ("As
-    published:" when the entry names no supplementary notice)."""
-    notice = index.supplements.get(entry.get("notice") or "")
-    if not notice:
+    """"As published in <notice>:" before a change log entry's quote ("As published:" when the
+    entry names no notice)."""
+    notice = entry.get("notice")
+    if not notice or notice not in index.notices:
         return index.t("changes.quote", lang)
-    name = pick(notice["name"], lang, f"policy/notice.yaml: supplements.{notice['id']}.name")
-    return index.t("changes.quote_from", lang, notice=name)
+    return index.t("changes.quote_from", lang, notice=index.notice_title(notice, lang))
 
 
-def change_entries(index: PolicyIndex) -> Iterator[tuple[str, int, Mapping, Mapping]]:
-    """(date, position, measure, entry) for every change log entry of every measure."""
+def change_entries(index: PolicyIndex) -> Iterator[dict]:
+    """Every change, as {date, order, key, measure | None, notice, entry}: each change log entry of
+    each measure, and once for each act of a notice that repeals or supersedes (dated as the acting
+    notice, or the day the act takes effect when that notice gives no date)."""
+    order = {nid: i for i, nid in enumerate(index.notices)}
     for measure in index.measures:
         for position, entry in enumerate(measure.get("change_log") or []):
-            yield str(entry["date"]), position, measure, entry
+            yield {"date": str(entry["date"]), "order": (order[measure["notice"]], measure["number"], position),
+                   "key": f"{measure['id']}/{entry['date']}/{position}", "measure": measure,
+                   "notice": index.notices[measure["notice"]], "entry": entry}
+    for notice in index.notices.values():
+        for position, act in enumerate(notice.get("acts_on") or []):
+            day = str(notice.get("published") or act["from"])
+            yield {"date": day, "order": (order[notice["id"]], 0, position), "key": f"notice/{notice['id']}/{position}",
+                   "measure": None, "notice": notice, "act": act,
+                   "entry": {"notice": notice["id"], "quote": act["quote"]}}
 
 
-def newest_first(index: PolicyIndex) -> list[tuple[str, int, Mapping, Mapping]]:
-    """Change log entries, newest date first; within a date, by measure number."""
-    entries = list(change_entries(index))
-    entries.sort(key=lambda e: (e[2]["number"], e[1]))
-    entries.sort(key=lambda e: e[0], reverse=True)
+def act_text(index: PolicyIndex, act: Mapping[str, Any], by: Mapping[str, Any], lang: str) -> str:
+    """"<by> repeals <notice> (measures 5 and 7) from <date>." for the change log and the feeds."""
+    target = index.notices[act["notice"]]
+    measures = act.get("measures")
+    what = index.notice_title(target["id"], lang)
+    if measures:
+        numbers = index.t("common.list_separator", lang).join(
+            index.measure_label(index.measure_by_id[target["measures"][n - 1]], lang) for n in measures)
+        what = index.t("notice.some_measures", lang, notice=what, measures=numbers)
+    return index.t(f"notice.act_{act['action']}", lang, by=index.notice_title(by["id"], lang), what=what,
+                   date=format_date(str(act["from"]), lang))
+
+
+def newest_first(index: PolicyIndex, notice_id: str | None = None) -> list[dict]:
+    """Change entries (of one notice's measures and acts, when given), newest date first; within
+    a date, notice by notice, a notice's acts before its measures, by measure number."""
+    entries = [e for e in change_entries(index) if notice_id is None or e["notice"]["id"] == notice_id]
+    entries.sort(key=lambda e: e["order"])
+    entries.sort(key=lambda e: e["date"], reverse=True)
     return entries

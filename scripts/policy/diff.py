@@ -1,8 +1,9 @@
 """What an edit changed in the policy: a generic comparison of two loaded policies, file by file
 and measure by measure, so a field added to the model later is reported without code changes.
 
-    units(policy)                      -> {unit: data}: the notice, the questions, each measure (by
-                                          id) and each texts/ file of a loaded policy
+    units(policy)                      -> {unit: data}: the library, each notice (by id), the
+                                          questions, each measure (by id) and each texts/ file of a
+                                          loaded policy
     diff(before, after, docs)          -> [Change, ...]: every value that differs, with the file
                                           and line of the edited side (docs: read_policy's PolicyDocs)
 
@@ -27,7 +28,8 @@ _DATE_KEYS = frozenset(("from", "until", "date"))
 _FIGURE_KEYS = frozenset(("figures", "amount", "duration"))
 _CONDITION_KEYS = frozenset(("conditions", "rule", "ask_when", "self_check", "roles"))
 
-Unit = tuple[str, ...]  # ("notice",), ("questions",), ("measure", id), ("texts", name)
+Unit = tuple[str, ...]  # ("library",), ("notice", id), ("questions",), ("measure", id), ("texts", name)
+_NOT_QUESTIONS = frozenset(("library", "notices", "recipients", "measures", "texts", "version"))
 
 
 @dataclass
@@ -63,13 +65,16 @@ def is_date(value: Any) -> bool:
 
 def units(policy: Mapping[str, Any]) -> dict[Unit, Any]:
     out: dict[Unit, Any] = {}
-    if policy.get("notice") is not None:
-        out[("notice",)] = policy["notice"]
+    if policy.get("library") is not None:
+        out[("library",)] = policy["library"]
+    for notice in policy.get("notices") or []:
+        # what it says and does; its text is checked by the validator, its measures are units
+        out[("notice", str(notice.get("id")))] = {k: v for k, v in notice.items() if k not in ("text", "measures")}
     # the rest comes from questions.yaml (its questions, its lists, and whatever it holds later)
     out[("questions",)] = {key: value for key, value in policy.items()
-                           if key not in ("notice", "measures", "texts", "version") and value is not None}
+                           if key not in _NOT_QUESTIONS and value is not None}
     for measure in policy.get("measures") or []:
-        out[("measure", str(measure.get("id")))] = measure
+        out[("measure", str(measure.get("id")))] = {k: v for k, v in measure.items() if k != "notice"}
     for name, texts in (policy.get("texts") or {}).items():
         if texts is not None:
             out[("texts", name)] = texts
@@ -79,8 +84,11 @@ def units(policy: Mapping[str, Any]) -> dict[Unit, Any]:
 def unit_docs(docs: PolicyDocs) -> dict[Unit, Doc]:
     """The file each unit of the edited policy comes from."""
     out: dict[Unit, Doc] = {}
-    if docs.notice:
-        out[("notice",)] = docs.notice
+    if docs.library:
+        out[("library",)] = docs.library
+    for notice in docs.notices:
+        if notice.notice:
+            out[("notice", notice.id)] = notice.notice
     if docs.questions:
         out[("questions",)] = docs.questions
     for doc in docs.measures:

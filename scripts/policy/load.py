@@ -1,7 +1,9 @@
 """Read, check and assemble the policy: what the page generator, the rules bundle and the tests use.
 
-    load_policy(root) -> {"notice": {...}, "questions": [...], "lists": [...] (questions.yaml `lists:`),
-                          "measures": [...] (by number),
+    load_policy(root) -> {"library": {...} (library.yaml), "notices": [...] (newest first, each with
+                          its `id`, `text` and `measures`: the ids of its measures by number),
+                          "questions": [...], "lists": [...] (questions.yaml `lists:`),
+                          "measures": [...] (notice by notice, by number; each with its `notice`),
                           "texts": {"site": {...}, "results": {...}, ...}}
     load_scenarios(root) -> {file stem: [case, ...]}
 Both raise PolicyError (with .problems) when anything is wrong: the site must not publish.
@@ -16,14 +18,28 @@ from scripts.policy.problems import PolicyError, Problem
 from scripts.policy.reader import POLICY_DIR, PolicyDocs, read_policy
 
 
+def notice_order(notice: dict[str, Any]) -> tuple[str, str]:
+    """Newest first: by publication date (a notice without one counts as oldest), then id."""
+    return (str(notice.get("published") or ""), str(notice["id"]))
+
+
 def assemble(docs: PolicyDocs) -> dict[str, Any]:
     """The loaded policy in the shape the site and the calculator use (call only when valid)."""
-    measures = [d.data for d in docs.measures]
+    notices = []
+    for folder in docs.notices:
+        measures = sorted((d.data for d in folder.measures), key=lambda m: m["number"])
+        notices.append({**(folder.notice.data if folder.notice else {}), "id": folder.id, "text": folder.text or "",
+                        "measures": [m["id"] for m in measures]})
+    notices.sort(key=notice_order, reverse=True)
+    by_notice = {folder.id: folder for folder in docs.notices}
+    measures = [{**d.data, "notice": n["id"]} for n in notices
+                for d in sorted(by_notice[n["id"]].measures, key=lambda d: d.data["number"])]
     return {
-        "notice": docs.notice.data if docs.notice else None,
+        "library": docs.library.data if docs.library else None,
+        "notices": notices,
         "questions": (docs.questions.data or {}).get("questions", []) if docs.questions else [],
         "lists": (docs.questions.data or {}).get("lists", []) if docs.questions else [],
-        "measures": sorted(measures, key=lambda m: m["number"]),
+        "measures": measures,
         "texts": {name: d.data for name, d in sorted(docs.texts.items())},
     }
 

@@ -366,17 +366,57 @@ def read_yaml(path: Path, file: str) -> tuple[Doc | None, list[Problem]]:
 MEASURE_FILE = re.compile(r"^(\d{2,})-([a-z0-9]+(?:-[a-z0-9]+)*)\.yaml$")
 
 
+NOTICE_DIR = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass
+class NoticeDocs:
+    """One notice's folder (policy/notices/<id>/): its notice.yaml, its published text, its measures."""
+
+    id: str
+    folder: str                        # "notices/<id>", relative to the policy folder
+    notice: Doc | None = None
+    text: str | None = None            # the published text (text_file), None when missing
+    measures: list[Doc] = field(default_factory=list)
+
+
 @dataclass
 class PolicyDocs:
     """Every policy file read, by role. A file that could not be read is absent (its problem is in `problems`)."""
 
-    notice: Doc | None = None
+    library: Doc | None = None
     questions: Doc | None = None
-    measures: list[Doc] = field(default_factory=list)
+    notices: list[NoticeDocs] = field(default_factory=list)
     texts: dict[str, Doc] = field(default_factory=dict)
     scenarios: list[Doc] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
+
+    @property
+    def measures(self) -> list[Doc]:
+        """Every measure file of every notice, notice by notice."""
+        return [doc for notice in self.notices for doc in notice.measures]
+
+    def notice_of(self, doc: Doc) -> NoticeDocs | None:
+        """The notice whose folder holds this measure file."""
+        for notice in self.notices:
+            if doc.file.startswith(notice.folder + "/"):
+                return notice
+        return None
+
+
+def _yaml_files(root: Path, folder: Path, docs: PolicyDocs) -> list[Path]:
+    """The .yaml files of a folder; any other file is reported, as it would be silently ignored."""
+    found = []
+    for path in sorted(folder.glob("*")) if folder.is_dir() else []:
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        if path.suffix != ".yaml":
+            hint = msg("hint.rename_yaml") if path.suffix in (".yml", ".YAML") else msg("hint.move_out")
+            docs.problems.append(problem(path.relative_to(root).as_posix(), 1, 1, "", "file_ignored", hint))
+            continue
+        found.append(path)
+    return found
 
 
 def read_policy(root: Path = POLICY_DIR) -> PolicyDocs:
@@ -385,33 +425,62 @@ def read_policy(root: Path = POLICY_DIR) -> PolicyDocs:
     docs = PolicyDocs()
 
     def read(path: Path) -> Doc | None:
-        doc, problems = read_yaml(path, path.relative_to(root).as_posix())
+        rel = path.relative_to(root).as_posix()
+        doc, problems = read_yaml(path, rel)
         docs.problems.extend(problems)
+        if doc is None:
+            docs.unreadable.append(rel)
         return doc
 
-    for name in ("notice", "questions"):
+    for name in ("library", "questions"):
         path = root / f"{name}.yaml"
         if path.is_file():
             setattr(docs, name, read(path))
         else:
             docs.problems.append(problem(f"{name}.yaml", 1, 1, "", "file_missing"))
-    for folder in ("measures", "texts", "scenarios"):
-        for path in sorted((root / folder).glob("*")) if (root / folder).is_dir() else []:
-            if path.name.startswith(".") or path.is_dir():
+    notices = root / "notices"
+    folders = sorted(p for p in notices.iterdir() if p.is_dir() and not p.name.startswith(".")) \
+        if notices.is_dir() else []
+    if not folders:
+        docs.problems.append(problem("notices/", 1, 1, "", "no_notices"))
+    for folder in folders:
+        rel = folder.relative_to(root).as_posix()
+        if not NOTICE_DIR.match(folder.name):
+            docs.problems.append(problem(rel + "/", 1, 1, "", "notice_folder_name"))
+            continue
+        notice = NoticeDocs(folder.name, rel)
+        docs.notices.append(notice)
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith(".") or path.name in ("notice.yaml", "measures") or path.suffix == ".txt":
                 continue
-            rel = path.relative_to(root).as_posix()
-            if path.suffix != ".yaml":
-                hint = msg("hint.rename_yaml") if path.suffix in (".yml", ".YAML") else msg("hint.move_out")
-                docs.problems.append(problem(rel, 1, 1, "", "file_ignored", hint))
-                continue
+            hint = msg("hint.rename_yaml") if path.name in ("notice.yml", "notice.YAML") else msg("hint.move_out")
+            docs.problems.append(problem(path.relative_to(root).as_posix(), 1, 1, "", "file_ignored", hint))
+        if (folder / "notice.yaml").is_file():
+            notice.notice = read(folder / "notice.yaml")
+            text_file = as_text_file(notice.notice)
+            if text_file is not None and (folder / text_file).is_file():
+                notice.text = (folder / text_file).read_text(encoding="utf-8", errors="replace")
+        else:
+            docs.problems.append(problem(f"{rel}/notice.yaml", 1, 1, "", "file_missing"))
+        for path in _yaml_files(root, folder / "measures", docs):
+            doc = read(path)
+            if doc is not None:
+                notice.measures.append(doc)
+    for folder in ("texts", "scenarios"):
+        for path in _yaml_files(root, root / folder, docs):
             doc = read(path)
             if doc is None:
-                docs.unreadable.append(rel)
                 continue
-            if folder == "measures":
-                docs.measures.append(doc)
-            elif folder == "texts":
+            if folder == "texts":
                 docs.texts[path.stem] = doc
             else:
                 docs.scenarios.append(doc)
     return docs
+
+
+def as_text_file(doc: Doc | None) -> str | None:
+    """A notice.yaml's `text_file`, when it names a plain file of the notice's own folder."""
+    name = doc.data.get("text_file") if doc is not None and isinstance(doc.data, dict) else None
+    if isinstance(name, str) and re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.txt$", name):
+        return name
+    return None

@@ -8,7 +8,8 @@ write them into a copy:
   graduates ends on 2026-12-31 (a single benefit ending);
 - measure 8 ends on 2026-12-31 (a measure ending);
 - measure 7 gets a contact, "service hall, tel. 12333" (a contact added);
-- all of it from supplementary notice `2026-supplement-1`, with its own text file.
+- all of it from supplementary notice `2026-supplement-1`: a notice of the library with its own
+  folder and text, and no measures of its own.
 """
 from __future__ import annotations
 
@@ -50,20 +51,27 @@ def write(parent: Path) -> Path:
     """parent/policy: the amended copy (schemas are read from the repository)."""
     target = parent / "policy"
     shutil.copytree(ROOT / "policy", target, ignore=shutil.ignore_patterns("schema"))
-    (target / "notices").mkdir()
-    (target / "notices" / f"{SUPPLEMENT_ID}.en.txt").write_text(SUPPLEMENT_TEXT, encoding="utf-8")
+    folder = target / "notices" / SUPPLEMENT_ID
+    folder.mkdir()
+    (folder / "text.en.txt").write_text(SUPPLEMENT_TEXT, encoding="utf-8")
+    _dump(folder / "notice.yaml", {
+        "title": {"zh": "关于调整稳就业十八条措施部分内容的补充通知",
+                  "en": "Supplementary Notice on Adjusting Some of the Eighteen Measures to Stabilise Employment"},
+        "short_title": {"zh": "2026年第1号补充通知", "en": "Supplementary notice No. 1 of 2026"},
+        "document_number": "No. 1 [2026]",
+        "issuer": None,
+        "published": SUPPLEMENT_DATE,
+        "summary": {"zh": "调整一次性求职补贴标准和条件，终止部分补贴和第八条措施，公布咨询电话。",
+                    "en": "Adjusts the job-seeking subsidy, ends some benefits and measure 8, and gives an enquiry line."},
+        "in_force": {"from": None, "until": None},
+        "topics": ["subsidies"],
+        "text_file": "text.en.txt",
+        "acts_on": [],
+        "parts": [],
+    })
+    measures = target / "notices" / "eighteen-measures" / "measures"
 
-    notice = _load(target / "notice.yaml")
-    notice["supplements"] = [{
-        "id": SUPPLEMENT_ID,
-        "name": {"zh": "2026年第1号补充通知", "en": "Supplementary notice No. 1 of 2026"},
-        "number": "No. 1 [2026]",
-        "date": SUPPLEMENT_DATE,
-        "source_file": f"policy/notices/{SUPPLEMENT_ID}.en.txt",
-    }]
-    _dump(target / "notice.yaml", notice)
-
-    path5 = next((target / "measures").glob("05-*.yaml"))
+    path5 = next(measures.glob("05-*.yaml"))
     m5 = _load(path5)
     values = m5["figures"]["job_seeking_subsidy"]["values"]
     values[0]["until"] = "2026-12-31"
@@ -90,7 +98,7 @@ def write(parent: Path) -> Path:
          "The social insurance subsidy for hiring college graduates ends on 31 December 2026.", QUOTES[2])
     _dump(path5, m5)
 
-    path8 = next((target / "measures").glob("08-*.yaml"))
+    path8 = next(measures.glob("08-*.yaml"))
     m8 = _load(path8)
     m8 = {**{k: v for k, v in m8.items() if k in ("id", "number", "published_number", "part", "title", "summary",
                                                  "audiences")},
@@ -100,7 +108,7 @@ def write(parent: Path) -> Path:
     _log(m8, "本措施于2026年12月31日终止。", "This measure ends on 31 December 2026.", QUOTES[3])
     _dump(path8, m8)
 
-    path7 = next((target / "measures").glob("07-*.yaml"))
+    path7 = next(measures.glob("07-*.yaml"))
     m7 = _load(path7)
     m7["contacts"] = [{"name": {"zh": "人力资源社会保障服务大厅", "en": "Service hall"}, "phone": "12333"}]
     _log(m7, "新增咨询电话：服务大厅 12333。", "Added the enquiry line: service hall, tel. 12333.", QUOTES[4])

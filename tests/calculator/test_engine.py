@@ -223,10 +223,13 @@ def test_may_be_eligible_shows_the_checklist(rules) -> None:
 def test_item_shape(rules) -> None:
     award = item(rules.evaluate(SMALL_3, DAY, "zh"), "graduate-hiring-award")
     assert list(award) == [
-        "measure_id", "measure_number", "measure_title", "benefit_id", "name", "recipient", "recipient_title",
+        "measure_id", "measure_number", "measure_label", "measure_title", "benefit_id", "name", "recipient", "recipient_title",
         "status", "status_text", "amount", "amount_text", "arithmetic", "duration_text", "frequency_text",
         "reasons", "self_check", "missing", "left_out", "how_to_apply", "url"]
     assert award["url"] == "/measures/employment-entrepreneurship-subsidies/"
+    assert award["measure_label"] == "稳就业十八条措施 · 第五条"
+    assert item(rules.evaluate(SMALL_3, DAY, "en"), "graduate-hiring-award")["measure_label"] == \
+        "Eighteen employment measures · Measure 5"
     assert item(rules.evaluate(SMALL_3, DAY, "en"), "graduate-hiring-award")["url"] == \
         "/en/measures/employment-entrepreneurship-subsidies/"
 
@@ -265,11 +268,11 @@ def test_figure_with_no_value_in_force_is_not_in_force(bundle) -> None:
 
 
 def test_notice_out_of_force(bundle) -> None:
-    bundle["notice"]["in_force"] = {"from": "2027-01-01", "until": "2027-12-31"}
+    bundle["notices"][0]["in_force"] = {"from": "2027-01-01", "until": "2027-12-31"}
     rules = load_rules(bundle)
     before = rules.evaluate(SMALL_3, "2026-12-31", "zh")
     assert {m["status"] for m in before["measures"]} == {"not_in_force"}
-    assert measure(before, "return-to-work")["reasons"] == ["本通知2026年12月31日不在执行期内。"]
+    assert measure(before, "return-to-work")["reasons"] == ["稳就业十八条措施2026年12月31日不在执行期内。"]
     assert all(i["status"] == "not_in_force" and i["amount"] is None for g in before["groups"] for i in g["items"])
     assert item(rules.evaluate(SMALL_3, "2027-01-01", "zh"), "graduate-hiring-award")["amount"] == 6333
     assert item(rules.evaluate(SMALL_3, "2027-12-31", "zh"), "graduate-hiring-award")["amount"] == 6333

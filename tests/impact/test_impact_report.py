@@ -22,8 +22,8 @@ from scripts.impact import people as impact_people  # noqa: E402
 
 from scripts.impact import report as impact_report  # noqa: E402
 
-MEASURE_5 = "measures/05-employment-entrepreneurship-subsidies.yaml"
-MEASURE_7 = "measures/07-job-placement-subsidy.yaml"
+MEASURE_5 = "notices/eighteen-measures/measures/05-employment-entrepreneurship-subsidies.yaml"
+MEASURE_7 = "notices/eighteen-measures/measures/07-job-placement-subsidy.yaml"
 TODAY = "2026-12-01"
 LOG_2027 = """
   - date: 2027-01-01
@@ -76,18 +76,23 @@ SUPPLEMENT = "supplement-2027-1"
 
 
 def add_supplement(policy: Path, text: str) -> None:
-    """A supplementary notice of 1 January 2027, as staff add one: listed in notice.yaml, its text
-    in policy/notices/."""
-    (policy / "notices").mkdir(exist_ok=True)
-    (policy / "notices" / f"{SUPPLEMENT}.en.txt").write_text(text + "\n", encoding="utf-8")
-    with (policy / "notice.yaml").open("a", encoding="utf-8") as out:
-        out.write(f"""supplements:
-  - id: {SUPPLEMENT}
-    name: {{zh: 2027年第1号补充通知, en: Supplementary notice No. 1 of 2027}}
-    number: "No. 1 [2027]"
-    date: 2027-01-01
-    source_file: policy/notices/{SUPPLEMENT}.en.txt
-""")
+    """A supplementary notice of 1 January 2027, as staff add one: a folder in policy/notices/ with
+    its notice.yaml and its text."""
+    folder = policy / "notices" / SUPPLEMENT
+    folder.mkdir()
+    (folder / "text.en.txt").write_text(text + "\n", encoding="utf-8")
+    (folder / "notice.yaml").write_text("""title: {zh: 关于调整就业补贴的补充通知, en: Supplementary notice on employment subsidies}
+short_title: {zh: 2027年第1号补充通知, en: Supplementary notice No. 1 of 2027}
+document_number: "No. 1 [2027]"
+issuer: null
+published: 2027-01-01
+summary: {zh: 提高吸纳高校毕业生一次性奖励标准。, en: Raises the award for hiring graduates.}
+in_force: {from: null, until: null}
+topics: [subsidies]
+text_file: text.en.txt
+acts_on: []
+parts: []
+""", encoding="utf-8")
 
 
 def raise_hiring_award(policy: Path) -> None:
@@ -253,10 +258,11 @@ def test_no_change_log_check_outside_git(tmp_path: Path) -> None:
 
 def test_against_a_given_revision_and_a_built_site(policy: Path) -> None:
     raise_hiring_award(policy)
+    _git(policy.parent, "add", "-A")
     _git(policy.parent, "commit", "-qam", "award raised")
     report = impact_report.build(policy, "en", rev="HEAD~1", today=TODAY)
     assert report.source == ("source_rev", {"rev": "HEAD~1"})
-    assert [c.path for c in report.changes if c.kind != "log"] == ["supplements", "figures.hiring_award.values[0].until",
+    assert [c.path for c in report.changes if c.kind != "log"] == ["", "figures.hiring_award.values[0].until",
                                                                    "figures.hiring_award.values[1]"]
     assert impact_report.build(policy, "en", today=TODAY).changes == []  # the last commit has it
 

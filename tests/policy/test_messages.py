@@ -19,7 +19,7 @@ from scripts.policy.messages import (catalogue, catalogue_file, did_you_mean, ms
                                      staff_languages)
 from scripts.policy.schema import SCHEMA_DIR
 
-MEASURE = "measures/05-employment-entrepreneurship-subsidies.yaml"
+MEASURE = "notices/eighteen-measures/measures/05-employment-entrepreneurship-subsidies.yaml"
 
 
 def _fields(template: str) -> set[str]:
@@ -196,9 +196,9 @@ def test_make_validate_has_no_make_noise_and_fails(policy_copy: Path) -> None:
     assert "make:" not in done.stdout + done.stderr and "***" not in done.stdout + done.stderr
     out = done.stdout.splitlines()
     assert len(out) == 2
-    assert out[0].startswith(f"{policy_copy}/measures/05-employment-entrepreneurship-subsidies.yaml:5:7: part: "
-                             "方面“reduce-burden”不存在——提示：notice.yaml 中的方面：是否应为“reduce-burdens”？可用的有：")
-    assert out[1].startswith("    unknown part 'reduce-burden' — hint: parts in notice.yaml: did you mean")
+    assert out[0].startswith(f"{policy_copy}/notices/eighteen-measures/measures/05-employment-entrepreneurship-subsidies.yaml:5:7: part: "
+                             "方面“reduce-burden”不存在——提示：notices/eighteen-measures/notice.yaml 中的方面：是否应为“reduce-burdens”？可用的有：")
+    assert out[1].startswith("    unknown part 'reduce-burden' — hint: parts in notices/eighteen-measures/notice.yaml: did you mean")
     assert done.stderr.splitlines() == ["共 1 处问题，涉及 1 个文件；全部改正之前，网站不会发布。",
                                         "1 problem(s) in 1 file(s); nothing may be published until they are fixed."]
 

@@ -16,14 +16,15 @@ from hypothesis import strategies as st
 from policy_fixtures import POLICY
 from scripts.policy import Problem, read_policy
 from scripts.policy.checks import check
-from scripts.policy.reader import Doc, PolicyDocs, read_yaml
+from scripts.policy.reader import Doc, NoticeDocs, PolicyDocs, read_yaml
 
 EXAMPLES = int(os.environ.get("FUZZ_POLICY_EXAMPLES") or os.environ.get("FUZZ_EXAMPLES") or 200)
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 REAL = read_policy(POLICY)
-MEASURE = next(d for d in REAL.measures if d.file.startswith("measures/05-"))
-TARGETS = ["notice", "questions", "measure", "texts", "scenario"]
+MEASURE = next(d for d in REAL.measures if d.file.startswith("notices/eighteen-measures/measures/05-"))
+NOTICE = REAL.notices[0]
+TARGETS = ["library", "notice", "questions", "measure", "texts", "scenario"]
 
 junk = st.recursive(
     st.none() | st.booleans() | st.integers(-10**6, 10**12) | st.floats(allow_nan=True)
@@ -72,17 +73,20 @@ def _mutate(data: Any, draw: Any) -> Any:
 
 
 def _docs(target: str, data: Any) -> PolicyDocs:
-    """A small policy (notice, questions, measure 5, results texts, one scenario) with one document replaced."""
+    """A small policy (library, one notice with its text and measure 5, questions, results texts, one
+    scenario) with one document replaced."""
     def doc(original: Doc, name: str) -> Doc:
         return Doc(original.file, data if name == target else copy.deepcopy(original.data),
                    original.values, original.keys)
-    return PolicyDocs(notice=doc(REAL.notice, "notice"), questions=doc(REAL.questions, "questions"),
-                      measures=[doc(MEASURE, "measure")], texts={"results": doc(REAL.texts["results"], "texts")},
+    notice = NoticeDocs(NOTICE.id, NOTICE.folder, doc(NOTICE.notice, "notice"), NOTICE.text,
+                        [doc(MEASURE, "measure")])
+    return PolicyDocs(library=doc(REAL.library, "library"), questions=doc(REAL.questions, "questions"),
+                      notices=[notice], texts={"results": doc(REAL.texts["results"], "texts")},
                       scenarios=[doc(REAL.scenarios[0], "scenario")])
 
 
 def _original(target: str) -> Doc:
-    return {"notice": REAL.notice, "questions": REAL.questions, "measure": MEASURE,
+    return {"library": REAL.library, "notice": NOTICE.notice, "questions": REAL.questions, "measure": MEASURE,
             "texts": REAL.texts["results"], "scenario": REAL.scenarios[0]}[target]
 
 

@@ -61,7 +61,7 @@ def test_published_numbers(text: str, numbers: list[float]) -> None:
 
 def test_loaded_policy_is_plain_json() -> None:
     policy = load_policy(POLICY)
-    assert set(policy) == {"notice", "questions", "lists", "measures", "texts"}
+    assert set(policy) == {"library", "notices", "questions", "lists", "measures", "texts"}
     assert json.loads(json.dumps(policy, ensure_ascii=False)) == policy  # dates are ISO strings
     dates = [e["date"] for m in policy["measures"] for e in m.get("change_log", [])]
     assert dates and all(isinstance(d, str) and len(d) == 10 for d in dates)
@@ -71,7 +71,7 @@ def test_loaded_policy_is_plain_json() -> None:
 def test_bundle_is_versioned_by_content() -> None:
     policy = load_policy(POLICY)
     bundle = build_bundle(policy)
-    assert set(bundle) == {"version", "notice", "questions", "lists", "measures", "texts"}
+    assert set(bundle) == {"version", "notices", "recipients", "questions", "lists", "measures", "texts"}
     assert set(bundle["texts"]) == {"results", "lists"}
     assert len(bundle["version"]) == 12 and int(bundle["version"], 16) >= 0
     assert build_bundle(load_policy(POLICY))["version"] == bundle["version"]
@@ -90,17 +90,17 @@ def test_bundle_command_writes_compact_sorted_utf8(tmp_path: Path) -> None:
 
 
 def test_load_policy_refuses_an_invalid_policy(policy_copy: Path) -> None:
-    measure = policy_copy / "measures" / "05-employment-entrepreneurship-subsidies.yaml"
+    measure = policy_copy / "notices" / "eighteen-measures" / "measures" / "05-employment-entrepreneurship-subsidies.yaml"
     measure.write_text(measure.read_text(encoding="utf-8").replace("value: 2111", 'value: "2,111"', 1),
                        encoding="utf-8")
     with pytest.raises(PolicyError) as caught:
         load_policy(policy_copy)
     assert [p.path for p in caught.value.problems] == ["figures.hiring_award.values[0].value"]
-    assert "policy/measures/05-employment-entrepreneurship-subsidies.yaml:" in str(caught.value)
+    assert "policy/notices/eighteen-measures/measures/05-employment-entrepreneurship-subsidies.yaml:" in str(caught.value)
 
 
 def test_command_line_reports_every_problem(policy_copy: Path) -> None:
-    measure = policy_copy / "measures" / "05-employment-entrepreneurship-subsidies.yaml"
+    measure = policy_copy / "notices" / "eighteen-measures" / "measures" / "05-employment-entrepreneurship-subsidies.yaml"
     text = measure.read_text(encoding="utf-8")
     text = text.replace("amount: {figure: hiring_award,", "amount: {figure: hiring_awrd,", 1)
     text = text.replace("part: reduce-burdens", "part: reduce-burden", 1)
@@ -115,10 +115,10 @@ def test_command_line_reports_every_problem(policy_copy: Path) -> None:
     assert done.returncode == 1
     out = done.stdout.splitlines()
     assert len(out) == 4  # each problem in English with its place, then in Chinese below it
-    assert out[0].startswith(f"policy/measures/05-employment-entrepreneurship-subsidies.yaml:{part + 1}:7: part: "
-                             "unknown part 'reduce-burden' — hint: parts in notice.yaml: did you mean 'reduce-burdens'?")
-    assert out[1].startswith("    方面“reduce-burden”不存在——提示：notice.yaml 中的方面：是否应为“reduce-burdens”？")
-    assert out[2].startswith(f"policy/measures/05-employment-entrepreneurship-subsidies.yaml:{award + 1}:{col}: "
+    assert out[0].startswith(f"policy/notices/eighteen-measures/measures/05-employment-entrepreneurship-subsidies.yaml:{part + 1}:7: part: "
+                             "unknown part 'reduce-burden' — hint: parts in notices/eighteen-measures/notice.yaml: did you mean 'reduce-burdens'?")
+    assert out[1].startswith("    方面“reduce-burden”不存在——提示：notices/eighteen-measures/notice.yaml 中的方面：是否应为“reduce-burdens”？")
+    assert out[2].startswith(f"policy/notices/eighteen-measures/measures/05-employment-entrepreneurship-subsidies.yaml:{award + 1}:{col}: "
                              "benefits[3].amount.figure: unknown figure 'hiring_awrd' — hint: figures of this "
                              "measure: did you mean 'hiring_award'?")
     assert out[3].startswith("    金额“hiring_awrd”不存在——提示：本措施的金额：是否应为“hiring_award”？")
@@ -134,7 +134,7 @@ def test_command_line_success_is_one_line() -> None:
 
 def test_markup_in_a_text_is_kept_as_text(policy_copy: Path) -> None:
     """Escaping is the site's job; the policy keeps exactly what staff wrote."""
-    measure = policy_copy / "measures" / "05-employment-entrepreneurship-subsidies.yaml"
+    measure = policy_copy / "notices" / "eighteen-measures" / "measures" / "05-employment-entrepreneurship-subsidies.yaml"
     markup = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
     text = measure.read_text(encoding="utf-8").replace(
         "en: Employment and entrepreneurship subsidies", f'en: "{markup}"', 1)
@@ -144,7 +144,7 @@ def test_markup_in_a_text_is_kept_as_text(policy_copy: Path) -> None:
 
 
 def test_windows_file_loads_like_the_original(policy_copy: Path) -> None:
-    measure = policy_copy / "measures" / "05-employment-entrepreneurship-subsidies.yaml"
+    measure = policy_copy / "notices" / "eighteen-measures" / "measures" / "05-employment-entrepreneurship-subsidies.yaml"
     before = load_policy(policy_copy)
     measure.write_bytes(b"\xef\xbb\xbf" + measure.read_bytes().replace(b"\n", b"\r\n"))
     assert load_policy(policy_copy) == before

@@ -36,16 +36,18 @@ def _markdown_to_html(text: str) -> str:
 
 
 def test_every_page_exists_in_both_languages(policy, generated: Path) -> None:
-    notice = policy["notice"]
-    expected = ["index", "changes"]
+    expected = ["index", "changes", "notices"]
     expected += [f"measures/{m['id']}" for m in policy["measures"]]
-    expected += [f"parts/{p['id']}" for p in notice["parts"]]
-    expected += [f"audiences/{g['id']}" for g in notice["audience_groups"]]
+    expected += [f"notices/{n['id']}" for n in policy["notices"]]
+    expected += [f"parts/{p['id']}" for n in policy["notices"] for p in n["parts"]]
+    expected += [f"audiences/{g['id']}" for g in policy["library"]["audience_groups"]]
     for page in expected:
         for lang in LANGS:
             assert (generated / f"{page}.{lang}.md").is_file(), f"{page}.{lang}.md"
     for lang in LANGS:
         assert (generated / f"feed.{lang}.xml").is_file()
+        for notice in policy["notices"]:
+            assert (generated / f"notices/{notice['id']}/feed.{lang}.xml").is_file()
 
 
 def test_measure_pages_show_title_and_every_amount(policy, generated: Path) -> None:
@@ -158,6 +160,7 @@ def test_removed_measure_pages_are_deleted(policy, tmp_path: Path) -> None:
     guide.generate(policy, tmp_path)
     fewer = copy.deepcopy(policy)
     gone = fewer["measures"].pop()
+    fewer["notices"][0]["measures"].remove(gone["id"])
     guide.generate(fewer, tmp_path)
     assert not (tmp_path / f"measures/{gone['id']}.zh.md").exists()
     assert (tmp_path / f"measures/{fewer['measures'][0]['id']}.zh.md").exists()
@@ -182,23 +185,22 @@ def test_feed_lists_every_change_newest_first(policy, generated: Path) -> None:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_nav_lists_every_part_and_audience_group(policy, lang: str) -> None:
-    """The menu comes from policy/ (notice.yaml's parts and audience groups, texts/site.yaml's
-    headings), so staff edit nothing else when a part or an audience group changes."""
+def test_nav_lists_the_notices_and_every_audience_group(policy, lang: str) -> None:
+    """The menu comes from policy/ (library.yaml's audience groups, texts/site.yaml's headings), so
+    staff edit nothing else when an audience group changes; it lists the notices page, not each
+    notice or part, so it does not grow with the library."""
     config = load_config(str(ROOT / "mkdocs.yml"))
     menu = guide.site_config(policy, lang)
     assert "nav" not in config or not config["nav"], "the menu lives in policy/, not in mkdocs.yml"
     flat = yaml.safe_dump(menu["nav"], allow_unicode=True)
     site = policy["texts"]["site"]["site"]
-    for heading in ("menu_parts", "menu_audiences", "menu_about"):
+    for heading in ("menu_audiences", "menu_about"):
         assert site[heading][lang] in flat
     assert menu["site_name"] == site["name"][lang]
-    for part in policy["notice"]["parts"]:
-        assert f"parts/{part['id']}.md" in flat
-    for group in policy["notice"]["audience_groups"]:
+    for group in policy["library"]["audience_groups"]:
         assert f"audiences/{group['id']}.md" in flat
-    assert "measures/" not in flat, "measure pages stay out of the menu"
-    for page in ("index.md", "calculator/index.md", "changes.md", "staff-guide.md", "privacy.md",
+    assert "measures/" not in flat and "parts/" not in flat, "measure and part pages stay out of the menu"
+    for page in ("index.md", "notices.md", "calculator/index.md", "changes.md", "staff-guide.md", "privacy.md",
                  "accessibility.md"):
         assert page in flat
     assert "assets/js/register-sw.js" in [str(s) for s in config["extra_javascript"]]
@@ -208,7 +210,7 @@ def test_nav_lists_every_part_and_audience_group(policy, lang: str) -> None:
 def test_lists_are_split_into_pages_at_scale(policy, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(guide, "MEASURES_PER_PAGE", 2)
     guide.generate(policy, tmp_path)
-    part = policy["notice"]["parts"][1]["id"]
+    part = policy["notices"][0]["parts"][1]["id"]
     count = len([m for m in policy["measures"] if m["part"] == part])
     pages = [tmp_path / f"parts/{part}.zh.md"] + sorted((tmp_path / "parts" / part).glob("page-*.zh.md"))
     assert len(pages) == (count + 1) // 2

@@ -32,7 +32,7 @@ def test_synthetic_policy_is_valid(built: Path) -> None:
 
 def test_every_measure_page_is_built_in_both_languages(built: Path) -> None:
     site = built / "site"
-    measures = sorted((built / "policy" / "measures").glob("*.yaml"))
+    measures = sorted((built / "policy").glob("notices/*/measures/*.yaml"))
     assert len(measures) == COUNT
     assert len(list((site / "measures").iterdir())) == COUNT
     assert len(list((site / "en" / "measures").iterdir())) == COUNT

@@ -15,7 +15,9 @@ from typing import Any, Mapping
 
 from .amounts import ShapeError, problems as amount_problems, read_amount, read_duration
 from .answers import Question, check_answers, compile_questions
-from .formatting import format_count, format_date, format_money, format_quantity, in_period, render_text, value_on
+from .formatting import (format_count, format_date, format_money, format_numeral, format_quantity, in_period,
+                         render_text, value_on)
+from .library import Ended, measure_endings
 from .rules import ON_DAY, Rule, RulesError, compile_conditions
 from .texts import LANGS, fill, result_texts
 
@@ -95,10 +97,11 @@ class Benefit:
 
 
 class Measure:
-    __slots__ = ("id", "number", "raw", "figures", "benefits", "roles", "period")
+    __slots__ = ("id", "number", "raw", "figures", "benefits", "roles", "period", "notice", "ended")
 
     def __init__(self, raw: Mapping[str, Any], where: str, questions: Mapping[str, Question],
-                 recipients: Mapping[str, Any], role_values: frozenset) -> None:
+                 recipients: Mapping[str, Any], role_values: frozenset, notices: Mapping[str, Any],
+                 endings: Mapping[str, Ended]) -> None:
         if not isinstance(raw, Mapping) or not isinstance(raw.get("id"), str):
             raise RulesError(f"{where}: a measure needs an id")
         self.id: str = raw["id"]
@@ -106,6 +109,10 @@ class Measure:
         self.raw = raw
         where = f"measures[{self.id}]"
         self.period = _period(raw, where)
+        if raw.get("notice") not in notices:
+            raise RulesError(f"{where}.notice: must be the id of a notice of the bundle")
+        self.notice: Mapping[str, Any] = notices[raw["notice"]]
+        self.ended = endings.get(self.id)   # another notice repealed or superseded it
         figures = raw.get("figures") or {}
         for fid, figure in figures.items():
             if not isinstance(figure, Mapping) or figure.get("unit") not in _UNITS \
@@ -135,15 +142,22 @@ class Rules:
         role_question = self.question_by_id.get(ROLE)
         if role_question is None or role_question.type != "choice":
             raise RulesError(f"questions: a choice question {ROLE!r} (who is asking) is required")
-        notice = bundle.get("notice")
-        if not isinstance(notice, Mapping):
-            raise RulesError("notice: missing")
-        self.notice = notice
-        self.recipients = {r["id"]: r for r in notice.get("recipients") or () if isinstance(r, Mapping)}
+        notices = bundle.get("notices")
+        if not isinstance(notices, list) or not all(isinstance(n, Mapping) and isinstance(n.get("id"), str)
+                                                   and _period(n, f"notices[{n.get('id')}]") is not None
+                                                   for n in notices):
+            raise RulesError("notices: must be a list of notices, each with an id and in_force")
+        self.notices = {n["id"]: n for n in notices}
+        try:
+            endings = measure_endings(notices)
+        except (KeyError, TypeError, IndexError) as error:
+            raise RulesError(f"notices: acts_on is malformed: {error!r}") from error
+        self.recipients = {r["id"]: r for r in bundle.get("recipients") or () if isinstance(r, Mapping)}
         measures = bundle.get("measures")
         if not isinstance(measures, list):
             raise RulesError("measures: must be a list")
-        self.measures = [Measure(m, f"measures[{i}]", self.question_by_id, self.recipients, role_question.options)
+        self.measures = [Measure(m, f"measures[{i}]", self.question_by_id, self.recipients, role_question.options,
+                                 self.notices, endings)
                          for i, m in enumerate(measures)]
         # "measure-id.figure_id" -> figure, for [[...]] in question texts
         self.all_figures = {f"{m.id}.{fid}": fig for m in self.measures for fid, fig in m.figures.items()}
@@ -213,9 +227,7 @@ class Rules:
         if role is not None:
             items = [self._item(bv, mv, view, clean, role) for bv in mv.benefits
                      if bv.benefit.roles is None or role in bv.benefit.roles]
-        if not view.notice_in_force:
-            status, reasons = "not_in_force", [view.notice_reason]
-        elif mv.period_reason:
+        if mv.period_reason:
             status, reasons = "not_in_force", [mv.period_reason]
         elif not mv.benefits:
             status, reasons = "info_only", [text["reasons.info_only"]]
@@ -230,6 +242,9 @@ class Rules:
         entry = {
             "id": mv.measure.id,
             "number": mv.measure.number,
+            "notice": mv.measure.notice["id"],
+            "notice_title": mv.notice_title,
+            "label": mv.label,
             "title": mv.title,
             "url": mv.url,
             "status": status,
@@ -272,10 +287,7 @@ class Rules:
         b = bv.benefit
         reasons: list[dict] = []
         missing: set[str] = set()
-        if not view.notice_in_force:
-            status = "not_in_force"
-            reasons.append({"met": False, "text": view.notice_reason})
-        elif not bv.in_force:
+        if not bv.in_force:
             status = "not_in_force"
             reasons.append({"met": False, "text": bv.not_in_force_reason})
         else:
@@ -327,6 +339,7 @@ class Rules:
         return {
             "measure_id": mv.measure.id,
             "measure_number": mv.measure.number,
+            "measure_label": mv.label,
             "measure_title": mv.title,
             "benefit_id": b.id,
             "name": bv.name,
@@ -412,10 +425,7 @@ class _View:
         self.options = {q.id: sep.join(o["label"][lang] for o in q.raw.get("options") or ())
                         for q in rules.questions}
         self.units = {q.id: (q.raw.get("unit") or {}).get(lang, "") for q in rules.questions}
-        in_force = rules.notice.get("in_force") or {}
-        start, end = in_force.get("from"), in_force.get("until")
-        self.notice_in_force = (start is None or str(start) <= iso) and (end is None or iso <= str(end))
-        self.notice_reason = fill(text["reasons.notice_not_in_force"], date=self.date_text)
+        self.notice_titles = {nid: n["short_title"][lang] for nid, n in rules.notices.items()}
         self.recipient_titles = {rid: r["name"][lang] for rid, r in rules.recipients.items()}
         role_labels = {o["value"]: o["label"][lang] for o in rules.question_by_id[ROLE].raw["options"]}
         self.measures = [_MeasureView(m, self, role_labels) for m in rules.measures]
@@ -440,15 +450,30 @@ def _period_reason(period: Mapping[str, Any] | None, view: "_View", kind: str, *
     return fill(text[f"reasons.{kind}_not_started"], date=format_date(str(period["from"]), lang), **values)
 
 
+def _ended_reason(m: Measure, view: "_View") -> str | None:
+    """Why a measure does not apply on the day because of its notice: another notice ended it,
+    or its notice is not in force; None when neither."""
+    if m.ended is not None and view.iso >= m.ended.date:
+        return fill(view.text[f"reasons.measure_{'repealed' if m.ended.action == 'repeals' else 'superseded'}"],
+                    notice=view.notice_titles[m.ended.by], date=format_date(m.ended.date, view.lang))
+    if not in_period(m.notice.get("in_force"), view.iso):
+        return fill(view.text["reasons.notice_not_in_force"], notice=view.notice_titles[m.notice["id"]],
+                    date=view.date_text)
+    return None
+
+
 class _MeasureView:
     __slots__ = ("measure", "title", "url", "how_to_apply", "figure_values", "benefits", "for_roles",
-                 "period_reason")
+                 "period_reason", "notice_title", "label")
 
     def __init__(self, m: Measure, view: _View, role_labels: Mapping[str, str]) -> None:
         lang, iso, text = view.lang, view.iso, view.text
         self.measure = m
         self.title = _render(m.raw["title"], lang, m.figures, iso)
-        self.period_reason = _period_reason(m.period, view, "measure")
+        self.notice_title = view.notice_titles[m.notice["id"]]
+        self.label = fill(text["labels.measure"], notice=self.notice_title,
+                          number=format_numeral(m.number, lang) if isinstance(m.number, int) else str(m.number))
+        self.period_reason = _ended_reason(m, view) or _period_reason(m.period, view, "measure")
         self.url = fill(text["links.measure"], id=m.id)
         how = (m.raw.get("apply") or {}).get("how")
         self.how_to_apply = _render(how, lang, m.figures, iso) if how else None
@@ -507,7 +532,7 @@ class _BenefitView:
 
 
 def load_rules(bundle: Mapping[str, Any]) -> Rules:
-    """Compile a rules bundle ({"version", "notice", "questions", "measures", "texts"})."""
+    """Compile a rules bundle ({"version", "notices", "recipients", "questions", "measures", "texts"})."""
     return Rules(bundle)
 
 

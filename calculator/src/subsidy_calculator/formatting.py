@@ -70,6 +70,18 @@ def format_date(day: _dt.date | str, lang: str) -> str:
     return f"{day.day} {_EN_MONTHS[day.month - 1]} {day.year}"
 
 
+_ZH_DIGITS = "零一二三四五六七八九"
+
+
+def format_numeral(number: int, lang: str) -> str:
+    """A measure's or part's number as each language writes it: 5 -> '五' (zh, up to 99) / '5' (en)."""
+    if lang != "zh" or not 0 < number < 100:
+        return str(number)
+    tens, units = divmod(number, 10)
+    return ((_ZH_DIGITS[tens] if tens > 1 else "") + ("十" if tens else "")
+            + (_ZH_DIGITS[units] if units else ""))
+
+
 def in_period(period: Mapping[str, Any] | None, iso: str) -> bool:
     """Whether day `iso` (YYYY-MM-DD) lies in `{from, until}` (both inclusive; null = open)."""
     if not period:

@@ -28,7 +28,7 @@ def text_report(result: Mapping[str, Any], words: Mapping[str, str]) -> str:
         lines.append("")
     lines.append(words["report.measures"])
     for m in result["measures"]:
-        lines.append(f"  {fill(words['report.measure'], number=str(m['number']))} {m['title']} — {m['status_text']}")
+        lines.append(f"  {m['label']} {m['title']} — {m['status_text']}")
         lines += [f"      · {r}" for r in m["reasons"]]
         how = m["items"][0]["how_to_apply"] if m["items"] else None
         if how and m["status"] in ("eligible", "may_be_eligible"):
@@ -38,9 +38,8 @@ def text_report(result: Mapping[str, Any], words: Mapping[str, str]) -> str:
 
 
 def _item(item: Mapping[str, Any], words: Mapping[str, str]) -> list[str]:
-    measure = fill(words["report.measure"], number=str(item["measure_number"]))
     lines = [f"  ■ {item['name']} — {item['status_text']}",
-             f"      {measure} {item['measure_title']} · {item['frequency_text']}"]
+             f"      {item['measure_label']} {item['measure_title']} · {item['frequency_text']}"]
     amount = " ".join(t for t in (item["amount_text"], item["duration_text"]) if t)
     for line in (amount, *item["arithmetic"], *item["left_out"]):
         if line:

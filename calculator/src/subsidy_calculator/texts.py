@@ -18,13 +18,14 @@ REQUIRED = (
     "amount.by_regulations", "amount.none", "amount.duration", "amount.left_out",
     "reasons.for_roles", "reasons.missing", "reasons.not_met", "reasons.figure_not_in_force",
     "reasons.measure_ended", "reasons.measure_not_started", "reasons.benefit_ended", "reasons.benefit_not_started",
-    "reasons.notice_not_in_force", "reasons.info_only", "reasons.benefit", "reasons.quoted",
-    "separator", "links.measure", "disclaimer", "guidance",
+    "reasons.notice_not_in_force", "reasons.measure_repealed", "reasons.measure_superseded",
+    "reasons.info_only", "reasons.benefit", "reasons.quoted",
+    "separator", "links.measure", "labels.measure", "disclaimer", "guidance",
     "errors.not_an_object", "errors.request", "errors.request_field", "errors.invalid_json",
     "errors.unknown_question", "errors.unknown_option", "errors.boolean", "errors.month", "errors.whole_number",
     "errors.money", "errors.above_other", "errors.invalid_date", "errors.invalid_lang", "errors.internal",
     "report.heading", "report.errors", "report.nothing", "report.total", "report.measures",
-    "report.measure", "report.self_check", "report.how_to_apply",
+    "report.self_check", "report.how_to_apply",
 )
 
 

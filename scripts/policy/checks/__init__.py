@@ -1,5 +1,5 @@
 """Every check of a policy folder already read: the schema of each file, then one module per kind
-of file (notice, questions and its lists, measures and their amendments, texts, scenarios) for what a
+of file (library and notices, questions and its lists, measures and their amendments, texts, scenarios) for what a
 schema cannot say."""
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from scripts.policy.schema import schema_check
 def check(docs: PolicyDocs, root: Path | None = None) -> list[Problem]:
     """Every problem of policy files already read: reading, schema, then meaning; sorted, no repeats."""
     problems = list(docs.problems)
-    kinds = [(docs.notice, "notice"), (docs.questions, "questions")]
+    kinds = [(docs.library, "library"), (docs.questions, "questions")] + [(n.notice, "notice") for n in docs.notices]
     kinds += [(d, "measure") for d in docs.measures] + [(d, "texts") for d in docs.texts.values()]
     kinds += [(d, lists.LIST_SCENARIOS_KIND if d.file == lists.LIST_SCENARIOS else "scenarios")
               for d in docs.scenarios]

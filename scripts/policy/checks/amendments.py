@@ -1,5 +1,5 @@
-"""Checks of the ways a later notice amends the policy (the staff guide's "Amendments"): the
-supplementary notices in notice.yaml and their texts, dated values, `in_force` on a measure, a
+"""Checks of the ways a later notice amends a measure (the staff guide's "Amendments"): values
+and change-log entries that name a notice of the library and quote its text, dated values, `in_force` on a measure, a
 benefit or a condition, the change log, contacts. One small function per check; shapes (keys,
 types) are the JSON Schemas' job."""
 from __future__ import annotations
@@ -7,12 +7,11 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from subsidy_calculator.amounts import ShapeError, read_amount, read_duration
 
-from scripts.policy.checks.context import FIGURE_REF, Context, as_dict, items
+from scripts.policy.checks.context import FIGURE_REF, Context, as_dict, flat, items
 from scripts.policy.messages import msg
 from scripts.policy.problems import PathT
 from scripts.policy.reader import Doc
@@ -22,7 +21,6 @@ _DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def check(ctx: Context) -> None:
-    supplements, texts = check_supplements(ctx)
     for doc, measure in ctx.measures.values():
         for path, period in periods(measure):
             ctx.date_range(doc, path, as_dict(period))
@@ -31,8 +29,8 @@ def check(ctx: Context) -> None:
         benefit_within_measure(ctx, doc, measure)
         figure_ends_with_benefit(ctx, doc, measure)
         dated_condition_not_reused(ctx, doc, measure)
-        values_traced(ctx, doc, measure, supplements, texts)
-        change_log_traced(ctx, doc, measure, supplements, texts)
+        values_traced(ctx, doc, measure)
+        change_log_traced(ctx, doc, measure)
         in_force_logged(ctx, doc, measure)
         contacts(ctx, doc, measure)
 
@@ -52,22 +50,6 @@ def _shift(value: str, days: int) -> str:
     return (_dt.date.fromisoformat(value) + _dt.timedelta(days=days)).isoformat()
 
 
-def _flat(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def read_source(root: Path | None, name: Any) -> str | None:
-    """A notice's text file, looked for beside the policy folder and the repository (as
-    notice.source_file is); None when it cannot be found or there is no folder."""
-    if not isinstance(name, str) or root is None:
-        return None
-    for base in (root.parent, root.parent.parent):
-        path = base / name
-        if path.is_file():
-            return path.read_text(encoding="utf-8", errors="replace")
-    return None
-
-
 def periods(measure: dict[str, Any]) -> Iterator[tuple[PathT, Any]]:
     """(path, in_force) of the measure and of each benefit and condition that has one."""
     if "in_force" in measure:
@@ -82,27 +64,6 @@ def periods(measure: dict[str, Any]) -> Iterator[tuple[PathT, Any]]:
 
 def _dated(period: Any) -> bool:
     return any(v is not None for v in as_dict(period).values())
-
-
-# ---- supplementary notices ---------------------------------------------------------------------
-
-def check_supplements(ctx: Context) -> tuple[dict[str, dict], dict[str, str]]:
-    """The supplements by id (duplicates reported) and the texts found for them."""
-    doc = ctx.docs.notice
-    if doc is None:
-        return {}, {}
-    found = ctx.ids(doc, ctx.notice.get("supplements"), ("supplements",), "supplement")
-    texts: dict[str, str] = {}
-    for i, sup in items(ctx.notice.get("supplements")):
-        ident, name = sup.get("id"), sup.get("source_file")
-        if not isinstance(ident, str) or found.get(ident) is not sup or ctx.root is None or not isinstance(name, str):
-            continue
-        text = read_source(ctx.root, name)
-        if text is None:
-            ctx.add(doc, ("supplements", i, "source_file"), "supplement_text_missing", ident=ident, source_file=name)
-        else:
-            texts[ident] = _flat(text)
-    return found, texts
 
 
 # ---- one measure -------------------------------------------------------------------------------
@@ -204,33 +165,32 @@ def _condition_refs(rule: Any) -> Iterator[str]:
             yield from _condition_refs(item)
 
 
-def _known_supplement(ctx: Context, doc: Doc, path: PathT, sup: str, supplements: dict[str, dict]) -> bool:
-    if sup in supplements:
+def _known_notice(ctx: Context, doc: Doc, path: PathT, ident: str) -> bool:
+    if ident in ctx.notices:
         return True
-    ctx.unknown(doc, path, msg("thing.supplement"), sup, supplements, msg("where.notice_supplements"))
+    ctx.unknown(doc, path, msg("thing.notice"), ident, ctx.notices, msg("where.notices"))
     return False
 
 
-def values_traced(ctx: Context, doc: Doc, measure: dict[str, Any], supplements: dict[str, dict],
-                  texts: dict[str, str]) -> None:
-    """A value from a supplementary notice (notice: id): the notice exists, its text holds the
-    value's words, and the change log has an entry naming it."""
+def values_traced(ctx: Context, doc: Doc, measure: dict[str, Any]) -> None:
+    """A value from a later notice (notice: id): the notice exists, its text holds the value's
+    words, and the change log has an entry naming it."""
     logged = {e["notice"] for _, e in items(measure.get("change_log")) if isinstance(e.get("notice"), str)}
     for name, figure in as_dict(measure.get("figures")).items():
         for i, value in items(as_dict(figure).get("values")):
-            sup, vpath = value.get("notice"), ("figures", name, "values", i)
-            if not isinstance(sup, str) or not _known_supplement(ctx, doc, vpath + ("notice",), sup, supplements):
+            ident, vpath = value.get("notice"), ("figures", name, "values", i)
+            if not isinstance(ident, str) or not _known_notice(ctx, doc, vpath + ("notice",), ident):
                 continue
             published = value.get("as_published")
-            if sup in texts and isinstance(published, str) and _flat(published) not in texts[sup]:
-                ctx.add(doc, vpath + ("as_published",), "not_in_supplement", published=published, ident=sup,
-                        source_file=str(supplements[sup].get("source_file")))
-            if sup not in logged:
-                ctx.add(doc, vpath + ("notice",), "value_not_logged", i=i, ident=sup)
+            text = ctx.notice_texts.get(ident)
+            if text is not None and isinstance(published, str) and flat(published) not in text:
+                ctx.add(doc, vpath + ("as_published",), "not_in_supplement", published=published, ident=ident,
+                        source_file=ctx.text_file(ident))
+            if ident not in logged:
+                ctx.add(doc, vpath + ("notice",), "value_not_logged", i=i, ident=ident)
 
 
-def change_log_traced(ctx: Context, doc: Doc, measure: dict[str, Any], supplements: dict[str, dict],
-                      texts: dict[str, str]) -> None:
+def change_log_traced(ctx: Context, doc: Doc, measure: dict[str, Any]) -> None:
     """Change log entries: no [[figure]] in their texts; one that names a notice carries its date
     and quotes its words."""
     for i, entry in items(measure.get("change_log")):
@@ -238,17 +198,17 @@ def change_log_traced(ctx: Context, doc: Doc, measure: dict[str, Any], supplemen
         for lang, text in as_dict(entry.get("text")).items():
             if isinstance(text, str) and FIGURE_REF.search(text):
                 ctx.add(doc, epath + ("text", lang), "change_log_placeholder")
-        sup = entry.get("notice")
-        if not isinstance(sup, str) or not _known_supplement(ctx, doc, epath + ("notice",), sup, supplements):
+        ident = entry.get("notice")
+        if not isinstance(ident, str) or not _known_notice(ctx, doc, epath + ("notice",), ident):
             continue
-        published_on = supplements[sup].get("date")
+        published_on = ctx.notice_data[ident].get("published")
         if isinstance(published_on, str) and isinstance(entry.get("date"), str) and entry["date"] != published_on:
-            ctx.add(doc, epath + ("date",), "change_log_date", date=entry["date"], ident=sup, published_on=published_on)
+            ctx.add(doc, epath + ("date",), "change_log_date", date=entry["date"], ident=ident, published_on=published_on)
+        text = ctx.notice_texts.get(ident)
         if not isinstance(entry.get("quote"), str):
-            ctx.add(doc, epath, "change_log_no_quote", ident=sup)
-        elif sup in texts and _flat(entry["quote"]) not in texts[sup]:
-            ctx.add(doc, epath + ("quote",), "quote_not_in_supplement", ident=sup,
-                    source_file=str(supplements[sup].get("source_file")))
+            ctx.add(doc, epath, "change_log_no_quote", ident=ident)
+        elif text is not None and flat(entry["quote"]) not in text:
+            ctx.add(doc, epath + ("quote",), "quote_not_in_supplement", ident=ident, source_file=ctx.text_file(ident))
 
 
 def in_force_logged(ctx: Context, doc: Doc, measure: dict[str, Any]) -> None:

@@ -6,6 +6,7 @@ read values through `as_dict` and `items`.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 from subsidy_calculator.vocabulary import COMPARISONS, DATED, FIGURE_REF, NUMBER_TYPES  # noqa: F401 (FIGURE_REF: for the checks)
 from scripts.policy.messages import Joined, Message, Shown, did_you_mean, msg
 from scripts.policy.problems import PathT, Problem
-from scripts.policy.reader import Doc, PolicyDocs
+from scripts.policy.reader import Doc, NoticeDocs, PolicyDocs, as_text_file
 
 NUMERIC = NUMBER_TYPES
 # A visible text: {zh, en}, optionally with `rests_on` (the words of the notice it rests on) or
@@ -31,6 +32,11 @@ def items(value: Any) -> Iterator[tuple[int, dict[str, Any]]]:
         for i, item in enumerate(value):
             if isinstance(item, dict):
                 yield i, item
+
+
+def flat(text: str) -> str:
+    """A text with its runs of white space made one space: quotes are compared this way."""
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def hashable(value: Any) -> bool:
@@ -58,13 +64,19 @@ class Context:
     def __init__(self, docs: PolicyDocs, root: Path | None) -> None:
         self.docs, self.root = docs, root
         self.problems: list[Problem] = []
-        notice = as_dict(docs.notice.data) if docs.notice else {}
-        self.notice = notice
-        self.have_notice = docs.notice is not None
-        self.parts = self.ids(docs.notice, notice.get("parts"), ("parts",), "part")
-        self.groups = self.ids(docs.notice, notice.get("audience_groups"), ("audience_groups",), "audience_group")
-        self.audiences = self.ids(docs.notice, notice.get("audiences"), ("audiences",), "audience")
-        self.recipients = self.ids(docs.notice, notice.get("recipients"), ("recipients",), "recipient")
+        library = as_dict(docs.library.data) if docs.library else {}
+        self.library = library
+        self.have_library = docs.library is not None
+        self.groups = self.ids(docs.library, library.get("audience_groups"), ("audience_groups",), "audience_group")
+        self.audiences = self.ids(docs.library, library.get("audiences"), ("audiences",), "audience")
+        self.recipients = self.ids(docs.library, library.get("recipients"), ("recipients",), "recipient")
+        self.topics = self.ids(docs.library, library.get("topics"), ("topics",), "topic")
+        # the notices by id (their folder's name), each one's notice.yaml data, parts and text
+        self.notices: dict[str, NoticeDocs] = {n.id: n for n in docs.notices}
+        self.notice_data = {n.id: as_dict(n.notice.data) if n.notice else {} for n in docs.notices}
+        self.parts = {n.id: self.ids(n.notice, self.notice_data[n.id].get("parts"), ("parts",), "part")
+                      for n in docs.notices}
+        self.notice_texts = {n.id: flat(n.text) for n in docs.notices if n.text is not None}
         qdata = as_dict(docs.questions.data).get("questions") if docs.questions else None
         self.have_questions = docs.questions is not None
         self.questions = self.ids(docs.questions, qdata, ("questions",), "question")
@@ -73,7 +85,17 @@ class Context:
         self.roles = [o.get("value") for _, o in items(role.get("options"))] if role else None
         self.measures: dict[str, tuple[Doc, dict[str, Any]]] = {}  # filled by the measure checks
         # a measure file that could not be read would make every reference to it look wrong
-        self.all_measures = not any(f.startswith("measures/") for f in docs.unreadable)
+        self.all_measures = not any("/measures/" in f for f in docs.unreadable)
+
+    def notice_of(self, doc: Doc) -> NoticeDocs | None:
+        """The notice whose folder holds this measure file."""
+        return self.docs.notice_of(doc)
+
+    def text_file(self, notice_id: str) -> str:
+        """Where a notice's published text is, for messages: notices/<id>/<text_file>."""
+        notice = self.notices.get(notice_id)
+        name = as_text_file(notice.notice) if notice else None
+        return f"{notice.folder}/{name}" if notice and name else f"notices/{notice_id}/"
 
     # -- reporting --
 

@@ -9,7 +9,7 @@ from typing import Any
 from subsidy_calculator.amounts import ShapeError, read_amount, read_duration
 from subsidy_calculator.amounts import problems as amount_problems
 
-from scripts.policy.checks.context import FIGURE_REF, Context, as_dict, hashable, items, texts
+from scripts.policy.checks.context import FIGURE_REF, Context, as_dict, flat, hashable, items, texts
 from scripts.policy.checks.trace import check_trace
 from scripts.policy.messages import Joined, did_you_mean, msg
 from scripts.policy.problems import PathT
@@ -17,54 +17,46 @@ from scripts.policy.reader import MEASURE_FILE, Doc
 
 
 def collect(ctx: Context) -> None:
-    """Index measures first: questions' and texts' [[measure.figure]] refer to them."""
-    numbered = []
-    for doc in ctx.docs.measures:
-        measure = as_dict(doc.data)
-        ident = measure.get("id")
-        if isinstance(ident, str):
-            if ident in ctx.measures:
-                ctx.add(doc, ("id",), "duplicate_measure_id", ident=ident, other=ctx.measures[ident][0].file)
-            else:
-                ctx.measures[ident] = (doc, measure)
-        numbered.append((doc, ("number",), measure.get("number")))
-        match = MEASURE_FILE.match(doc.file.rsplit("/", 1)[-1])
-        number = measure.get("number")
-        if match is None:
-            ctx.add(doc, (), "measure_file_name")
-        elif isinstance(number, int) and isinstance(ident, str) and \
-                (int(match.group(1)) != number or match.group(2) != ident):
-            ctx.add(doc, ("id",), "measure_file_mismatch", expected=f"{number:02d}-{ident}.yaml")
-    if ctx.all_measures:  # else the count is off
-        ctx.numbers_1_to_n(numbered, "measure")
+    """Index measures first: questions' and texts' [[measure.figure]] refer to them. A measure's id
+    is its page's address, so it is unique in the whole library; its number, within its notice."""
+    for notice in ctx.docs.notices:
+        numbered = []
+        for doc in notice.measures:
+            measure = as_dict(doc.data)
+            ident = measure.get("id")
+            if isinstance(ident, str):
+                if ident in ctx.measures:
+                    ctx.add(doc, ("id",), "duplicate_measure_id", ident=ident, other=ctx.measures[ident][0].file)
+                else:
+                    ctx.measures[ident] = (doc, measure)
+            numbered.append((doc, ("number",), measure.get("number")))
+            match = MEASURE_FILE.match(doc.file.rsplit("/", 1)[-1])
+            number = measure.get("number")
+            if match is None:
+                ctx.add(doc, (), "measure_file_name")
+            elif isinstance(number, int) and isinstance(ident, str) and \
+                    (int(match.group(1)) != number or match.group(2) != ident):
+                ctx.add(doc, ("id",), "measure_file_mismatch", expected=f"{number:02d}-{ident}.yaml")
+        if ctx.all_measures:  # else the count is off
+            ctx.numbers_1_to_n(numbered, "measure")
 
 
 def check(ctx: Context) -> None:
-    notice_text = notice_text_of(ctx)
     for doc, measure in ctx.measures.values():
-        check_measure(ctx, doc, measure, notice_text)
+        check_measure(ctx, doc, measure)
 
 
-def notice_text_of(ctx: Context) -> str | None:
-    """The published notice (notice.source_file), looked for beside the repository; None if absent."""
-    name = ctx.notice.get("source_file")
-    if not isinstance(name, str) or ctx.root is None:
-        return None
-    for base in (ctx.root.parent, ctx.root.parent.parent):
-        path = base / name
-        if path.is_file():
-            return path.read_text(encoding="utf-8", errors="replace")
-    return None
-
-
-def check_measure(ctx: Context, doc: Doc, measure: dict[str, Any], notice_text: str | None) -> None:
+def check_measure(ctx: Context, doc: Doc, measure: dict[str, Any]) -> None:
+    notice = ctx.notice_of(doc)
+    parts = ctx.parts.get(notice.id, {}) if notice else {}
     part = measure.get("part")
-    if isinstance(part, str) and ctx.have_notice and part not in ctx.parts:
-        ctx.unknown(doc, ("part",), msg("thing.part"), part, ctx.parts, msg("where.notice_parts"))
+    if isinstance(part, str) and notice is not None and notice.notice is not None and part not in parts:
+        ctx.unknown(doc, ("part",), msg("thing.part"), part, parts,
+                    msg("where.notice_parts", file=f"{notice.folder}/notice.yaml"))
     for i, audience in enumerate(measure.get("audiences") if isinstance(measure.get("audiences"), list) else []):
-        if isinstance(audience, str) and ctx.have_notice and audience not in ctx.audiences:
+        if isinstance(audience, str) and ctx.have_library and audience not in ctx.audiences:
             ctx.unknown(doc, ("audiences", i), msg("thing.audience"), audience, ctx.audiences,
-                        msg("where.notice_audiences"))
+                        msg("where.library_audiences"))
     figures = as_dict(measure.get("figures"))
     source = as_dict(measure.get("source"))
     # a value from a later notice names it (notice: id); amendments.py checks it against that text
@@ -83,8 +75,9 @@ def check_measure(ctx: Context, doc: Doc, measure: dict[str, Any], notice_text: 
     check_typed_amounts(ctx, doc, measure, figures)
     check_trace(ctx, doc, measure)
     published = source.get("as_published")
-    if notice_text is not None and isinstance(published, str) and published.strip() not in notice_text:
-        ctx.add(doc, ("source", "as_published"), "not_in_notice", source_file=str(ctx.notice.get("source_file")))
+    text = ctx.notice_texts.get(notice.id) if notice else None
+    if text is not None and isinstance(published, str) and flat(published) not in text:
+        ctx.add(doc, ("source", "as_published"), "not_in_notice", source_file=ctx.text_file(notice.id))
 
 
 def typed_forms(value: int) -> list[str]:
@@ -155,17 +148,17 @@ def check_benefit(ctx: Context, doc: Doc, path: PathT, benefit: dict[str, Any], 
             if hashable(role) and role not in ctx.roles:
                 ctx.unknown(doc, path + ("roles", i), msg("thing.role"), role, ctx.roles, msg("where.role_options"))
     recipient = benefit.get("recipient")
-    if isinstance(recipient, str) and ctx.have_notice and recipient not in ctx.recipients:
+    if isinstance(recipient, str) and ctx.have_library and recipient not in ctx.recipients:
         ctx.unknown(doc, path + ("recipient",), msg("thing.recipient"), recipient, ctx.recipients,
-                    msg("where.notice_recipients"))
+                    msg("where.library_recipients"))
     if isinstance(recipient, dict):
         for role, who in recipient.items():
             if ctx.roles is not None and role not in ctx.roles:
                 ctx.add(doc, path + ("recipient", role), "not_a_role", key=True, role=role,
                         suggestion=did_you_mean(role, ctx.roles))
-            if isinstance(who, str) and ctx.have_notice and who not in ctx.recipients:
+            if isinstance(who, str) and ctx.have_library and who not in ctx.recipients:
                 ctx.unknown(doc, path + ("recipient", role), msg("thing.recipient"), who, ctx.recipients,
-                            msg("where.notice_recipients"))
+                            msg("where.library_recipients"))
         for role in roles:
             if hashable(role) and role not in recipient:
                 ctx.add(doc, path + ("recipient",), "no_recipient_for_role", role=role)
