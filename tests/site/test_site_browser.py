@@ -116,15 +116,29 @@ def test_changes_page_and_feed_list_the_changes(reader: Page, policy: dict, base
 def test_home_page_leads_everywhere(reader: Page, policy: dict, lang: str) -> None:
     reader.goto(prefix(lang) + "/")
     article = reader.locator("article")
-    expect(reader.locator("h1")).to_have_text(policy["notice"]["title"][lang])
-    for group in policy["notice"]["audience_groups"]:
+    expect(reader.locator("h1")).to_have_text(policy["texts"]["site"]["home"]["title"][lang])
+    expect(article).to_contain_text("现行有效的通知1份、措施18条" if lang == "zh" else "1 in force, with 18 measures in force")
+    for group in policy["library"]["audience_groups"]:
         expect(article.get_by_role("link", name=group["title"][lang], exact=True)).to_be_visible()
-    for part in policy["notice"]["parts"]:
-        expect(article.get_by_role("link", name=re.compile(re.escape(part["title"][lang])))).to_be_visible()
-    expect(article).to_contain_text("通知未载明" if lang == "zh" else "not stated in the notice")
+    # every notice, with whether it is in force; the notice's page lists its parts
+    notice = policy["notices"][0]
+    expect(article.locator("li", has_text=notice["title"][lang])).to_contain_text("现行有效" if lang == "zh" else "In force")
     expect(article).to_contain_text("2026年11月26日" if lang == "zh" else "26 November 2026")
     article.locator("a.md-button--primary").click()
     expect(reader).to_have_url(re.compile(re.escape(prefix(lang) + "/calculator/") + "$"))
+    reader.goto(prefix(lang) + "/")
+    reader.locator("article").get_by_role("link", name=notice["title"][lang], exact=True).click()
+    expect(reader).to_have_url(re.compile(re.escape(prefix(lang) + f"/notices/{notice['id']}/") + "$"))
+    article = reader.locator("article")
+    expect(article.locator(".page-label")).to_contain_text("原文无标题" if lang == "zh" else "descriptive title is ours")
+    for part in notice["parts"]:
+        expect(article.get_by_role("link", name=re.compile(re.escape(part["title"][lang])))).to_be_visible()
+    expect(article.locator(".notice-facts")).to_contain_text("原文未载明" if lang == "zh" else "Not stated in the published text")
+    expect(article.locator(".notice-text")).to_contain_text(notice["text"].splitlines()[1][:80])
+    m5 = _measure(policy, 5)
+    article.get_by_role("link", name=re.compile(re.escape(m5["title"][lang]))).click()
+    expect(reader.locator("article .page-label")).to_contain_text(
+        "稳就业十八条措施 · 第五条" if lang == "zh" else "Eighteen employment measures · Measure 5")
 
 
 def test_part_and_audience_pages_lead_to_their_measures(reader: Page, policy: dict) -> None:

@@ -132,7 +132,7 @@ export function createResults(root, T, lang, focusQuestion) {
     const href = siteLink(it.url);
     if (href) {
       parts.push(h("p", { class: "calc-measure-link" }, h("a", { href },
-        fmt(T.results.measure_link, { number: it.measure_number ?? "", title: it.measure_title || "" }))));
+        fmt(T.results.measure_link, { label: it.measure_label || "", title: it.measure_title || "" }))));
     }
     return h("article", { class: `calc-item calc-item-${status}`, "data-benefit": it.benefit_id || "", "data-status": status }, parts);
   }
@@ -158,17 +158,27 @@ export function createResults(root, T, lang, focusQuestion) {
     if (!groups.length) nodes.push(h("p", { class: "calc-placeholder", text: T.results.nothing }));
     const measures = Array.isArray(r.measures) ? r.measures : [];
     if (measures.length) {
+      // notice by notice, in the result's order: a heading, then its measures
+      const byNotice = [];
+      for (const m of measures) {
+        if (!byNotice.length || byNotice[byNotice.length - 1].notice !== m.notice) {
+          byNotice.push({ notice: m.notice, title: m.notice_title || "", measures: [] });
+        }
+        byNotice[byNotice.length - 1].measures.push(m);
+      }
       nodes.push(h("details", { class: "calc-measures" }, h("summary", { text: T.results.all_measures }),
-        h("ul", {}, measures.map((m) => {
-          const href = siteLink(m.url);
-          const status = STATUS_CLASS.has(m.status) ? m.status : "info_only";
-          const title = `${m.number ?? ""}. ${m.title || ""}`;
-          // an ended or not yet started measure says when ("This measure ended on ...")
-          const when = status === "not_in_force" && Array.isArray(m.reasons) && m.reasons.length
-            ? h("span", { class: "calc-measure-when", text: " " + m.reasons.join(" ") }) : null;
-          return h("li", { "data-measure": m.id || "", "data-status": status }, href ? h("a", { href, text: title }) : title, " ",
-            h("span", { class: `calc-badge calc-badge-${status}`, text: m.status_text || "" }), when);
-        }))));
+        byNotice.map((group) => h("section", { class: "calc-notice", "data-notice": group.notice || "" },
+          h("h4", { class: "calc-notice-title", text: group.title }),
+          h("ul", {}, group.measures.map((m) => {
+            const href = siteLink(m.url);
+            const status = STATUS_CLASS.has(m.status) ? m.status : "info_only";
+            const title = `${m.label || ""} ${m.title || ""}`;
+            // an ended, repealed or not yet started measure says so ("This measure ended on ...")
+            const when = status === "not_in_force" && Array.isArray(m.reasons) && m.reasons.length
+              ? h("span", { class: "calc-measure-when", text: " " + m.reasons.join(" ") }) : null;
+            return h("li", { "data-measure": m.id || "", "data-status": status }, href ? h("a", { href, text: title }) : title, " ",
+              h("span", { class: `calc-badge calc-badge-${status}`, text: m.status_text || "" }), when);
+          }))))));
     }
     if (r.disclaimer) nodes.push(h("p", { class: "calc-disclaimer", text: r.disclaimer }));
     nodes.push(h("p", { class: "calc-applied", text: fmt(T.results.applied, { version: r.rules_version || rulesVersion, date: r.date_text || r.date || "" }) }));

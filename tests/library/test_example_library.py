@@ -1,0 +1,99 @@
+"""The staff guide's example library: the real notice plus a youth-employment notice of three
+measures that supersedes the first notice's measure 6 from 2028-01-01. What a visitor reads on its
+pages and in the calculator, on days before and after the notice's own dates."""
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import markdown
+import pytest
+from mkdocs.config import load_config
+
+from example_library import EXAMPLE, NOTICE, ROOT
+from scenario_check import check_case
+from scripts.pages import guide
+from scripts.pages.view import PolicyIndex
+from scripts.policy import validate
+from scripts.policy.reader import read_yaml
+
+CASES = read_yaml(EXAMPLE / "scenarios" / "youth-employment.yaml", "youth-employment.yaml")[0].data["cases"]
+
+
+def _plain(text: str) -> str:
+    """What a visitor reads: the page rendered with the site's Markdown extensions, without tags."""
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    page = markdown.markdown(text, extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def _pages(library: dict[str, Any], day: str, monkeypatch) -> dict[str, str]:
+    monkeypatch.setenv("SITE_DATE", day)
+    return guide._Site(library).build()
+
+
+def test_the_example_library_is_valid(library_dir: Path) -> None:
+    assert [p.format() for p in validate(library_dir)] == []
+
+
+def test_notices_are_newest_first_and_measures_know_their_notice(library: dict[str, Any]) -> None:
+    assert [n["id"] for n in library["notices"]] == [NOTICE, "eighteen-measures"]
+    assert {m["notice"] for m in library["measures"][:3]} == {NOTICE}
+    assert library["notices"][0]["measures"] == ["youth-internship-subsidy", "youth-start-up-subsidy",
+                                                 "youth-career-guidance"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"]["en"] for c in CASES])
+def test_example_scenario(library_rules, case: dict[str, Any]) -> None:
+    check_case(library_rules.evaluate(case["answers"], case["date"], case.get("lang", "zh")), "", case)
+
+
+def test_the_calculator_names_the_notice_and_the_superseding_one(library_rules) -> None:
+    answers = {"role": "enterprise", "enterprise_size": "small", "offers_internships": True, "interns_completed": 3}
+    before = library_rules.evaluate(answers, "2027-12-31", "zh")
+    youth = next(m for m in before["measures"] if m["id"] == "youth-internship-subsidy")
+    assert youth["label"] == "2027年第2号通知 · 第一条" and youth["notice_title"] == "2027年第2号通知"
+    item = youth["items"][0]
+    assert (item["amount_text"], item["arithmetic"]) == ("5400元", ["3名 × 1800元 = 5400元"])
+    assert next(m for m in before["measures"] if m["id"] == "employment-internships")["status"] == "may_be_eligible"
+    after = library_rules.evaluate(answers, "2028-01-01", "en")
+    old = next(m for m in after["measures"] if m["id"] == "employment-internships")
+    assert old["status"] == "not_in_force"
+    assert old["reasons"] == ["This measure was superseded by Notice No. 2 of 2027 from 1 January 2028."]
+    assert old["label"] == "Eighteen employment measures · Measure 6"
+    # results list the notices in the library's order: the newest first
+    assert [m["notice"] for m in after["measures"]][:3] == [NOTICE] * 3
+
+
+def test_the_notice_pages(library: dict[str, Any], monkeypatch) -> None:
+    pages = _pages(library, "2027-06-01", monkeypatch)
+    zh = _plain(pages[f"notices/{NOTICE}.zh.md"])
+    assert "关于支持青年就业的通知" in zh and "No. 2 [2027]" in zh and "2027年3月15日" in zh
+    assert "2027年第2号通知自2028年1月1日起替代稳就业十八条措施（第六条）。" in zh
+    assert "第一条 支持青年就业见习" in zh and "第三条 为求职青年提供职业指导" in zh
+    assert "Notice on Supporting Youth Employment" in zh  # its full text as published
+    en = _plain(pages[f"notices/{NOTICE}.en.md"])
+    assert "Notice No. 2 of 2027 supersedes Eighteen employment measures (Measure 6) from 1 January 2028." in en
+    listing = pages["notices.en.md"]
+    assert listing.index("Notice on Supporting Youth Employment") < listing.index("Eighteen measures to stabilise employment")
+    assert 'data-state="in_force"' in listing and 'data-year="2027"' in listing
+    # the measure page of the superseded measure says so, with the notice to read
+    old = _plain(pages["measures/employment-internships.en.md"])
+    assert "Notice No. 2 of 2027 supersedes this measure from 1 January 2028." in old
+    youth = _plain(pages["measures/youth-internship-subsidy.zh.md"])
+    assert "2027年第2号通知 · 第一条" in youth and "1800元" in youth
+
+
+def test_after_the_date_the_superseded_measure_is_not_offered(library: dict[str, Any], monkeypatch) -> None:
+    pages = _pages(library, "2028-01-02", monkeypatch)
+    old = _plain(pages["measures/employment-internships.zh.md"])
+    assert "本措施已由2027年第2号通知替代，自2028年1月1日起不再执行。" in old
+    assert "测一测能否享受" not in old  # the calculator button no longer offers it
+    audience = _plain(pages["audiences/enterprises.zh.md"])
+    assert audience.index("支持青年就业见习") < audience.index("支持企业参与就业见习")  # in force first
+    changes = _plain(pages["changes.en.md"])
+    assert changes.count("Notice No. 2 of 2027 supersedes Eighteen employment measures (Measure 6)") == 1
+    index = PolicyIndex(library, "2028-01-02")
+    assert not index.in_force(index.measure_by_id["employment-internships"])

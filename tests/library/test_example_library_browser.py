@@ -1,0 +1,105 @@
+"""In Chromium, the example library's site built as of 2028-01-02 and served by its own nginx with
+the production configuration: the list of notices and its filters, the new notice's page, the
+superseded measure's page, and the calculator's result grouped and labelled by notice."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+import example_library
+from scripts.dev import scale
+from scripts.server.local_nginx import LocalNginx
+
+pytestmark = pytest.mark.browser
+
+BUILT_ON = "2028-01-02"
+PY_TIMEOUT = 120_000  # a cold Pyodide start on a busy 2-core machine
+ENTERPRISE = "role=enterprise&enterprise_size=small&offers_internships=true&interns_completed=3"
+
+
+@pytest.fixture(scope="module")
+def library_server(tmp_path_factory) -> Iterator[LocalNginx]:
+    work = tmp_path_factory.mktemp("library-site")
+    example_library.write(work)
+    config = scale.site_config(work)
+    saved = {k: os.environ.get(k) for k in ("SITE_DATE", "POLICY_DIR")}
+    os.environ["SITE_DATE"] = BUILT_ON
+    try:
+        scale.build(config, work / "policy")
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    with LocalNginx(work / "site", name="library") as server:
+        yield server
+
+
+@pytest.fixture()
+def visitor(browser: Browser, library_server: LocalNginx) -> Iterator[Page]:
+    context = browser.new_context(locale="zh-CN", service_workers="block", viewport={"width": 390, "height": 800})
+    seen: list[str] = []
+    context.on("request", lambda r: seen.append(r.url))
+    page = context.new_page()
+    yield page
+    context.close()
+    outside = [u for u in seen if not u.startswith(library_server.url + "/") and not u.startswith(("data:", "blob:"))]
+    assert not outside, f"requests left the site: {outside}"
+
+
+def test_the_list_of_notices_filters_by_topic_year_and_status(visitor: Page, library_server: LocalNginx) -> None:
+    visitor.goto(library_server.url + "/notices/")
+    items = visitor.locator(".notice-list > li")
+    expect(items).to_have_count(2)
+    expect(items.first).to_contain_text("关于支持青年就业的通知")
+    expect(visitor.locator("#notice-count")).to_have_text("显示2份通知，共2份")
+    visitor.get_by_label("主题").select_option(label="创业担保贷款")
+    expect(visitor.locator(".notice-list > li:visible")).to_have_count(1)
+    expect(visitor.locator(".notice-list > li:visible")).to_contain_text("关于做好当前稳就业工作的十八条措施")
+    visitor.get_by_label("主题").select_option(label="全部")
+    visitor.get_by_label("发布年份").select_option("2027")
+    expect(visitor.locator(".notice-list > li:visible")).to_have_count(1)
+    expect(visitor.locator("#notice-count")).to_have_text("显示1份通知，共2份")
+    visitor.get_by_label("施行状态").select_option(label="已失效")
+    expect(visitor.locator(".notice-list > li:visible")).to_have_count(0)
+    expect(visitor.locator("#notice-none")).to_be_visible()
+
+
+def test_the_new_notice_and_the_superseded_measure(visitor: Page, library_server: LocalNginx) -> None:
+    visitor.goto(library_server.url + "/en/notices/2027-youth-employment/")
+    article = visitor.locator("article")
+    expect(visitor.locator("h1")).to_have_text("Notice on Supporting Youth Employment")
+    expect(article.locator(".notice-facts")).to_contain_text("No. 2 [2027]")
+    expect(article).to_contain_text("Notice No. 2 of 2027 supersedes Eighteen employment measures (Measure 6) "
+                                    "from 1 January 2028.")
+    article.get_by_role("link", name="Measure 1 Youth employment internships").click()
+    expect(visitor.locator("article .page-label")).to_contain_text("Notice No. 2 of 2027 · Measure 1")
+    expect(visitor.locator("article .benefits")).to_contain_text("1,800 yuan")
+    visitor.goto(library_server.url + "/measures/employment-internships/")
+    state = visitor.locator("article .measure-state")
+    expect(state).to_contain_text("本措施已由2027年第2号通知替代，自2028年1月1日起不再执行。")
+    state.get_by_role("link").click()
+    expect(visitor).to_have_url(re.compile(r"/notices/2027-youth-employment/$"))
+
+
+def test_the_calculator_groups_results_by_notice(visitor: Page, library_server: LocalNginx) -> None:
+    visitor.goto(library_server.url + f"/calculator/#{ENTERPRISE}&on={BUILT_ON}")
+    visitor.wait_for_selector('#calc[data-phase="ready"], #calc[data-phase="failed"]', state="attached",
+                              timeout=PY_TIMEOUT)
+    item = visitor.locator('.calc-group .calc-item[data-benefit="youth-internship-subsidy"]')
+    expect(item).to_contain_text("5400元")
+    expect(item).to_contain_text("3名 × 1800元 = 5400元")
+    expect(item.locator(".calc-measure-link a")).to_have_text("阅读2027年第2号通知 · 第一条：支持青年就业见习")
+    notices = visitor.locator(".calc-measures .calc-notice")
+    expect(notices.locator(".calc-notice-title")).to_have_text(["2027年第2号通知", "稳就业十八条措施"])
+    old = visitor.locator('.calc-measures li[data-measure="employment-internships"]')
+    expect(old).to_have_attribute("data-status", "not_in_force")
+    expect(old).to_contain_text("本措施已由2027年第2号通知替代，自2028年1月1日起不再执行。")
+    # the visitor's question for the new subsidy is asked only of an enterprise that takes trainees
+    expect(visitor.get_by_label("有多少名见习人员已完成见习？")).to_be_visible()
