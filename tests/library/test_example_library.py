@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import html
 import re
+import textwrap
 from pathlib import Path
 from typing import Any
 
 import markdown
 import pytest
+import yaml
 from mkdocs.config import load_config
 
 from example_library import EXAMPLE, NOTICE, ROOT
@@ -97,3 +99,24 @@ def test_after_the_date_the_superseded_measure_is_not_offered(library: dict[str,
     assert changes.count("Notice No. 2 of 2027 supersedes Eighteen employment measures (Measure 6)") == 1
     index = PolicyIndex(library, "2028-01-02")
     assert not index.in_force(index.measure_by_id["employment-internships"])
+
+
+def _guide_block(lang: str, marker: str) -> dict[str, Any]:
+    """The YAML block of the staff guide that holds `marker`, read (its comments dropped)."""
+    text = (ROOT / "docs" / f"staff-guide.{lang}.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", text, re.S)
+    found = [b for b in blocks if marker in b]
+    assert len(found) == 1, f"staff-guide.{lang}.md: one ```yaml block with {marker!r}"
+    return yaml.safe_load(textwrap.dedent(found[0]))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_staff_guide_shows_the_example_that_is_tested(lang: str) -> None:
+    """The guide's worked example of a new notice and of a repeal is the example library's."""
+    notice = yaml.safe_load((EXAMPLE / "notices" / NOTICE / "notice.yaml").read_text(encoding="utf-8"))
+    assert _guide_block(lang, "acts_on:\n  - action:")["acts_on"] == notice["acts_on"]
+    shown = _guide_block(lang, "short_title: {zh: 2027年第2号通知")
+    assert {k: v for k, v in shown.items() if k != "summary"} == \
+        {k: v for k, v in notice.items() if k not in ("summary", "acts_on")} | {"acts_on": []}
+    question = yaml.safe_load((EXAMPLE / "question.yaml").read_text(encoding="utf-8"))
+    assert _guide_block(lang, "- id: interns_completed")[0] == {k: v for k, v in question.items() if k != "help"}
