@@ -16,7 +16,7 @@ from scripts.bundle import precompress
 from scripts.server import server_config
 from scripts.policy.messages import say, staff_languages
 from scripts.policy.revision import site_bundle
-from scripts.pages.view import build_day, next_change
+from scripts.pages.view import build_day, coming_changes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,13 +60,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def rebuild_reminder(policy: Mapping[str, Any]) -> str:
-    """As of which day the pages of `policy` (the published rules bundle) are written, and the day
-    they must be built again."""
+    """As of which day the pages of `policy` (the published rules bundle) are written, and every
+    day to come on which they must be built again."""
     day = build_day()
-    following = next_change(policy, day)
-    if following is None:
+    coming = coming_changes(policy, day)
+    if not coming:
         return say("build.written_as_of", staff_languages(), day=day)
-    return say("build.rebuild_on", staff_languages(), day=day, next=following)
+    if len(coming) == 1:
+        return say("build.rebuild_on", staff_languages(), day=day, next=coming[0])
+    return say("build.rebuild_on_each", staff_languages(), day=day, days=tuple(coming))
 
 
 if __name__ == "__main__":

@@ -93,6 +93,12 @@ def test_the_build_says_on_which_day_to_build_again(amended, monkeypatch) -> Non
         "publish: the pages are written as of 2026-12-20; a dated change takes effect on 2027-01-01: "
         "build the site again that day (make site).\n"
         "publish：页面按2026-12-20的政策生成；2027-01-01有调整生效，请在当天重新生成网站（make site）。")
+    # every day to come, not only the next
+    later = {**amended, "notices": [*amended["notices"], {"id": "x", "in_force": {"from": None, "until": "2027-06-30"}}]}
+    assert rebuild_reminder(later).startswith(
+        "publish: the pages are written as of 2026-12-20; dated changes take effect on 2027-01-01, 2027-07-01: "
+        "build the site again on each of those days (make site).\n"
+        "publish：页面按2026-12-20的政策生成；2027-01-01、2027-07-01均有调整生效，请在上述每一天重新生成网站")
     monkeypatch.setenv("SITE_DATE", "2027-01-02")
     assert rebuild_reminder(amended).startswith(
         "publish: the pages are written as of 2027-01-02; nothing dated is to come.")

@@ -120,3 +120,15 @@ def test_the_staff_guide_shows_the_example_that_is_tested(lang: str) -> None:
         {k: v for k, v in notice.items() if k not in ("summary", "acts_on")} | {"acts_on": []}
     question = yaml.safe_load((EXAMPLE / "question.yaml").read_text(encoding="utf-8"))
     assert _guide_block(lang, "- id: interns_completed")[0] == {k: v for k, v in question.items() if k != "help"}
+
+
+def test_a_repeal_of_a_measure_the_notice_does_not_have(library_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "policy"
+    shutil.copytree(library_dir, copy)
+    notice = copy / "notices" / NOTICE / "notice.yaml"
+    notice.write_text(notice.read_text(encoding="utf-8").replace("measures: [6]", "measures: [19]"), encoding="utf-8")
+    assert [p.format() for p in validate(copy)] == [
+        f"policy/notices/{NOTICE}/notice.yaml:25:16: acts_on[0].measures[0]: notice 'eighteen-measures' has no measure 19 "
+        "(it has 18) — hint: give the measure's number within that notice (its file name starts with it)"]
