@@ -22,13 +22,69 @@ from scripts.files import write_if_changed
 from scripts.pages.view import (PolicyIndex, act_text, benefit_rows, condition_blocks, ended_by, key_amounts,
                                measure_state, measure_state_kind, newest_first, quote_label, render, state, traced)
 
-GENERATED_DIRS = ("measures", "parts", "audiences", "changes", "notices")
+GENERATED_DIRS = ("measures", "parts", "audiences", "changes", "notices", "data")
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "policy" / "schema"
 GENERATED_FILES = tuple(f"{name}.{lang}.{ext}" for lang in LANGS
                         for name, ext in (("index", "md"), ("changes", "md"), ("notices", "md"), ("feed", "xml")))
 # Lists longer than this are split into pages, so no page grows with the number of measures.
 MEASURES_PER_PAGE = 25
 CHANGES_PER_PAGE = 40
 NOTICES_ON_HOME = 10
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+
+
+_TEXT = {"$ref": "common.schema.json#/$defs/text"}
+_PERIOD = {"type": "object", "properties": {"from": {"$ref": "common.schema.json#/$defs/dateOrNull"},
+                                            "until": {"$ref": "common.schema.json#/$defs/dateOrNull"}},
+           "required": ["from", "until"], "additionalProperties": False}
+NOTICE_DATA_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "data/notices/<id>.json: one notice of the library, its published text and its measures",
+    "type": "object",
+    "properties": {
+        "$schema": {"type": "string"},
+        "id": {"$ref": "common.schema.json#/$defs/slug"},
+        "notice": {"$ref": "notice.schema.json"},
+        "ended_by": {"description": "the later notice that repeals or supersedes the whole notice, from a date",
+                     "oneOf": [{"type": "null"}, {"type": "object", "properties": {
+                         "notice": {"$ref": "common.schema.json#/$defs/slug"},
+                         "action": {"enum": ["repeals", "supersedes"]},
+                         "from": {"$ref": "common.schema.json#/$defs/date"}},
+                         "required": ["notice", "action", "from"], "additionalProperties": False}]},
+        "text": {"description": "the notice's text exactly as published", "type": "string"},
+        "measures": {"type": "array", "items": {"$ref": "measure.schema.json"}},
+    },
+    "required": ["id", "notice", "ended_by", "text", "measures"],
+    "additionalProperties": False,
+}
+NOTICES_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "data/notices.json: every notice of the library, newest first",
+    "type": "object",
+    "properties": {
+        "$schema": {"type": "string"},
+        "notices": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"$ref": "common.schema.json#/$defs/slug"},
+            "title": _TEXT, "short_title": _TEXT,
+            "document_number": {"type": ["string", "null"]},
+            "published": {"$ref": "common.schema.json#/$defs/dateOrNull"},
+            "in_force": {**_PERIOD, "description": "the days it applies, cut short by a later notice that ends it"},
+            "topics": {"type": "array", "items": {"$ref": "common.schema.json#/$defs/slug"}},
+            "measures": {"type": "array", "items": {"type": "object", "properties": {
+                "id": {"$ref": "common.schema.json#/$defs/slug"}, "number": {"type": "integer"}, "title": _TEXT},
+                "required": ["id", "number", "title"], "additionalProperties": False}},
+            "data": {"description": "its data file, relative to this one", "type": "string"},
+            "page": {"type": "object", "properties": {"zh": {"type": "string"}, "en": {"type": "string"}},
+                     "required": ["zh", "en"], "additionalProperties": False},
+        }, "required": ["id", "title", "short_title", "document_number", "published", "in_force", "topics",
+                        "measures", "data", "page"], "additionalProperties": False}},
+    },
+    "required": ["notices"],
+    "additionalProperties": False,
+}
 
 
 def part_numeral(number: int, lang: str) -> str:
@@ -167,7 +223,8 @@ class _Site:
             {"id": "year", "label": t("notices.filter_year", lang),
              "options": [(y, y) for y in years] + ([("", t("notices.no_year", lang))] if any(not c["year"] for c in cards) else [])},
         ]
-        self.page(f"notices.{lang}.md", "notices.md.j2", lang, notices=cards, filters=filters,
+        data_href = "data/"   # relative to the Markdown file; MkDocs writes each language's URL
+        self.page(f"notices.{lang}.md", "notices.md.j2", lang, notices=cards, filters=filters, data_href=data_href,
                   state_names={k: t(f"notices.state_{k}", lang) for k in ("in_force", "coming", "ended")})
 
     def notice_pages(self, lang: str) -> None:
@@ -193,7 +250,8 @@ class _Site:
                       summary=pick(notice["summary"], lang, f"policy/notices/{nid}: summary"),
                       facts=self.notice_facts(notice, lang), parts=parts, acts=acts,
                       paragraphs=[line.strip() for line in notice["text"].splitlines() if line.strip()],
-                      feed_href=f"{nid}/feed.xml")
+                      feed_href=f"{nid}/feed.xml",
+                      data_href=f"../data/notices/{nid}.json")
             self.files[f"notices/{nid}/feed.{lang}.xml"] = build_feed(
                 index, lang, self.t, notice_id=nid, entries=newest_first(index, nid))
 
@@ -333,7 +391,36 @@ class _Site:
             self.page(path, "changes.md.j2", lang, days=days, pager=pager, feed_href=f"{prefix}feed.xml")
         self.files[f"feed.{lang}.xml"] = build_feed(self.index, lang, self.t)
 
+    def open_data(self) -> None:
+        """Every notice and measure as JSON, with the JSON Schemas they follow (site/data/): what
+        another portal, a hotline's system or a journalist reuses without scraping the pages. The
+        data is the policy as staff wrote it (both languages, every dated value and condition)."""
+        index = []
+        for notice in self.index.notices.values():
+            nid = notice["id"]
+            fields = {k: v for k, v in notice.items() if k not in ("id", "text", "measures")}
+            measures = [{k: v for k, v in self.index.measure_by_id[mid].items() if k != "notice"}
+                        for mid in notice["measures"]]
+            period = self.index.notice_period(notice)
+            ended = self.index.notice_ended.get(nid)
+            self.files[f"data/notices/{nid}.json"] = _json({
+                "$schema": "../schema/notice-data.schema.json", "id": nid, "notice": fields,
+                "ended_by": {"notice": ended.by, "action": ended.action, "from": ended.date} if ended else None,
+                "text": notice["text"], "measures": measures})
+            index.append({"id": nid, "title": notice["title"], "short_title": notice["short_title"],
+                          "document_number": notice.get("document_number"), "published": notice.get("published"),
+                          "in_force": period, "topics": notice["topics"],
+                          "measures": [{"id": m["id"], "number": m["number"], "title": m["title"]} for m in measures],
+                          "data": f"notices/{nid}.json", "page": {"zh": f"/notices/{nid}/", "en": f"/en/notices/{nid}/"}})
+        self.files["data/notices.json"] = _json({"$schema": "schema/notices.schema.json", "notices": index})
+        self.files["data/library.json"] = _json(self.index.library)   # follows schema/library.schema.json
+        for name in ("common", "library", "notice", "measure"):
+            self.files[f"data/schema/{name}.schema.json"] = (SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8")
+        self.files["data/schema/notice-data.schema.json"] = _json(NOTICE_DATA_SCHEMA)
+        self.files["data/schema/notices.schema.json"] = _json(NOTICES_SCHEMA)
+
     def build(self) -> dict[str, str]:
+        self.open_data()
         for lang in LANGS:
             self.home(lang)
             self.notices_page(lang)
