@@ -19,6 +19,7 @@ import html
 import json
 import os
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -196,7 +197,7 @@ def _unit_title(unit: tuple, changes: list[Change], report: Report, w: Words) ->
 
 
 def _change_rows(change: Change, w: Words) -> list[list[str]]:
-    field_name = change.path or w("whole_measure")
+    field_name = change.path or w("whole_notice" if change.unit[0] == "notice" else "whole_measure")
     kind = w(f"kind.{change.kind}")
     line = str(change.line) if change.line else ""
     old, new = change.before, change.after
@@ -242,10 +243,44 @@ def _scenario_rows(report: Report, d: impact_people.Difference, w: Words) -> lis
                          w("clause_separator").join([_status(report, was, w)] + d.before.reasons.get(measure, [])),
                          w("clause_separator").join([_status(report, now, w)] + d.after.reasons.get(measure, []))])
         for item in items:
+            new = new_items.get(item)
+            if now == "not_in_force" and new and new[0] == "not_in_force" and was != now:
+                continue  # said once by the measure's row ("not in force" and why), not for each benefit
             rows.append([_what(report, titles, *item)] + [
                 w("clause_separator").join(x for x in (_status(report, side[0], w), side[2], side[3]) if x) if side else w("absent")
                 for side in (old_items.get(item), new_items.get(item))])
     return rows
+
+
+def _not_in_force_row(row: list[str], report: Report) -> bool:
+    """A scenario row whose new side is "not in force" (a measure ended or not yet started)."""
+    return row[2].startswith(report.status_texts.get("not_in_force", "not_in_force"))
+
+
+def _summary(report: Report, w: Words) -> list[Block]:
+    """What changes, for how many of the generated answer sets, from which day: a few lines first."""
+    changes = [c for c in report.changes if c.kind != "log"]
+    lines = []
+    if changes:
+        kinds = Counter(c.kind for c in changes)
+        units = {c.unit for c in changes}
+        lines.append(w("summary_changes", count=f"{len(changes):,}",
+                       kinds=w("list_separator").join(w("summary_kind", kind=w(f"kind.{k}"), count=f"{n:,}")
+                                                     for k, n in kinds.most_common()),
+                       units=w("summary_units", measures=sum(1 for u in units if u[0] == "measure"),
+                               notices=sum(1 for u in units if u[0] == "notice"))))
+    else:
+        lines.append(w("no_changes"))
+    first = next((s for s in report.population if s.affected), None)
+    if first is None:
+        lines.append(w("summary_people_none"))
+    else:
+        lines.append(w("summary_people", date=format_date(first.day, report.lang), people=f"{first.people:,}",
+                       affected=f"{first.affected:,}", gain=f"{first.gain:,}", lose=f"{first.lose:,}",
+                       status=f"{first.status:,}"))
+    if report.unannounced:
+        lines.append(w("summary_log"))
+    return [("h2", w("summary")), ("ul", lines)]
 
 
 def _money_change(value: int, lang: str) -> str:
@@ -261,6 +296,7 @@ def document(report: Report) -> list[Block]:
     key, values = report.source
     blocks.append(("p", w("compared", source=w(key, **values))))
     blocks.append(("p", w("days", days=w("list_separator").join(format_date(d, lang) for d in report.days))))
+    blocks += _summary(report, w)
 
     blocks.append(("h2", w("section_changes")))
     if not report.changes:
@@ -280,8 +316,19 @@ def document(report: Report) -> list[Block]:
     if not report.scenarios:
         blocks.append(("p", w("scenarios_none", count=report.scenario_count)))
     shown: dict[tuple, list[str]] = {}  # the same case reading the same on several days: one table
+    # a measure that is no longer (or not yet) in force reads so in every case: said once, above
+    ended: dict[tuple, set[int]] = {}
     for case, file, d in report.scenarios:
-        rows = _scenario_rows(report, d, w)
+        for row in _scenario_rows(report, d, w):
+            if _not_in_force_row(row, report):
+                ended.setdefault((row[0], row[2]), set()).add(id(case))
+    if ended:
+        blocks.append(("ul", [w("scenarios_not_in_force", what=what, after=after, count=f"{len(cases):,}")
+                              for (what, after), cases in ended.items()]))
+    for case, file, d in report.scenarios:
+        rows = [row for row in _scenario_rows(report, d, w) if not _not_in_force_row(row, report)]
+        if not rows:
+            continue
         key = (id(case), json.dumps(rows, ensure_ascii=False))
         if key in shown:
             shown[key].append(d.day)

@@ -208,7 +208,12 @@ def test_a_measure_ended(policy: Path) -> None:
     assert after.totals_after["agency"] == 0 < after.totals_before["agency"]
     assert "7. Job placement subsidy for human-resources agencies – Job placement subsidy: " \
            f"Eligible → Not in force on the chosen date: {ended:,}" in text
-    assert "– Job placement subsidy | Eligible; 1,244 yuan | Not in force on the chosen date" in text
+    # said once for every scenario case, not repeated under each
+    assert "  - 7. Job placement subsidy for human-resources agencies: Not in force on the chosen date; " \
+           "This measure ended on 31 December 2026. (in " in text
+    assert "| Not in force on the chosen date" not in text
+    assert "In short" in text and "The policy: 2 change(s) (1 other, 1 date) in 1 measure(s) and 1 notice(s)." in text
+    assert f"Generated answer sets: from 1 January 2027, {after.affected:,} of 3,000 read differently" in text
 
 
 def test_an_edit_with_no_effect(policy: Path) -> None:
