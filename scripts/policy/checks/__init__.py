@@ -31,5 +31,7 @@ def check(docs: PolicyDocs, root: Path | None = None) -> list[Problem]:
     amendments.check(ctx)  # dated values, in_force, supplementary notices, change log, contacts
     texts.check(ctx)
     scenarios.check(ctx)
+    if not problems and not ctx.problems:
+        questions.check_form_length(ctx)
     problems.extend(ctx.problems)
     return sorted(set(problems))
