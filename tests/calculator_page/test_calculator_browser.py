@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from calc_page_helpers import (
-    PY_TIMEOUT, SITE_DIR, SNAPSHOT_KEPT, TOTAL_TEXT, calculator_path, choose, fill, small_enterprise_three_graduates,
+    PY_TIMEOUT, SITE_DIR, SNAPSHOT_KEPT, TOTAL_TEXT, calculator_path, choose, deployment_folder, fill, small_enterprise_three_graduates,
     snapshot_cache, total, wait_ready,
 )
 from request_check import Downloads
@@ -158,9 +158,9 @@ def test_another_pyodide_than_the_pinned_one_gets_no_snapshot(page: Page) -> Non
     """Snapshots belong to one Pyodide build: a site whose manifest pins another version (a host
     serving a mix of two deployments) starts Python the ordinary way and keeps no snapshot, so
     the next visit starts the ordinary way too."""
-    manifest = json.loads((SITE_DIR / "assets" / "calculator" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((deployment_folder() / "manifest.json").read_text(encoding="utf-8"))
     manifest["pyodide"] = "0.0.1"
-    page.route("**/assets/calculator/manifest.json", lambda r: r.fulfill(json=manifest))
+    page.route("**/assets/calculator/v-*/manifest.json", lambda r: r.fulfill(json=manifest))
     page.goto(calculator_path("en"))
     small_enterprise_three_graduates(page)
     wait_ready(page)
@@ -190,7 +190,7 @@ def test_loading_failure_shows_a_message(page: Page, broken: str) -> None:
     elif broken == "wheel":
         page.route("**/*.whl", lambda r: r.fulfill(status=200, body=b"this is not a zip file", content_type="application/octet-stream"))
     else:
-        page.route("**/assets/calculator/worker.js", lambda r: r.fulfill(status=404, body="not found"))
+        page.route("**/assets/calculator/v-*/worker.js", lambda r: r.fulfill(status=404, body="not found"))
     page.goto(calculator_path("zh"))
     choose(page, "role", "enterprise")
     page.wait_for_selector('#calc[data-phase="failed"]', state="attached", timeout=PY_TIMEOUT)

@@ -9,7 +9,8 @@
 //               {type: "evaluate-batch", id, requests: [JSON string, ...]} (used by the parity test),
 //               {type: "check-list", id, data: ArrayBuffer, request: JSON string} (lists.js).
 // Everything is fetched from this site. The worker knows one name, manifest.json (written by
-// scripts/bundle/calculator_assets.py, beside this file); every other file it loads or asks to keep
+// scripts/bundle/calculator_assets.py beside this file, in the folder named by the content of both:
+// a page, its worker and the rules always come from one deployment); every other file it loads or asks to keep
 // (Pyodide's, the wheel, rules, standard library, the modules of the worker and the pages) and the
 // snapshot's cache are named in it, relative to it.
 import { StageError, startPyodide } from "./pyodide_start.js";
@@ -44,7 +45,7 @@ async function fetchOk(url, stage, init) {
 async function start() {
   self.postMessage({ type: "phase", phase: "downloading" });
   for (const name of ["pyodide.mjs", "pyodide.asm.mjs"]) import(new URL(name, HEAD_START).href).catch(() => {});
-  const manifest = await fetchOk(MANIFEST, "manifest", { cache: "no-cache" }).then((r) => r.json())
+  const manifest = await fetchOk(MANIFEST, "manifest").then((r) => r.json())
     .catch((err) => { throw err instanceof StageError ? err : new StageError("manifest", message(err)); });
   const named = (name) => new URL(name, MANIFEST);
   const indexURL = named(manifest.pyodide_index).href;
