@@ -385,3 +385,26 @@ def _bad_answers_are_named_not_applied(page: Page) -> None:
     expect(page.locator("#calc-notice")).to_be_visible()
     assert page.locator("#q-enterprise_size input:checked").count() == 0
     assert "<" not in page.inner_text("#calc-notice")
+
+
+def test_a_number_field_holding_no_number_says_so_when_left(started_calculator) -> None:
+    """"3e" is no number: the browser gives the field no value, and leaving it shows the error."""
+    page = started_calculator("zh")
+    choose(page, "role", "enterprise")
+    field = page.locator("#q-graduates_hired-input")
+    field.press_sequentially("3e")
+    field.press("Tab")
+    expect(page.locator("#q-graduates_hired-error")).to_have_text("请输入整数（不带小数点）。")
+    expect(field).to_have_attribute("aria-invalid", "true")
+
+
+@pytest.mark.parametrize("day", ["0000-01-01", "2026-02-30", "tomorrow"])
+def test_a_share_links_date_that_cannot_be_used_is_named(started_calculator, day: str) -> None:
+    page = started_calculator("zh").context.new_page()  # a new tab of a visitor who has used it
+    try:
+        page.goto(calculator_path("zh", f"#role=enterprise&enterprise_size=small&on={day}"))
+        expect(page.locator("#calc-notice")).to_have_text(
+            f"链接中的测算日期“{day}”无效，已按今天的日期测算。 已按链接中的回答填写。")
+        expect(page.locator("#calc-share-link")).not_to_have_value(re.compile("on="))
+    finally:
+        page.close()
