@@ -20,8 +20,9 @@ const MANIFEST = new URL("manifest.json", import.meta.url);
 // A head start: Pyodide's loader and the module it imports next (1.2 MB of JavaScript to compile)
 // are fetched while the manifest is, from where the build puts Pyodide. The manifest's
 // "pyodide_index" decides; when it names this folder, the loader's import below is the one already
-// under way (a URL is imported once), else this one was only a wasted request.
-const HEAD_START = new URL("../pyodide/", import.meta.url);
+// under way (a URL is imported once), else this one was only a wasted request. This module is in the
+// deployment's folder, assets/calculator/v-<hash>/, beside its manifest.
+const HEAD_START = new URL("../../pyodide/", import.meta.url);
 
 let calculator = null;
 let resolveReady;
