@@ -87,4 +87,4 @@ $(NGINX_STAMP):
 	mkdir -p build && touch $@
 
 clean:
-	rm -rf site build dist test-results
+	rm -rf site .site-* .site.link-* build dist test-results

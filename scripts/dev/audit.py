@@ -55,10 +55,11 @@ PAGES = [
 # file it needs: without the calculator's manifest the worker cannot start and the page shows its
 # failure message and the links to the guide.
 # (name, path, state, the file lost, what replaces it or None)
+# The calculator's files are in the deployment's folder, assets/calculator/v-<hash>/ ("{folder}").
 ALTERED = [
-    ("calculator loading", "calculator/", "loading", "assets/calculator/worker.js",
+    ("calculator loading", "calculator/", "loading", "assets/calculator/{folder}worker.js",
      "// make audit: a worker that never starts Python (the loading state)\n"),
-    ("calculator failed", "calculator/", "failed", "assets/calculator/manifest.json", None),
+    ("calculator failed", "calculator/", "failed", "assets/calculator/{folder}manifest.json", None),
 ]
 
 
@@ -122,7 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         server = stack.enter_context(LocalNginx(Path(args.site_dir), name="audit"))
         urls = {name: server.url for name, _, _ in PAGES}
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        manifest = json.loads((Path(args.site_dir) / "assets/calculator/manifest.json").read_text(encoding="utf-8"))
         for name, _, _, lost, replacement in ALTERED:
+            lost = lost.format(folder=manifest["folder"])
             copy = tmp / name.replace(" ", "-")
             shutil.copytree(args.site_dir, copy)
             for file in copy.glob(lost + "*"):   # with its .br/.gz copies

@@ -4,7 +4,10 @@ change. The edit is compared with policy/ as last committed; outside a git repos
 the folder) there is nothing to compare with and the check passes quietly. Its words are the
 validator's (scripts/policy/messages.yaml, change_log.*).
 
-    python -m scripts.policy.change_log [policy_dir]     exit 1 and file:line: messages on a problem
+    python -m scripts.policy.change_log [policy_dir] [--read COPY]
+                                exit 1 and file:line: messages on a problem; COPY: a copy of
+                                policy_dir taken at one moment (publish), read instead of it so
+                                that the check and the build read the same files
 """
 from __future__ import annotations
 
@@ -43,22 +46,28 @@ def problems(changes: list[Change], before: Mapping, after: Mapping) -> list[Pro
             for c in unannounced(changes, before, after)]
 
 
-def check(root: Path = POLICY_DIR) -> list[Problem]:
-    """Problems for the policy folder `root` against its last commit ([] outside git)."""
+def check(root: Path = POLICY_DIR, read: Path | None = None) -> list[Problem]:
+    """Problems for the policy folder `root` (as copied to `read`, when given) against its last
+    commit ([] outside git)."""
     with published_folder(root) as published:
         if published is None:
             return []
         before = units(assemble(read_policy(published)))
-    docs = read_policy(root)
+    docs = read_policy(read or root)
     after = units(assemble(docs))
     return problems(diff(before, after, docs), before, after)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
+    args = list(sys.argv[1:] if argv is None else argv)
+    read = None
+    if "--read" in args[:-1]:
+        at = args.index("--read")
+        read = Path(args.pop(at + 1))
+        args.pop(at)
     root = Path(args[0]) if args else Path(os.environ.get("POLICY_DIR") or POLICY_DIR)
     langs = staff_languages()
-    found = check(root)
+    found = check(root, read)
     for problem in found:
         print("\n".join(problem.lines(root.name, langs)))
     if found:

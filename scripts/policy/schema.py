@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
+from jsonschema.validators import extend
 from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -20,6 +21,12 @@ from scripts.policy.reader import Doc
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "policy" / "schema"
 
 
+# "integer" in our schemas is a number written without a decimal point: `number: 7.0` would be
+# published as "第7.0条" (JSON Schema counts 7.0 as an integer)
+_Validator = extend(Draft202012Validator, type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+    "integer", lambda checker, value: isinstance(value, int) and not isinstance(value, bool)))
+
+
 @cache
 def validators() -> dict[str, Draft202012Validator]:
     """One validator per kind of file; the schemas are read from the repository, never from
@@ -28,7 +35,7 @@ def validators() -> dict[str, Draft202012Validator]:
     registry = Registry().with_resources(
         (name, Resource.from_contents(schema, default_specification=DRAFT202012))
         for name, schema in schemas.items())
-    return {name.removesuffix(".schema.json"): Draft202012Validator(
+    return {name.removesuffix(".schema.json"): _Validator(
         schema, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
         for name, schema in schemas.items() if name != "common.schema.json"}
 

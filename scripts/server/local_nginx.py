@@ -45,7 +45,8 @@ def _die_with_parent() -> None:
 
 class LocalNginx:
     def __init__(self, site_dir: Path, port: int = 0, name: str | None = None, access_log: bool = False) -> None:
-        self.site_dir = Path(site_dir).resolve()
+        # not resolved: site/ is a link to the deployment shown (scripts/publish.py), followed per request
+        self.site_dir = Path(site_dir).absolute()
         self.port = port
         self.access_log = access_log
         # one prefix per served folder, so that two servers (tests, preview) never share files

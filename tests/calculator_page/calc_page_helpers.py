@@ -27,6 +27,13 @@ def snapshot_cache() -> str:
     return json.loads(manifest.read_text(encoding="utf-8"))["snapshot_cache"]
 
 
+def deployment_folder(site: Path = SITE_DIR) -> Path:
+    """The built calculator's folder of this deployment (assets/calculator/v-<hash>/: its modules,
+    styles and the manifest the worker reads), as the site's manifest names it."""
+    calc = site / "assets" / "calculator"
+    return calc / json.loads((calc / "manifest.json").read_text(encoding="utf-8"))["folder"]
+
+
 def calculator_path(lang: str = "zh", rest: str = "") -> str:
     return ("/en" if lang == "en" else "") + "/calculator/" + rest
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from calc_page_helpers import (
-    PY_TIMEOUT, SITE_DIR, SNAPSHOT_KEPT, TOTAL_TEXT, calculator_path, choose, fill, small_enterprise_three_graduates,
+    PY_TIMEOUT, SITE_DIR, SNAPSHOT_KEPT, TOTAL_TEXT, calculator_path, choose, deployment_folder, fill, small_enterprise_three_graduates,
     snapshot_cache, total, wait_ready,
 )
 from request_check import Downloads
@@ -158,9 +158,9 @@ def test_another_pyodide_than_the_pinned_one_gets_no_snapshot(page: Page) -> Non
     """Snapshots belong to one Pyodide build: a site whose manifest pins another version (a host
     serving a mix of two deployments) starts Python the ordinary way and keeps no snapshot, so
     the next visit starts the ordinary way too."""
-    manifest = json.loads((SITE_DIR / "assets" / "calculator" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((deployment_folder() / "manifest.json").read_text(encoding="utf-8"))
     manifest["pyodide"] = "0.0.1"
-    page.route("**/assets/calculator/manifest.json", lambda r: r.fulfill(json=manifest))
+    page.route("**/assets/calculator/v-*/manifest.json", lambda r: r.fulfill(json=manifest))
     page.goto(calculator_path("en"))
     small_enterprise_three_graduates(page)
     wait_ready(page)
@@ -190,7 +190,7 @@ def test_loading_failure_shows_a_message(page: Page, broken: str) -> None:
     elif broken == "wheel":
         page.route("**/*.whl", lambda r: r.fulfill(status=200, body=b"this is not a zip file", content_type="application/octet-stream"))
     else:
-        page.route("**/assets/calculator/worker.js", lambda r: r.fulfill(status=404, body="not found"))
+        page.route("**/assets/calculator/v-*/worker.js", lambda r: r.fulfill(status=404, body="not found"))
     page.goto(calculator_path("zh"))
     choose(page, "role", "enterprise")
     page.wait_for_selector('#calc[data-phase="failed"]', state="attached", timeout=PY_TIMEOUT)
@@ -385,3 +385,26 @@ def _bad_answers_are_named_not_applied(page: Page) -> None:
     expect(page.locator("#calc-notice")).to_be_visible()
     assert page.locator("#q-enterprise_size input:checked").count() == 0
     assert "<" not in page.inner_text("#calc-notice")
+
+
+def test_a_number_field_holding_no_number_says_so_when_left(started_calculator) -> None:
+    """"3e" is no number: the browser gives the field no value, and leaving it shows the error."""
+    page = started_calculator("zh")
+    choose(page, "role", "enterprise")
+    field = page.locator("#q-graduates_hired-input")
+    field.press_sequentially("3e")
+    field.press("Tab")
+    expect(page.locator("#q-graduates_hired-error")).to_have_text("请输入整数（不带小数点）。")
+    expect(field).to_have_attribute("aria-invalid", "true")
+
+
+@pytest.mark.parametrize("day", ["0000-01-01", "2026-02-30", "tomorrow"])
+def test_a_share_links_date_that_cannot_be_used_is_named(started_calculator, day: str) -> None:
+    page = started_calculator("zh").context.new_page()  # a new tab of a visitor who has used it
+    try:
+        page.goto(calculator_path("zh", f"#role=enterprise&enterprise_size=small&on={day}"))
+        expect(page.locator("#calc-notice")).to_have_text(
+            f"链接中的测算日期“{day}”无效，已按今天的日期测算。 已按链接中的回答填写。")
+        expect(page.locator("#calc-share-link")).not_to_have_value(re.compile("on="))
+    finally:
+        page.close()

@@ -1,10 +1,13 @@
 """The service worker: guide pages fetch nothing of Pyodide; after a first visit of the list page
-it checks a list with the server stopped; a new deployment replaces the cached rules. The
+it checks a list with the server stopped; a redeploy never mixes two versions in a page and keeps
+the offline claim true (new code, texts and rules replace the cached ones whole). The
 calculator's own first visit through offline use, in both languages, is
 tests/site/test_site_console.py."""
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Iterator
@@ -96,47 +99,126 @@ def deployable_site(tmp_path: Path, site_server) -> Iterator[tuple[object, Path]
     server.stop()
 
 
-def test_new_deployment_replaces_cached_rules(browser: Browser, deployable_site, kept_snapshot, base_url: str) -> None:
-    """A returning visitor (the first visit's snapshot kept) after a deployment of new rules."""
+SITE_CACHE = re.compile(r'SITE_CACHE="(site-[0-9a-f]+)"')
+FOLDER = re.compile(r"/assets/calculator/(v-[0-9a-f]+)/")
+READY_TEXT = "计算器已就绪。"
+HOME_TITLE = "关于做好当前稳就业工作的十八条措施"
+
+
+def redeploy(site: Path, tag: str, rules: str | None = None) -> str:
+    """A new version of `site`, deployed in place as `make site` would build it: the calculator's
+    modules changed (a new deployment folder), new rules when `rules` names their version, the
+    texts of the pages changed (the calculator's "ready" and the home page's title end with
+    `tag`), a new service worker. The previous deployment's hashed files stay, as publishing
+    keeps them. Returns the new folder's name."""
     from scripts.bundle import calculator_assets
 
+    calc = site / "assets" / "calculator"
+    top = json.loads((calc / "manifest.json").read_text(encoding="utf-8"))
+    old = top["folder"].rstrip("/")
+    own = json.loads((calc / old / "manifest.json").read_text(encoding="utf-8"))
+    if rules:
+        bundle = json.loads((calc / top["rules"]).read_text(encoding="utf-8"))
+        bundle["version"] = rules
+        (calc / f"rules.{rules}.json").write_text(json.dumps(bundle, ensure_ascii=False), encoding="utf-8")
+        top.update(version=rules, rules=f"rules.{rules}.json")
+        own.update(version=rules, rules=f"../rules.{rules}.json")
+    new = "v-" + hashlib.sha256(f"{old} {tag}".encode()).hexdigest()[:12]
+    shutil.copytree(calc / old, calc / new, ignore=shutil.ignore_patterns("*.br", "*.gz"))
+    for module in (calc / new).glob("*.js"):
+        module.write_text(module.read_text(encoding="utf-8") + f"\n// deployment {tag}\n", encoding="utf-8")
+    (calc / new / "manifest.json").write_text(json.dumps(own), encoding="utf-8")
+    top["folder"] = new + "/"
+    (calc / "manifest.json").write_text(json.dumps(top), encoding="utf-8")
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        html = re.sub(READY_TEXT + r'[^"<]*', READY_TEXT + tag, html.replace(f"/{old}/", f"/{new}/"))
+        page.write_text(re.sub(f">{HOME_TITLE}[^<]*</h1>", f">{HOME_TITLE}{tag}</h1>", html), encoding="utf-8")
+    calculator_assets.write_service_worker(site, serving=False)
+    precompress.precompress(site)  # as `make site` would: nginx sends the .br/.gz copies
+    return new
+
+
+def test_a_redeploy_never_mixes_two_versions_and_the_offline_claim_holds(browser: Browser, deployable_site,
+                                                                          kept_snapshot, base_url: str) -> None:
+    """A visitor whose calculator is kept for offline use on version 1; version 2 (new code, texts
+    and rules) is deployed; the visitor comes back online to the home page only, then reloads the
+    calculator offline; version 3 (new code and texts) is deployed; the visitor comes back online
+    to the calculator, then reloads it and the home page offline. At every step the code, the rules
+    and the texts come from one version, and "works without a connection" holds."""
     server, site = deployable_site
     seen: list[str] = []
     context = _context(browser, server.url, seen)
+
+    def folders_since(mark: int) -> set[str]:
+        return {m.group(1) for u in seen[mark:] if (m := FOLDER.search(u))}
+
+    def rules_since(mark: int) -> set[str]:
+        return {u.rsplit("/", 1)[1] for u in seen[mark:] if re.search(r"/rules\.[^/]+\.json$", u)}
+
+    def active_cache(page) -> None:
+        """Wait until the deployment's service worker is in charge: its cache is the only site cache."""
+        wanted = SITE_CACHE.search((site / "sw.js").read_text(encoding="utf-8")).group(1)
+        for _ in range(240):
+            names = page.evaluate("async () => (await caches.keys()).filter((n) => n.startsWith('site-'))")
+            if names == [wanted]:
+                return
+            page.wait_for_timeout(250)
+        raise AssertionError(f"the new service worker did not take over: {names}, not {wanted}")
+
+    def calculator_shows(page, tag: str, folder: str, rules: str, mark: int) -> None:
+        wait_ready(page)
+        expect(page.locator("#calc-phase")).to_have_text(f"{READY_TEXT}{tag} 规则版本{rules}")
+        expect(page.locator("#calc")).to_have_attribute("data-rules-version", rules)
+        small_enterprise_three_graduates(page)
+        expect(total(page)).to_have_text(TOTAL_TEXT["zh"])
+        assert folders_since(mark) == {folder} and rules_since(mark) <= {f"rules.{rules}.json"}
+
     try:
         page = context.new_page()
         seed_kept_snapshot(page, kept_snapshot, base_url, server.url)
-        page.goto(calculator_path("en"))
-        wait_ready(page)
-        expect(page.locator("#calc")).to_have_attribute("data-python-start", "snapshot")
+        v1 = json.loads((site / "assets/calculator/manifest.json").read_text(encoding="utf-8"))
+        mark = len(seen)
+        page.goto(calculator_path("zh"))
+        calculator_shows(page, "", v1["folder"].rstrip("/"), v1["version"], mark)
         page.wait_for_selector(OFFLINE_READY, state="attached", timeout=60_000)
-        old = page.get_attribute("#calc", "data-rules-version")
+        page.goto("/")
+        expect(page.locator("h1")).to_have_text(HOME_TITLE)
 
-        # Deploy new rules: the same bundle with a new version and a changed disclaimer.
-        calc = site / "assets" / "calculator"
-        manifest = json.loads((calc / "manifest.json").read_text(encoding="utf-8"))
-        bundle = json.loads((calc / manifest["rules"]).read_text(encoding="utf-8"))
-        new = "feedface0001"
-        bundle["version"] = new
-        (calc / f"rules.{new}.json").write_text(json.dumps(bundle, ensure_ascii=False), encoding="utf-8")
-        (calc / manifest["rules"]).unlink()
-        manifest.update(version=new, rules=f"rules.{new}.json")
-        (calc / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-        old_sw = (site / "sw.js").read_text(encoding="utf-8")
-        calculator_assets.write_service_worker(site, serving=False)
-        assert (site / "sw.js").read_text(encoding="utf-8") != old_sw  # new cache name
-        precompress.precompress(site)  # as `make site` would: nginx sends the .br/.gz copies
+        # version 2; the visitor comes back online to the home page only
+        v2 = redeploy(site, "二", rules="feedface0002")
+        mark = len(seen)
+        page.goto("/")
+        expect(page.locator("h1")).to_have_text(HOME_TITLE + "二")
+        active_cache(page)  # it kept the calculator of version 2 before it took over
+        assert folders_since(mark) <= {v2}
+        server.stop()
+        try:  # offline: the calculator of version 2, whole
+            mark = len(seen)
+            page.goto(calculator_path("zh"))
+            calculator_shows(page, "二", v2, "feedface0002", mark)
+            page.wait_for_selector(OFFLINE_READY, state="attached", timeout=60_000)
+            expect(page.locator("#calc-phase-note")).to_have_text("计算器已保存在本设备上，无网络时也可使用。")
+        finally:
+            server.start()
 
+        # version 3; the visitor comes back online to the calculator
+        v3 = redeploy(site, "三")
+        mark = len(seen)
         page.reload()
-        wait_ready(page)
-        assert old != new
-        # the kept snapshot holds the old rules: Python starts the ordinary way with the new ones
-        expect(page.locator("#calc")).to_have_attribute("data-python-start", "ordinary")
-        expect(page.locator("#calc")).to_have_attribute("data-rules-version", new)
-        expect(page.locator("#calc-status")).to_contain_text(new)
-        small_enterprise_three_graduates(page)
-        expect(total(page)).to_have_text(TOTAL_TEXT["en"])
-        expect(page.locator(".calc-applied")).to_contain_text(new)
+        calculator_shows(page, "三", v3, "feedface0002", mark)
+        page.wait_for_selector(OFFLINE_READY, state="attached", timeout=60_000)
+        active_cache(page)
+        server.stop()
+        try:  # offline: what the page said it kept is there, and the home page is version 3's
+            mark = len(seen)
+            page.reload()
+            calculator_shows(page, "三", v3, "feedface0002", mark)
+            page.wait_for_selector(OFFLINE_READY, state="attached", timeout=60_000)
+            page.goto("/")
+            expect(page.locator("h1")).to_have_text(HOME_TITLE + "三")
+        finally:
+            server.start()
     finally:
         context.close()
     assert_only_local(seen, server.url)

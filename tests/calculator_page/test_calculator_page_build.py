@@ -183,9 +183,9 @@ def test_the_form_does_not_wait_for_the_themes_scripts(page: str, module: str) -
     scripts = re.findall(r"<script\b[^>]*\bsrc=[^>]*>", (SITE_DIR / page).read_text(encoding="utf-8"))
     classic = [tag for tag in scripts if 'type="module"' not in tag]
     assert classic and all(re.search(r"\s(defer|async)\b", tag) for tag in classic
-                           if "material-scope.js" not in tag), classic
-    order = [tag for tag in scripts if f"calculator/{module}" in tag or "bundle." in tag or "register-sw.js" in tag]
-    assert len(order) == 3 and f"calculator/{module}" in order[0], order
+                           if "material-scope." not in tag), classic
+    order = [tag for tag in scripts if f"/{module}" in tag or "bundle." in tag or "register-sw." in tag]
+    assert len(order) == 3 and re.search(rf"calculator/v-[0-9a-f]+/{module}", order[0]), order
 
 
 @site_built
@@ -226,8 +226,16 @@ def test_site_holds_one_pyodide_and_a_consistent_manifest() -> None:
     graphs = manifest["modules"]
     assert sorted(graphs) == sorted(calculator_assets.ENTRY_MODULES)
     assert all(graph[0] == entry and len(set(graph)) == len(graph) for entry, graph in graphs.items())
-    # every module of the folder is in the graph of a page or of the worker, and nothing else is
-    assert {name for graph in graphs.values() for name in graph} == {p.name for p in calc.glob("*.js")}
+    # every module of the deployment's folder is in the graph of a page or of the worker, and
+    # nothing else is; its manifest is this one, with the paths relative to the folder
+    folder = calc / manifest["folder"]
+    assert re.fullmatch(r"v-[0-9a-f]{12}/", manifest["folder"]) and not list(calc.glob("*.js"))
+    assert {name for graph in graphs.values() for name in graph} == {p.name for p in folder.glob("*.js")}
+    own = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    for key in ("rules", "wheel", "stdlib", "pyodide_index"):
+        assert (folder / own[key]).resolve() == (calc / manifest[key]).resolve(), key
+    paths = ("rules", "wheel", "stdlib", "pyodide_index", "pyodide_files", "folder")
+    assert {k: v for k, v in own.items() if k not in paths} == {k: v for k, v in manifest.items() if k not in paths}
     assert {"boot.js", "rules.js", "offline.js"} <= set(graphs["app.js"]) and "snapshot.js" in graphs["worker.js"]
     assert manifest["snapshot_cache"] == calculator_assets.SNAPSHOT_CACHE
     # each page asks for its entry module's imports at once (boot.js: its own async script)
@@ -237,6 +245,6 @@ def test_site_holds_one_pyodide_and_a_consistent_manifest() -> None:
         assert preloaded == set(graphs[entry]) - {"boot.js"}, page
     sw = (SITE_DIR / "sw.js").read_text(encoding="utf-8")
     assert not re.search(r"__[A-Z_]+__", sw), "a name left unfilled in sw.js"
-    assert f'"{calculator_assets.CALCULATOR_PATH}{calculator_assets.MANIFEST}"' in sw
+    assert f'"{calculator_assets.CALCULATOR_PATH}{manifest["folder"]}{calculator_assets.MANIFEST}"' in sw
     assert re.search(r'"site-[0-9a-f]{16}"', sw)
     assert not list(SITE_DIR.rglob("*.whl"))[1:], "more than one wheel shipped"

@@ -55,7 +55,7 @@ def _served_paths() -> list[str]:
     """Pages of both languages, the calculator, every file of the calculator and of Pyodide,
     Material's scripts, the service worker."""
     pages = ["/", "/en/", "/calculator/", "/en/calculator/", "/measures/return-to-work/", "/en/staff-guide/"]
-    files = [p for folder in ("assets/calculator", "assets/pyodide", "assets/javascripts", "assets/stylesheets")
+    files = [p for folder in ("assets/calculator", "assets/pyodide", "assets/javascripts", "assets/stylesheets", "assets/js")
              for p in sorted((SITE_DIR / folder).rglob("*"))
              if p.is_file() and p.suffix not in (".br", ".gz", ".map") or p.name.endswith(".snapshot.gz")]
     files = [p for p in files if "lunr" not in p.parts]
@@ -64,7 +64,7 @@ def _served_paths() -> list[str]:
 
 def test_every_file_is_sent_compressed_typed_and_cached_as_configured(base_url: str) -> None:
     paths = _served_paths()
-    assert any(p.endswith(".wasm") for p in paths) and "/assets/calculator/worker.js" in paths
+    assert any(p.endswith(".wasm") for p in paths) and any(p.endswith("/worker.js") for p in paths)
     for path in paths:
         file = _file_for(path)
         data = file.read_bytes()
@@ -97,6 +97,10 @@ def test_cache_rules_of_the_files_that_matter(base_url: str) -> None:
     calc = "/assets/calculator/"
     manifest = json.loads((SITE_DIR / "assets/calculator/manifest.json").read_text(encoding="utf-8"))
     hashed = [posixpath.normpath(calc + manifest[k]) for k in ("wheel", "rules", "snapshot", "stdlib") if k in manifest]
+    folder = calc + manifest["folder"]  # the deployment's modules, styles and their manifest
+    hashed += [folder + name for name in ("app.js", "worker.js", "calculator.css", "manifest.json")]
+    hashed += ["/" + p.relative_to(SITE_DIR).as_posix() for d in ("js", "stylesheets")
+               for p in (SITE_DIR / "assets" / d).glob("*.*.*s") if p.suffix in (".js", ".css")]
     for path in hashed:
         assert _get(base_url, path, None)[1]["cache-control"] == immutable, path
     bundle = next((SITE_DIR / "assets/javascripts").glob("bundle.*.min.js")).name
@@ -147,7 +151,7 @@ def test_every_response_of_a_calculator_visit_carries_the_headers(page: Page, ba
             by_path[path] = headers
         if response.status == 200 and fresh and precompress.compressible(file) and file.stat().st_size > 1000:
             assert headers.get("content-encoding") == "br", path
-    for needed in ("/en/calculator/", "/assets/calculator/worker.js", "/assets/pyodide/pyodide.asm.wasm",
-                   "/assets/calculator/manifest.json"):
+    folder = "/assets/calculator/" + json.loads((SITE_DIR / "assets/calculator/manifest.json").read_text(encoding="utf-8"))["folder"]
+    for needed in ("/en/calculator/", folder + "worker.js", "/assets/pyodide/pyodide.asm.wasm", folder + "manifest.json"):
         assert needed in by_path, sorted(by_path)
     assert by_path["/assets/pyodide/pyodide.asm.wasm"]["content-type"] == "application/wasm"

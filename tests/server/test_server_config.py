@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -120,3 +121,102 @@ def test_precompress_compresses_stored_zips_only_and_removes_stale_copies(tmp_pa
     assert not (tmp_path / "stored.zip.br").exists() and not (tmp_path / "stored.zip.gz").exists()
     assert (tmp_path / "python.snapshot.gz").exists()
 
+
+
+def _production_server(tmp_path: Path, site: Path) -> tuple[Path, int]:
+    """The production configuration as nginx runs it on 127.0.0.1 (TLS with a self-signed
+    certificate, the http-to-https server left out), serving `site`; returns (nginx.conf, port)."""
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
+                   check=True, capture_output=True)
+    port = local_nginx._free_port()
+    prod = server_config.production_conf()
+    tls = prod[prod.index("server {\n    listen 443"):]
+    tls = (tls.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{port} ssl;").replace("listen [::]:443 ssl http2;", "")
+           .replace("/etc/ssl/certs/guide.example.gov.cn.pem", str(tmp_path / "cert.pem"))
+           .replace("/etc/ssl/private/guide.example.gov.cn.key", str(tmp_path / "key.pem"))
+           .replace("root /var/www/employment-guide/site;", f"root {site};"))
+    head = server_config.local_conf(site, port, tmp_path).split("    server {")[0]
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(head + prod[:prod.index("server {")] + tls + "}\n", encoding="utf-8")
+    for folder in ("logs", "tmp"):
+        (tmp_path / folder).mkdir(exist_ok=True)
+    return conf, port
+
+
+@pytest.mark.filterwarnings("ignore:ssl.TLSVersion.TLSv1_1 is deprecated:DeprecationWarning")
+def test_tls_is_mozillas_intermediate(tmp_path: Path) -> None:
+    """TLS 1.3 and 1.2 with forward-secret AEAD ciphers; no TLS 1.1, no AES128-SHA (what a bare
+    nginx offers without our settings)."""
+    import socket
+    import ssl
+    import time
+
+    if not Path(local_nginx.NGINX).exists() or not shutil.which("openssl"):
+        pytest.skip("nginx or openssl is not installed")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>ok</p>", encoding="utf-8")
+    conf, port = _production_server(tmp_path, site)
+    process = subprocess.Popen([local_nginx.NGINX, "-p", str(tmp_path), "-e", str(tmp_path / "logs/e.log"), "-c", str(conf)])
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+
+        def handshake(low: ssl.TLSVersion, high: ssl.TLSVersion, ciphers: str | None = None) -> tuple[str, str] | None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+            context.minimum_version, context.maximum_version = low, high
+            if ciphers:
+                context.set_ciphers(ciphers)
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=5) as raw, \
+                        context.wrap_socket(raw) as tls:
+                    return tls.version(), tls.cipher()[0]
+            except (ssl.SSLError, OSError):
+                return None
+
+        assert handshake(ssl.TLSVersion.TLSv1_3, ssl.TLSVersion.TLSv1_3)[0] == "TLSv1.3"
+        version, cipher = handshake(ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_2)
+        assert version == "TLSv1.2" and cipher.startswith("ECDHE-") and ("GCM" in cipher or "CHACHA20" in cipher)
+        assert handshake(ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_2, "AES128-SHA") is None
+        assert handshake(ssl.TLSVersion.MINIMUM_SUPPORTED, ssl.TLSVersion.TLSv1_1, "ALL:@SECLEVEL=0") is None
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_well_known_is_served_and_other_dot_files_are_not(tmp_path: Path) -> None:
+    """security.txt and an ACME http-01 challenge under /.well-known/ are served with the site's
+    headers; the build's own dot files are not, nor a listing of the folder."""
+    import urllib.error
+    import urllib.request
+
+    if not Path(local_nginx.NGINX).exists():
+        pytest.skip("nginx is not installed (make setup installs it)")
+    site = tmp_path / "site"
+    (site / ".well-known" / "acme-challenge").mkdir(parents=True)
+    (site / "index.html").write_text("<p>ok</p>", encoding="utf-8")
+    (site / "404.html").write_text("<p>not found</p>", encoding="utf-8")
+    (site / ".well-known" / "security.txt").write_text("Contact: mailto:security@example.gov.cn\n", encoding="utf-8")
+    (site / ".well-known" / "acme-challenge" / "token-123").write_text("token-123.key", encoding="utf-8")
+    (site / ".hashed-files").write_text("index.html\n", encoding="utf-8")
+
+    def get(url: str) -> tuple[int, dict, bytes]:
+        try:
+            with urllib.request.urlopen(url) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read()
+
+    with local_nginx.LocalNginx(site, name="well-known") as server:
+        status, headers, body = get(server.url + "/.well-known/security.txt")
+        assert status == 200 and body.startswith(b"Contact:") and headers["Content-Type"].startswith("text/plain")
+        assert headers["X-Content-Type-Options"] == "nosniff" and "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert get(server.url + "/.well-known/acme-challenge/token-123")[:3:2] == (200, b"token-123.key")
+        for hidden in ("/.hashed-files", "/.well-known/", "/.well-known/acme-challenge/"):
+            assert get(server.url + hidden)[0] == 404, hidden

@@ -228,3 +228,21 @@ def test_site_texts_fill_placeholders_like_the_calculator() -> None:
     assert t("a", "en", number=5) == "Measure 5"
     with pytest.raises(MissingText, match=r"\{nmber\}"):
         t("b", "zh", number=5)
+
+
+def test_editors_backup_files_are_not_published_and_well_known_is(tmp_path: Path) -> None:
+    """docs/ as an editor leaves it: backup and autosave files stay out of the site (they would be
+    served as they are); docs/.well-known/ (security.txt) goes in."""
+    from mkdocs.structure.files import get_files
+
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    docs = tmp_path / "docs"
+    (docs / ".well-known").mkdir(parents=True)
+    names = ["privacy.zh.md", "privacy.zh.md~", "privacy.zh.md.bak", "#privacy.zh.md#", ".#privacy.zh.md",
+             "assets/site.css~", ".well-known/security.txt"]
+    for name in names:
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text("x", encoding="utf-8")
+    config["docs_dir"] = str(docs)
+    published = {f.src_uri for f in get_files(config) if f.inclusion.is_included()}
+    assert published == {"privacy.zh.md", ".well-known/security.txt"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -19,6 +20,22 @@ from .report import text_report
 from .rules import RulesError
 
 DEFAULT_RULES = Path("build") / "rules.json"
+# Characters a terminal would act on (clear the screen, set the title, reorder the line), from a
+# list's cells or an answers file: shown escaped in the text output. Line breaks are the report's own.
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(text: str) -> str:
+    """`text` with every control character written as an escape (\\x1b, \\u202e)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+
+
+def _json_file(text: str) -> object:
+    """JSON text read, or ValueError (also for nesting too deep for Python to read)."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("nested too deeply (lists or objects inside one another)") from None
 
 
 def _load(path: Path) -> Rules | int:
@@ -28,7 +45,7 @@ def _load(path: Path) -> Rules | int:
               f"or give another with --rules PATH.", file=sys.stderr)
         return 2
     try:
-        return Rules(json.loads(path.read_text(encoding="utf-8")))
+        return Rules(_json_file(path.read_text(encoding="utf-8")))
     except (OSError, ValueError) as error:  # RulesError is a ValueError
         kind = "is not a usable rules bundle" if isinstance(error, RulesError) else "cannot be read"
         print(f"error: {path} {kind}: {error}\nRun `make rules` to rebuild it.", file=sys.stderr)
@@ -77,7 +94,7 @@ def list_main(argv: list[str]) -> int:
     elif args.format == "csv":
         output = result_csv(result) if result["rows"] else ""
     else:
-        output = text_report(result, checker.words[result["lang"]], rules.texts[result["lang"]])
+        output = terminal_text(text_report(result, checker.words[result["lang"]], rules.texts[result["lang"]]))
     if args.out:
         args.out.write_text(output, encoding="utf-8", newline="")
     else:
@@ -85,7 +102,7 @@ def list_main(argv: list[str]) -> int:
             sys.stdout.reconfigure(encoding="utf-8")
         sys.stdout.write(output)
     if args.format == "csv" and not result["rows"]:
-        print("\n".join(p["message"] for p in result["problems"]), file=sys.stderr)
+        print(terminal_text("\n".join(p["message"] for p in result["problems"])), file=sys.stderr)
     return 1 if result["problems"] or result.get("errors") else 0
 
 
@@ -108,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         return rules
     try:
         raw = sys.stdin.read() if args.answers == "-" else Path(args.answers).read_text(encoding="utf-8")
-        answers = json.loads(raw)
+        answers = _json_file(raw)
     except OSError as error:
         print(f"error: cannot read {args.answers}: {error.strerror or error}", file=sys.stderr)
         return 2
@@ -120,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.format == "json":
         output = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
     else:
-        output = text_report(result, rules.texts[result["lang"]])
+        output = terminal_text(text_report(result, rules.texts[result["lang"]]))
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")
     sys.stdout.write(output)

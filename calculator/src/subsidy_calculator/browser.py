@@ -117,8 +117,12 @@ def check_list(data: Any, request_json: Any, progress: Any = None) -> str:
         result["csv"] = result_csv(result) if result["rows"] else None
         result["row_count"] = len(result["rows"])
         show = request.get("show_rows")
-        if type(show) is int and show >= 0:  # the page draws these; every row is in `csv`
+        if type(show) is int and show >= 0:  # the page draws these; every row and column is in `csv`
             result["rows"] = result["rows"][:show]
+            columns = result.get("shown") or []   # the columns the list uses, not a million others
+            result["header"] = [result["header"][i] for i in columns]
+            for row in result["rows"]:
+                row["cells"] = [row["cells"][i] if i < len(row["cells"]) else "" for i in columns]
         return dumps(result)
     except Exception:  # a bug must not break the page: report it as a problem it can show
         return dumps({"lang": lang, "rows": [], "problems": [{"row": None, "column": None, "code": "internal",

@@ -32,6 +32,11 @@ from .texts import LANGS, fill, flatten
 # Technical limits (not policy figures): what a browser tab checks without strain.
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
+MAX_COLUMNS = 16_384   # as many as an Excel sheet has: columns beyond are not read
+_UNUSED_SHOWN = 20     # unused headings named in the summary
+# A cell Excel would run as a formula (OWASP, CSV injection): written with a leading ' in the
+# results file, so that Excel shows it as the text it is (a phone number "+86 ...", a note "@name").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 _COLUMN_TYPES = ("text", "boolean", "choice", "date")
 _DELIMITERS = (("\t", "tab"), (",", "comma"), (";", "semicolon"))
@@ -204,7 +209,7 @@ class Lists:
                                "summary": [], "header": [], "rows": [], "counts": [], "answers": None,
                                "totals": None}
         try:
-            spec, records, encoding, delimiter = self._read(data, list_id)
+            spec, records, encoding, delimiter, widest = self._read(data, list_id)
         except ListFileError as error:
             out["problems"].append({"row": None, "column": None, "code": error.code,
                                     "message": fill(words["file." + error.code], **self._fill_values(error, lang))})
@@ -250,10 +255,17 @@ class Lists:
             summary.append(fill(words["summary.errors_not_counted"], count=format_count(tally['error'], lang)))
         if blank:
             summary.append(fill(words["summary.blank_rows"], count=format_count(blank, lang)))
+        if widest > MAX_COLUMNS:
+            summary.append(fill(words["summary.columns_cut"], count=format_count(widest, lang),
+                                limit=format_count(MAX_COLUMNS, lang)))
         if unused:
-            summary.append(fill(words["summary.unused_columns"], columns=words["separator"].join(unused)))
+            named = words["separator"].join(unused[:_UNUSED_SHOWN])
+            summary.append(fill(words["summary.unused_columns"], columns=named) if len(unused) <= _UNUSED_SHOWN else
+                           fill(words["summary.unused_columns_more"], columns=named,
+                                count=format_count(len(unused) - _UNUSED_SHOWN, lang)))
         summary.append(fill(words["summary.file"], encoding=encoding, delimiter=words["summary." + delimiter]))
         out["summary"] = summary
+        out["shown"] = sorted(where.values())  # the list's columns, in the file's order: what the page draws
         out["problems"] = [e for r in rows for e in r["errors"]]
         out["result_columns"] = [words["columns." + k] for k in _RESULT_KEYS]
         out["separator"] = words["separator"]
@@ -269,7 +281,9 @@ class Lists:
                 values[key] = f"{int(values[key]) / (1024 * 1024):.1f} MB"
         return values
 
-    def _read(self, data: Any, list_id: str | None) -> tuple[ListSpec, list[list[str]], str, str]:
+    def _read(self, data: Any, list_id: str | None) -> tuple[ListSpec, list[list[str]], str, str, int]:
+        """(list, records without the blank lines above the headings, encoding, delimiter, the most
+        cells of a record); records cut to MAX_COLUMNS cells."""
         if hasattr(data, "to_bytes"):   # a JavaScript Uint8Array in Pyodide
             data = data.to_bytes()
         if isinstance(data, str):
@@ -285,21 +299,29 @@ class Lists:
         delimiter, delimiter_name = _delimiter(text)
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         records: list[list[str]] = []
+        widest = 0
+        cell_limit = csv.field_size_limit(MAX_BYTES)  # a cell as long as the file may be is read
         try:
             for record in reader:
                 if not records and not any(cell.strip() for cell in record):
                     continue   # blank lines above the headings
-                records.append(record)
-                if len(records) > MAX_ROWS + 1:
-                    raise ListFileError("too_many_rows", count=f"{text.count(chr(10)):,}", limit=f"{MAX_ROWS:,}")
+                if len(record) > widest:
+                    widest = len(record)
+                records.append(record[:MAX_COLUMNS])
+                if len(records) > MAX_ROWS + 1:   # the rows below the headings, blank ones not counted
+                    more = sum(1 for r in reader if any(cell.strip() for cell in r))
+                    count = sum(1 for r in records[1:] if any(cell.strip() for cell in r)) + more
+                    raise ListFileError("too_many_rows", count=f"{count:,}", limit=f"{MAX_ROWS:,}")
         except csv.Error:
             raise ListFileError("malformed", row=f"{len(records) + 1:,}") from None
+        finally:
+            csv.field_size_limit(cell_limit)
         if len(records) < 2:
             raise ListFileError("no_rows")
         spec = self.specs.get(list_id) if list_id else self._detect(records[0])
         if spec is None:
             raise ListFileError("unknown_list")
-        return spec, records, encoding, delimiter_name
+        return spec, records, encoding, delimiter_name, widest
 
     def _detect(self, header: list[str]) -> ListSpec | None:
         """The list whose required headings are all in the file (the most headings found wins)."""
@@ -408,17 +430,32 @@ class Lists:
                 "measures": measures, "rules_version": result["rules_version"]}
 
 
+def as_text_cell(cell: str) -> str:
+    """A cell that Excel shows as the text it is: one that starts as a formula gets a leading '."""
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+class _TextCells:
+    """csv.writer's rows, every cell as_text_cell."""
+
+    def __init__(self, buffer: io.StringIO) -> None:
+        self._writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def writerow(self, cells: list[str]) -> None:
+        self._writer.writerow([as_text_cell(str(c)) for c in cells])
+
+
 def _csv_line(cells: list[str]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(cells)
+    _TextCells(buffer).writerow(cells)
     return buffer.getvalue()
 
 
 def result_csv(result: Mapping[str, Any]) -> str:
     """Every input row and column as read, with the result columns added, as CSV text starting
-    with a BOM (Excel then opens it as UTF-8)."""
+    with a BOM (Excel then opens it as UTF-8); no cell starts as a formula (as_text_cell)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = _TextCells(buffer)
     rows = result["rows"]
     width = max([len(result["header"])] + [len(r["cells"]) for r in rows])
     writer.writerow(list(result["header"]) + [""] * (width - len(result["header"])) + result.get("result_columns", []))

@@ -30,11 +30,11 @@ function main() {
   const python = workerClient(root, T, {
     onReady(m) {
       // after a first visit, the service worker keeps everything this page used
-      keepOffline(import.meta.url, m, [new URL(root.dataset.siteRoot || "../", location.href).href]).then((kept) => {
-        if (!kept) return;
-        root.dataset.offline = "ready";
-        $("calc-phase-note").hidden = false;
-        $("calc-phase-note").textContent = T.status.offline_ready;
+      keepOffline(import.meta.url, m, [new URL(root.dataset.siteRoot || "../", location.href).href], (kept) => {
+        if (kept) root.dataset.offline = "ready";
+        else delete root.dataset.offline;
+        $("calc-phase-note").hidden = !kept;
+        $("calc-phase-note").textContent = kept ? T.status.offline_ready : "";
       });
       update(true);
     },

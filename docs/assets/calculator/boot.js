@@ -23,8 +23,9 @@ if (typeof WebAssembly === "object" && typeof WebAssembly.instantiate === "funct
 // end and dropped: the browser's HTTP cache (and the site's service worker, where it runs) keeps
 // it, so Pyodide's own request does not download it again. Not when the service worker already
 // has it (a later visit): reading 9.6 MB twice would slow the start. The folder is the one
-// worker.js's head start names (where the build puts Pyodide).
-const WASM = new URL("../pyodide/pyodide.asm.wasm", import.meta.url).href;
+// worker.js's head start names (where the build puts Pyodide; this module is in the deployment's
+// folder assets/calculator/v-<hash>/).
+const WASM = new URL("../../pyodide/pyodide.asm.wasm", import.meta.url).href;
 if (worker && typeof WritableStream === "function") {
   Promise.resolve(self.caches ? caches.match(WASM) : null).catch(() => null)
     .then((kept) => (kept ? null : fetch(WASM)))

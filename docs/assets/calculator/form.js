@@ -124,7 +124,8 @@ export function createForm(formElement, T, lang) {
   // Leaving a typed answer shows its error at once.
   function left(name) {
     const q = byId.get(name);
-    if (q && q.input && q.input.value !== "") { q.touched = true; collect(); showErrors(false); }
+    // (a number field holding no number, "3e", has the value "" and says so too)
+    if (q && q.input && (q.input.value !== "" || q.input.validity.badInput)) { q.touched = true; collect(); showErrors(false); }
   }
 
   // A missing answer named in a result: bring its question into view, focused.
@@ -184,13 +185,16 @@ export function createForm(formElement, T, lang) {
     let ignored = 0;
     let applied = 0;
     let seen = 0;
+    let droppedDay = null; // a date the form cannot take (not a day, or one the date field refuses)
     const done = new Set();
     for (const [key, value] of params) {
       seen += 1;
       if (seen > FRAGMENT_MAX_ITEMS) { ignored += 1; continue; }
       if (key === "on" && dateInput && !done.has(key)) {
         done.add(key);
-        if (isDay(value)) { dateInput.value = value; applied += 1; } else ignored += 1;
+        if (isDay(value)) dateInput.value = value;
+        if (isDay(value) && dateInput.value === value) applied += 1;
+        else { droppedDay = value.slice(0, 40); dateInput.value = today; }
         continue;
       }
       const q = byId.get(key);
@@ -205,9 +209,10 @@ export function createForm(formElement, T, lang) {
         applied += 1;
       } else ignored += 1;
     }
-    if (ignored) notice(fmt(T.share.ignored, { count: ignored }));
-    else if (applied > 1) notice(T.share.restored);
-    else notice("");
+    const said = droppedDay === null ? [] : [fmt(T.share.date_ignored, { date: droppedDay })];
+    if (ignored) said.push(fmt(T.share.ignored, { count: ignored }));
+    else if (applied > 1) said.push(T.share.restored);
+    notice(said.join(" "));
     return applied > 0;
   }
 

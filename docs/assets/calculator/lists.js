@@ -80,10 +80,10 @@ function main() {
         if (file) check(file);
         // after a first visit, the service worker keeps everything this page used
         const templates = [...document.querySelectorAll("a.lc-template")].map((a) => a.href);
-        keepOffline(import.meta.url, m, templates).then((kept) => {
-          if (!kept) return;
-          root.dataset.offline = "ready";
-          $("lc-offline-note").hidden = false;
+        keepOffline(import.meta.url, m, templates, (kept) => {
+          if (kept) root.dataset.offline = "ready";
+          else delete root.dataset.offline;
+          $("lc-offline-note").hidden = !kept;
         });
       } else if (m.type === "failed") fail();
       else if (m.type === "list-progress" && m.id === seq) {

@@ -1,23 +1,56 @@
 // After a first visit, the calculator page (app.js) and the list page (lists.js) ask the site's
-// service worker (scripts/bundle/service_worker.js, message "cache-urls") to keep every file they need,
-// so that they work offline: the page itself, its modules (`entry`, the page's entry module, and
-// what it imports, as the worker's "ready" message lists them from manifest.json) and the Python
-// worker's `files` must all be kept; whatever else the page loaded (styles, icons) when it can be.
-// Resolves to true once everything required is kept, false when it is not (or no service worker).
-export function keepOffline(entry, { files = [], modules = {} } = {}, extra = []) {
-  if (!("serviceWorker" in navigator) || !navigator.serviceWorker) return Promise.resolve(false);
+// service worker (scripts/bundle/service_worker.js, message "cache-urls") to keep what an offline
+// visit of the page needs: the worker knows its deployment's list (the page, its scripts and styles,
+// the calculator's files), and the page adds its modules (`entry`, the page's entry module, and what
+// it imports, as the worker's "ready" message lists them from manifest.json) and the Python worker's
+// `files`; whatever else the page loaded (styles, icons) is kept when it can be.
+// `onKept(kept)` is called with true once the service worker in charge holds everything, false when
+// it does not (or there is no service worker), and again whenever another deployment's service
+// worker takes charge: the page says "works without a connection" only while it is true.
+export function keepOffline(entry, { files = [], modules = {} } = {}, extra = [], onKept = () => {}) {
+  const sw = "serviceWorker" in navigator ? navigator.serviceWorker : null;
+  if (!sw) { onKept(false); return; }
   const clean = (list) => list.map((u) => String(u).split("#")[0]);
   const page = location.origin + location.pathname;
   const used = performance.getEntriesByType("resource").map((e) => e.name)
     .filter((u) => u.startsWith(location.origin + "/"));
   const graph = modules[new URL(entry).pathname.split("/").pop()] || [];
-  const required = clean([page, entry, import.meta.url, ...graph, ...files]);
-  const optional = clean([...extra, ...used]);
-  return navigator.serviceWorker.ready.then((registration) => new Promise((resolve) => {
-    const target = registration.active;
-    if (!target) return resolve(false);
-    const channel = new MessageChannel();
-    channel.port1.onmessage = (event) => resolve(Boolean(event.data && event.data.type === "cached" && !event.data.failed));
-    target.postMessage({ type: "cache-urls", urls: required, optional }, [channel.port2]);
-  })).catch(() => false);
+  const message = { type: "cache-urls", page, urls: clean([page, entry, import.meta.url, ...graph, ...files]),
+    optional: clean([...extra, ...used]) };
+  let asked = 0;
+  const check = () => {
+    const round = ++asked;
+    ask(sw, message).then((kept) => { if (round === asked) onKept(kept); });
+  };
+  sw.addEventListener("controllerchange", check); // a new deployment's worker took over
+  check();
+}
+
+// Ask the worker that will answer the next offline visit: when a new one is installing, it keeps
+// what the previous one kept before it takes over, so wait until it is in charge.
+async function ask(sw, message) {
+  try {
+    const registration = await sw.ready;
+    for (let tries = 0; tries < 5; tries += 1) {
+      const pending = registration.installing || registration.waiting;
+      if (pending) await settled(pending);
+      const target = registration.active;
+      if (!target) return false;
+      const kept = await new Promise((resolve) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = (event) => resolve(Boolean(event.data && event.data.type === "cached" && !event.data.failed));
+        target.postMessage(message, [channel.port2]);
+      });
+      if (!registration.installing && !registration.waiting && registration.active === target) return kept;
+    }
+  } catch { /* no service worker: not kept */ }
+  return false;
+}
+
+function settled(worker) {
+  return new Promise((resolve) => {
+    const done = () => { if (worker.state === "activated" || worker.state === "redundant") resolve(); };
+    worker.addEventListener("statechange", done);
+    done();
+  });
 }

@@ -9,7 +9,8 @@
 //               {type: "evaluate-batch", id, requests: [JSON string, ...]} (used by the parity test),
 //               {type: "check-list", id, data: ArrayBuffer, request: JSON string} (lists.js).
 // Everything is fetched from this site. The worker knows one name, manifest.json (written by
-// scripts/bundle/calculator_assets.py, beside this file); every other file it loads or asks to keep
+// scripts/bundle/calculator_assets.py beside this file, in the folder named by the content of both:
+// a page, its worker and the rules always come from one deployment); every other file it loads or asks to keep
 // (Pyodide's, the wheel, rules, standard library, the modules of the worker and the pages) and the
 // snapshot's cache are named in it, relative to it.
 import { StageError, startPyodide } from "./pyodide_start.js";
@@ -19,8 +20,9 @@ const MANIFEST = new URL("manifest.json", import.meta.url);
 // A head start: Pyodide's loader and the module it imports next (1.2 MB of JavaScript to compile)
 // are fetched while the manifest is, from where the build puts Pyodide. The manifest's
 // "pyodide_index" decides; when it names this folder, the loader's import below is the one already
-// under way (a URL is imported once), else this one was only a wasted request.
-const HEAD_START = new URL("../pyodide/", import.meta.url);
+// under way (a URL is imported once), else this one was only a wasted request. This module is in the
+// deployment's folder, assets/calculator/v-<hash>/, beside its manifest.
+const HEAD_START = new URL("../../pyodide/", import.meta.url);
 
 let calculator = null;
 let resolveReady;
@@ -44,7 +46,7 @@ async function fetchOk(url, stage, init) {
 async function start() {
   self.postMessage({ type: "phase", phase: "downloading" });
   for (const name of ["pyodide.mjs", "pyodide.asm.mjs"]) import(new URL(name, HEAD_START).href).catch(() => {});
-  const manifest = await fetchOk(MANIFEST, "manifest", { cache: "no-cache" }).then((r) => r.json())
+  const manifest = await fetchOk(MANIFEST, "manifest").then((r) => r.json())
     .catch((err) => { throw err instanceof StageError ? err : new StageError("manifest", message(err)); });
   const named = (name) => new URL(name, MANIFEST);
   const indexURL = named(manifest.pyodide_index).href;
