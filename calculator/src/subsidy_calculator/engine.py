@@ -20,6 +20,7 @@ from .formatting import (format_count, format_date, format_money, format_numeral
 from .library import Ended, measure_endings
 from .rules import ON_DAY, Rule, RulesError, compile_conditions
 from .texts import LANGS, fill, result_texts
+from . import whatif
 
 ROLE = "role"                      # the question that says who is asking
 STATUSES = ("eligible", "may_be_eligible", "needs_answers", "not_eligible", "not_in_force")  # best first
@@ -162,6 +163,7 @@ class Rules:
         # "measure-id.figure_id" -> figure, for [[...]] in question texts
         self.all_figures = {f"{m.id}.{fid}": fig for m in self.measures for fid, fig in m.figures.items()}
         self._views: dict[tuple[str, str], _View] = {}
+        self.change_days = whatif.change_days(bundle)  # when the rules read differently
         # Prepare today's texts now: a missing or malformed text fails here, not in evaluate().
         today = _dt.date.today().isoformat()
         try:
@@ -183,9 +185,10 @@ class Rules:
 
     # -- evaluation ------------------------------------------------------------------------------
 
-    def evaluate(self, answers: Any, on: Any = None, lang: Any = "zh") -> dict[str, Any]:
+    def evaluate(self, answers: Any, on: Any = None, lang: Any = "zh", what_if: bool = False) -> dict[str, Any]:
         """The result for `answers` on day `on` (YYYY-MM-DD; None: today) in `lang`. Never raises
-        on any answers, day or language: what cannot be used is reported in `errors`."""
+        on any answers, day or language: what cannot be used is reported in `errors`.
+        `what_if`: add to each item what would change the answer (whatif.py)."""
         errors: list[dict] = []
         if lang is None:
             lang = LANGS[0]
@@ -208,7 +211,7 @@ class Rules:
             measures_out.append(entry)
             assessed.extend(items)
 
-        return {
+        result = {
             "rules_version": self.version,
             "date": view.iso,
             "date_text": view.date_text,
@@ -218,6 +221,9 @@ class Rules:
             "groups": self._groups(assessed, view),
             "measures": measures_out,
         }
+        if what_if is True:
+            whatif.annotate(self, result, clean, view)
+        return result
 
     def _measure(self, mv: "_MeasureView", view: "_View", clean: Mapping[str, Any],
                  role: str | None) -> tuple[dict, list[dict]]:

@@ -126,6 +126,13 @@ export function createResults(root, T, lang, focusQuestion) {
       parts.push(h("div", { class: "calc-self-check" }, h("p", { class: "calc-sub", text: T.results.self_check }),
         h("ul", {}, it.self_check.map((line) => h("li", { text: line })))));
     }
+    // what would change it (whatif.py): only these self-checks remain, one more, dated changes ahead
+    const whatIf = it.what_if && typeof it.what_if === "object" ? it.what_if : {};
+    const ahead = [whatIf.remaining, whatIf.one_more, ...(Array.isArray(whatIf.ahead) ? whatIf.ahead : [])]
+      .filter((line) => typeof line === "string" && line);
+    if (ahead.length) {
+      parts.push(h("ul", { class: "calc-what-if" }, ahead.map((line) => h("li", { text: line }))));
+    }
     if (it.how_to_apply) {
       parts.push(h("div", {}, h("p", { class: "calc-sub", text: T.results.how_to_apply }), h("p", { text: it.how_to_apply })));
     }
@@ -156,6 +163,15 @@ export function createResults(root, T, lang, focusQuestion) {
         items.map(item)));
     }
     if (!groups.length) nodes.push(h("p", { class: "calc-placeholder", text: T.results.nothing }));
+    // the nearest changes of answers that would open a benefit that does not apply now
+    const changes = (Array.isArray(r.measures) ? r.measures : []).flatMap((m) => (Array.isArray(m.items) ? m.items : [])
+      .flatMap((it) => (it.what_if && Array.isArray(it.what_if.changes) ? it.what_if.changes : [])
+        .map((change) => [it.benefit_id || "", change && typeof change.text === "string" ? change.text : ""])))
+      .filter(([, line]) => line);
+    if (changes.length) {
+      nodes.push(h("section", { class: "calc-changes" }, h("h3", { text: T.results.what_if }),
+        h("ul", {}, changes.map(([benefit, line]) => h("li", { "data-benefit": benefit, text: line })))));
+    }
     const measures = Array.isArray(r.measures) ? r.measures : [];
     if (measures.length) {
       // notice by notice, in the result's order: a heading, then its measures
