@@ -183,7 +183,7 @@ export function createResults(root, T, lang, focusQuestion) {
         byNotice[byNotice.length - 1].measures.push(m);
       }
       nodes.push(h("details", { class: "calc-measures" }, h("summary", { text: T.results.all_measures }),
-        byNotice.map((group) => h("section", { class: "calc-notice", "data-notice": group.notice || "" },
+        byNotice.map((group) => h("section", { class: "calc-notice-group", "data-notice": group.notice || "" },
           h("h4", { class: "calc-notice-title", text: group.title }),
           h("ul", {}, group.measures.map((m) => {
             const href = siteLink(m.url);
