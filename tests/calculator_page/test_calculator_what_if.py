@@ -29,12 +29,12 @@ def test_a_micro_enterprise_that_hired_two_graduates(started_calculator, lang: s
     choose(page, "provides_training", "true")
     award = page.locator('#calc-results[data-state="done"] .calc-group .calc-item[data-benefit="graduate-hiring-award"]')
     expect(award.locator(".calc-what-if")).to_have_text(ONE_MORE[lang])
-    internships = page.locator(f'{CHANGES}[data-benefit="internship-subsidy"]')
+    internships = page.locator(f'{CHANGES}[data-opens~="internship-subsidy"]')
     expect(internships).to_have_text(
-        "就业见习补贴：如对“企业是否作为见习单位开发就业见习岗位、吸纳见习人员？”的回答为“是”，"
-        "即可能符合条件（另有2项需您自行确认）。" if lang == "zh" else
-        "Employment internship subsidy: if your answer to “Does the enterprise offer employment internship positions "
-        "and take on trainees?” were “yes”, you may be eligible (2 point(s) to check yourself).")
+        "如对“企业是否作为见习单位开发就业见习岗位、吸纳见习人员？”的回答为“是”，即可享受：就业见习补贴（可能符合，需自行确认）。"
+        if lang == "zh" else
+        "If your answer to “Does the enterprise offer employment internship positions and take on trainees?” were "
+        "“yes”: Employment internship subsidy (you may be eligible; check yourself).")
     training = page.locator('#calc-results .calc-group .calc-item[data-benefit="vocational-training-subsidy"]')
     expect(training.locator(".calc-what-if")).to_have_text(
         "只剩上述1项需要您自行确认。" if lang == "zh" else "Only the points above remain (1); you check them yourself.")
@@ -50,8 +50,8 @@ def test_an_agency_with_one_placement_on_a_one_year_contract(started_calculator,
     choose(page, "agency_qualified", "true")
     fill(page, "placements_free", 1)
     fill(page, "placements_qualifying", 0)
-    expect(page.locator(f'{CHANGES}[data-benefit="placement-subsidy"]')).to_contain_text(
-        "的回答为“1人”，即可符合条件（311元）。" if lang == "zh" else "were “1 (people)”, you would be eligible (311 yuan).")
+    expect(page.locator(f'{CHANGES}[data-opens~="placement-subsidy"]')).to_contain_text(
+        "的回答为“1人”，即可享受：职业介绍补贴（311元）。" if lang == "zh" else "were “1 (people)”: Job placement subsidy (311 yuan).")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -64,7 +64,7 @@ def test_a_graduate_in_flexible_work(started_calculator, lang: str) -> None:
     page.locator("#q-left_school_month-input").fill("2025-07")
     choose(page, "employment", "flexible")
     choose(page, "employment_difficulties", "false")
-    seeking = page.locator(f'{CHANGES}[data-benefit="job-seeking-subsidy"]')
+    seeking = page.locator(f'{CHANGES}[data-opens~="job-seeking-subsidy"]')
     expect(seeking).to_contain_text("在本市1110亿工业企业就业" if lang == "zh" else "top 111 billion industrial enterprises")
     # a change that opens one benefit but closes another says so
     expect(seeking).to_contain_text("但灵活就业社会保险补贴将不再符合条件。" if lang == "zh"

@@ -164,6 +164,7 @@ class Rules:
         self.all_figures = {f"{m.id}.{fid}": fig for m in self.measures for fid, fig in m.figures.items()}
         self._views: dict[tuple[str, str], _View] = {}
         self.change_days = whatif.change_days(bundle)  # when the rules read differently
+        self.measures_using = whatif.measures_using(self)  # question -> measures whose result it can change
         # Prepare today's texts now: a missing or malformed text fails here, not in evaluate().
         today = _dt.date.today().isoformat()
         try:
@@ -185,10 +186,12 @@ class Rules:
 
     # -- evaluation ------------------------------------------------------------------------------
 
-    def evaluate(self, answers: Any, on: Any = None, lang: Any = "zh", what_if: bool = False) -> dict[str, Any]:
+    def evaluate(self, answers: Any, on: Any = None, lang: Any = "zh", what_if: bool = False,
+                 only: Any = None) -> dict[str, Any]:
         """The result for `answers` on day `on` (YYYY-MM-DD; None: today) in `lang`. Never raises
         on any answers, day or language: what cannot be used is reported in `errors`.
-        `what_if`: add to each item what would change the answer (whatif.py)."""
+        `what_if`: add what would change the answer (whatif.py). `only`: a set of measure ids to
+        assess, the others left out (what-if compares only the measures a change can touch)."""
         errors: list[dict] = []
         if lang is None:
             lang = LANGS[0]
@@ -207,6 +210,8 @@ class Rules:
         measures_out = []
         assessed: list[dict] = []
         for mv in view.measures:
+            if only is not None and mv.measure.id not in only:
+                continue
             entry, items = self._measure(mv, view, clean, role)
             measures_out.append(entry)
             assessed.extend(items)

@@ -30,21 +30,51 @@ _HOLDS = ("eligible", "may_be_eligible", "needs_answers")
 
 
 def annotate(rules: "Rules", result: dict[str, Any], clean: Mapping[str, Any], view: "_View") -> None:
-    """Add `what_if` to every item of `result` (evaluated from `clean` answers on `view`'s day)."""
+    """Add `what_if` to every item of `result` (evaluated from `clean` answers on `view`'s day),
+    and `what_if` to the result: the nearest changes, each once, with the benefits they open."""
     views = {(mv.measure.id, bv.benefit.id): (mv, bv) for mv in view.measures for bv in mv.benefits}
     text = view.text
     ahead = _ahead(rules, result, clean, view)
     one_more = _one_more(rules, result, clean, view)
+    wanted: dict[tuple, list[dict[str, Any]]] = {}   # a change -> the items it would open
     for measure in result["measures"]:
         for item in measure["items"]:
             key = (item["measure_id"], item["benefit_id"])
             entry: dict[str, Any] = {"changes": [], "one_more": one_more.get(key), "ahead": ahead.get(key, []),
                                      "remaining": None}
             if item["status"] == "not_eligible" and key in views:
-                entry["changes"] = _changes(rules, result, clean, view, *views[key], item)
+                for change in _nearest(rules, clean, view, *views[key]):
+                    wanted.setdefault(tuple(sorted(change.items())), []).append(item)
             elif item["status"] == "may_be_eligible" and item["self_check"]:
                 entry["remaining"] = fill(text["what_if.remaining"], count=format_count(len(item["self_check"]), view.lang))
             item["what_if"] = entry
+    result["what_if"] = [_opened(rules, result, clean, view, dict(change), items) for change, items in wanted.items()]
+    result["what_if"] = [c for c in result["what_if"] if c["opens"]]
+
+
+def measures_using(rules: "Rules") -> dict[str, frozenset[str]]:
+    """{question: the measures whose result an answer to it can change}: through a benefit's
+    conditions or amount, or through a question it decides is asked (ask_when, max)."""
+    direct: dict[str, set[str]] = {}
+    for m in rules.measures:
+        for b in m.benefits:
+            names = {q for raw, _ in b.conditions for q in _refs(raw.get("rule"))}
+            names.update(q for q in (b.amount.count, b.amount.total) if q)
+            for name in names:
+                direct.setdefault(name, set()).add(m.id)
+    depends = {q.id: set(_refs({k: q.raw.get(k) for k in ("ask_when", "max", "min")})) for q in rules.questions}
+    out: dict[str, frozenset[str]] = {}
+    for q in rules.questions:
+        seen, todo, found = {q.id}, [q.id], set()
+        while todo:  # the question, and every question whose asking depends on it
+            current = todo.pop()
+            found |= direct.get(current, set())
+            for other, needs in depends.items():
+                if current in needs and other not in seen:
+                    seen.add(other)
+                    todo.append(other)
+        out[q.id] = frozenset(found)
+    return out
 
 
 # ---- the nearest change -----------------------------------------------------------------------
@@ -103,44 +133,60 @@ def _works(bv: "_BenefitView", answers: Mapping[str, Any], figures: Mapping[str,
     return all(rule.test(answers, figures) is True for rule in bv.conditions)
 
 
-def _changes(rules: "Rules", result: Mapping[str, Any], clean: Mapping[str, Any], view: "_View",
-             mv: "_MeasureView", bv: "_BenefitView", item: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _nearest(rules: "Rules", clean: Mapping[str, Any], view: "_View", mv: "_MeasureView",
+             bv: "_BenefitView") -> list[dict[str, Any]]:
+    """The nearest changes of changeable answers under which all of the benefit's conditions hold
+    (its own rules only: cheap). [] when a condition fails that only who the visitor is decides."""
     figures = mv.figure_values
     active = [c for c, period in zip(bv.benefit.conditions, bv.benefit.condition_periods)
               if period is None or _in(period, view.iso)]
     failed = [raw for raw, rule in active if rule.test(clean, figures) is False]
-    questions = []
+    questions: list[str] = []
     for raw in failed:
-        for qid in _refs(raw.get("rule")):
-            q = rules.question_by_id.get(qid)
-            if q is not None and q.raw.get("changeable") is True and qid not in questions:
-                questions.append(qid)
-    if not questions or any(not any(rules.question_by_id[q].raw.get("changeable") is True
-                                     for q in _refs(raw.get("rule")) if q in rules.question_by_id)
-                            for raw in failed):
-        return []  # a condition only who the visitor is decides: the reason says it
+        mine = [q for q in _refs(raw.get("rule")) if q in rules.question_by_id
+                and rules.question_by_id[q].raw.get("changeable") is True]
+        if not mine:
+            return []  # only who the visitor is decides it: the unmet condition is the reason
+        questions += [q for q in mine if q not in questions]
     options = {q: _candidates(rules, q, clean.get(q), failed, figures) for q in questions}
-    found: list[dict[str, Any]] = []
     for size in (1, 2):
+        found = []
         for chosen in _subsets(questions, size):
             for values in product(*(options[q] for q in chosen)):
-                answers = {**clean, **dict(zip(chosen, values))}
-                if _works(bv, answers, figures):
+                if _works(bv, {**clean, **dict(zip(chosen, values))}, figures):
                     found.append(dict(zip(chosen, values)))
                     break  # the nearest value of these questions
         if found:
-            break
-    lines = []
-    for change in found[:2]:
-        answers = {**clean, **change}
-        after = rules.evaluate(answers, view.iso, view.lang)
-        new = _item(after, item["measure_id"], item["benefit_id"])
+            return found[:2]
+    return []
+
+
+def _opened(rules: "Rules", result: dict[str, Any], clean: Mapping[str, Any], view: "_View",
+            change: dict[str, Any], items: list[dict[str, Any]]) -> dict[str, Any]:
+    """Evaluate one change once, over the measures it can touch: the items it opens (each item's
+    `what_if.changes` gets it), the benefits it closes, and the sentence."""
+    touched = frozenset().union(*(rules.measures_using.get(q, frozenset()) for q in change))
+    after = rules.evaluate({**clean, **change}, view.iso, view.lang, only=touched)
+    opened = []
+    now = _index(after)
+    for item in items:
+        new = now.get((item["measure_id"], item["benefit_id"]))
         if new is None or new["status"] not in _OPENS:
             continue  # an answer that hides another question, or a limit: not a way in
-        closed = _closed(result, after, item)
-        lines.append({"answers": change, "status": new["status"], "closes": closed,
-                      "text": _sentence(rules, view, item, change, new, closed)})
-    return lines
+        opened.append((item, new))
+    closed = _closed(result, now, [item for item, _ in opened], touched)
+    sep, text = view.text["separator"], view.text
+    answers = sep.join(fill(text["what_if.answer"], label=view.labels[q], value=_value_text(rules, view, q, v))
+                       for q, v in sorted(change.items(), key=lambda kv: view.question_index[kv[0]]))
+    names = []
+    for item, new in opened:
+        line = _sentence(view, item, answers, new, closed)
+        item["what_if"]["changes"].append({"answers": change, "status": new["status"], "closes": closed, "text": line})
+        names.append(_outcome_name(view, item, new))
+    sentence = fill(text["what_if.opens"], answers=answers, names=sep.join(names))
+    if closed:
+        sentence += fill(text["what_if.closes"], names=sep.join(closed))
+    return {"answers": change, "opens": [i["benefit_id"] for i, _ in opened], "closes": closed, "text": sentence}
 
 
 def _subsets(items: list[str], size: int) -> Iterable[tuple[str, ...]]:
@@ -154,24 +200,23 @@ def _in(period: Mapping[str, Any], iso: str) -> bool:
     return (start is None or str(start) <= iso) and (end is None or iso <= str(end))
 
 
-def _item(result: Mapping[str, Any], measure_id: str, benefit_id: str) -> Mapping[str, Any] | None:
-    for measure in result["measures"]:
-        if measure["id"] == measure_id:
-            for item in measure["items"]:
-                if item["benefit_id"] == benefit_id:
-                    return item
-    return None
+def _index(result: Mapping[str, Any]) -> dict[tuple[str, str], Mapping[str, Any]]:
+    """{(measure id, benefit id): item} of a result."""
+    return {(i["measure_id"], i["benefit_id"]): i for m in result["measures"] for i in m["items"]}
 
 
-def _closed(before: Mapping[str, Any], after: Mapping[str, Any], opened: Mapping[str, Any]) -> list[str]:
+def _closed(before: Mapping[str, Any], after: Mapping[tuple[str, str], Mapping[str, Any]],
+            opened: list[Mapping[str, Any]], touched: frozenset[str]) -> list[str]:
     """Names of the benefits that applied before the change and no longer do after it."""
     names = []
     for measure in before["measures"]:
+        if measure["id"] not in touched:
+            continue
         for item in measure["items"]:
-            if item is opened or item["status"] not in _OPENS:
+            if any(item is o for o in opened) or item["status"] not in _OPENS:
                 continue
-            now = _item(after, item["measure_id"], item["benefit_id"])
-            if now is None or now["status"] not in _HOLDS and item["name"] not in names:
+            now = after.get((item["measure_id"], item["benefit_id"]))
+            if (now is None or now["status"] not in _HOLDS) and item["name"] not in names:
                 names.append(item["name"])
     return names
 
@@ -186,19 +231,24 @@ def _value_text(rules: "Rules", view: "_View", qid: str, value: Any) -> str:
     return fill(view.text["what_if.count"], count=format_count(value, view.lang), unit=unit)
 
 
-def _sentence(rules: "Rules", view: "_View", item: Mapping[str, Any], change: Mapping[str, Any],
-              new: Mapping[str, Any], closed: list[str]) -> str:
-    text, sep = view.text, view.text["separator"]
-    answers = sep.join(fill(text["what_if.answer"], label=view.labels[q], value=_value_text(rules, view, q, v))
-                       for q, v in sorted(change.items(), key=lambda kv: view.question_index[kv[0]]))
+def _outcome(view: "_View", new: Mapping[str, Any]) -> str:
     if new["status"] == "eligible":
-        outcome = fill(text["what_if.would_be_eligible"], amount=" ".join(
+        return fill(view.text["what_if.would_be_eligible"], amount=" ".join(
             t for t in (new["amount_text"], new["duration_text"]) if t))
-    else:
-        outcome = fill(text["what_if.would_maybe"], count=format_count(len(new["self_check"]), view.lang))
-    line = fill(text["what_if.change"], name=item["name"], answers=answers, outcome=outcome)
+    return fill(view.text["what_if.would_maybe"], count=format_count(len(new["self_check"]), view.lang))
+
+
+def _outcome_name(view: "_View", item: Mapping[str, Any], new: Mapping[str, Any]) -> str:
+    """A benefit and what it would bring, for the list of what one change opens."""
+    if new["status"] == "eligible" and new["amount_text"]:
+        return fill(view.text["what_if.named_amount"], name=item["name"], amount=new["amount_text"])
+    return fill(view.text["what_if.named_maybe"], name=item["name"])
+
+
+def _sentence(view: "_View", item: Mapping[str, Any], answers: str, new: Mapping[str, Any], closed: list[str]) -> str:
+    line = fill(view.text["what_if.change"], name=item["name"], answers=answers, outcome=_outcome(view, new))
     if closed:
-        line += fill(text["what_if.closes"], names=sep.join(closed))
+        line += fill(view.text["what_if.closes"], names=view.text["separator"].join(closed))
     return line
 
 
@@ -226,10 +276,12 @@ def _one_more(rules: "Rules", result: Mapping[str, Any], clean: Mapping[str, Any
         if more > q.max or (q.max_question and isinstance(clean.get(q.max_question), int)
                             and more > clean[q.max_question]):
             continue  # one more would not be a valid answer (e.g. more than the placements made)
-        after = rules.evaluate({**clean, qid: more}, view.iso, view.lang)
+        after = rules.evaluate({**clean, qid: more}, view.iso, view.lang,
+                               only={item["measure_id"] for item in items})
         effects = []
+        now = _index(after)
         for item in items:
-            new = _item(after, item["measure_id"], item["benefit_id"])
+            new = now.get((item["measure_id"], item["benefit_id"]))
             if new is None or new["status"] != "eligible":
                 continue
             if new["arithmetic"]:  # per: the total grows
@@ -287,11 +339,14 @@ def _ahead(rules: "Rules", result: Mapping[str, Any], clean: Mapping[str, Any],
     out: dict[tuple[str, str], list[str]] = {}
     last = dict(shown)
     text = view.text
+    only = {key[0] for key in shown}
     for day in days:
-        later = rules.evaluate(clean, day, view.lang)
+        if not last:
+            break
+        later = _index(rules.evaluate(clean, day, view.lang, only=only))
         date = format_date(day, view.lang)
         for key, item in list(last.items()):
-            new = _item(later, *key)
+            new = later.get(key)
             if new is None:
                 continue
             if new["status"] == "not_in_force":

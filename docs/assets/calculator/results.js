@@ -163,14 +163,11 @@ export function createResults(root, T, lang, focusQuestion) {
         items.map(item)));
     }
     if (!groups.length) nodes.push(h("p", { class: "calc-placeholder", text: T.results.nothing }));
-    // the nearest changes of answers that would open a benefit that does not apply now
-    const changes = (Array.isArray(r.measures) ? r.measures : []).flatMap((m) => (Array.isArray(m.items) ? m.items : [])
-      .flatMap((it) => (it.what_if && Array.isArray(it.what_if.changes) ? it.what_if.changes : [])
-        .map((change) => [it.benefit_id || "", change && typeof change.text === "string" ? change.text : ""])))
-      .filter(([, line]) => line);
+    // the nearest changes of answers that would open a benefit that does not apply now, each once
+    const changes = (Array.isArray(r.what_if) ? r.what_if : []).filter((c) => c && typeof c.text === "string");
     if (changes.length) {
       nodes.push(h("section", { class: "calc-changes" }, h("h3", { text: T.results.what_if }),
-        h("ul", {}, changes.map(([benefit, line]) => h("li", { "data-benefit": benefit, text: line })))));
+        h("ul", {}, changes.map((c) => h("li", { "data-opens": Array.isArray(c.opens) ? c.opens.join(" ") : "", text: c.text })))));
     }
     const measures = Array.isArray(r.measures) ? r.measures : [];
     if (measures.length) {
