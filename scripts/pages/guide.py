@@ -320,7 +320,8 @@ class _Site:
     def measure_pages(self, lang: str) -> None:
         index, t = self.index, self.t
         for m in index.measures:
-            role = index.calculator_role(m) if index.in_force(m) or measure_state_kind(index, m) == "not_started" else None
+            offered = index.in_force(m) or measure_state_kind(index, m) == "not_started"
+            role = index.calculator_role(m) if offered else None
             where = f"policy/notices/{m['notice']}/measures: {m['id']}"
             part = index.parts[m["part"]]
             ended = index.ended.get(m["id"])
@@ -335,7 +336,8 @@ class _Site:
                 notice_id=m["notice"], notice_title=index.notice_title(m["notice"], lang),
                 part_title=self.name_of(part, lang, f"parts.{part['id']}"),
                 calculator_href="../calculator/index.md" + (f"#role={role}" if role else ""),
-                calculator_text=t("measure.calculator_link" if role else "measure.calculator_general", lang),
+                calculator_text=t("measure.calculator_link" if m.get("benefits") and index.in_force(m)
+                                  else "measure.calculator_general", lang),
                 list_links=list_page.links(self.policy, lang, "../", measure=m),
                 audiences=[pick(index.audiences[a]["name"], lang, f"audiences.{a}") for a in m["audiences"]],
                 rows=benefit_rows(index, m, lang, t), conditions=condition_blocks(index, m, lang, t),

@@ -121,15 +121,11 @@ class PolicyIndex:
         return seen
 
     def calculator_role(self, measure: Mapping[str, Any]) -> str | None:
-        """The calculator role of the measure's first audience group that has one; None for an
-        information-only measure (nothing to assess) or one with no role at all."""
-        if not measure.get("benefits"):
-            return None
-        for group in self.measure_groups(measure):
-            role = self.groups[group].get("role")
-            if role:
-                return role
-        return None
+        """The kind of visitor the calculator starts with from this measure's page: the one its
+        benefits are all assessed for; None when they are for several (the calculator asks) or
+        when there is nothing to assess."""
+        roles = {r for b in measure.get("benefits") or () for r in (b.get("roles") or ())}
+        return roles.pop() if len(roles) == 1 else None
 
 
 def _intersect(*periods: Mapping[str, Any] | None) -> dict | None:

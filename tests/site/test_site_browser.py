@@ -40,9 +40,13 @@ def test_measure_5_reads_as_published(reader: Page, policy: dict, lang: str, exp
     box = reader.get_by_role("checkbox").first
     box.check()
     expect(box).to_be_checked()
-    # "check whether you qualify" opens the calculator as an enterprise (the first audience with a role)
+    # "check whether you qualify": measure 5's benefits are for enterprises, individual businesses
+    # and graduates, so the calculator asks who is asking; measure 7's are for agencies only
     link = reader.locator("a.calculator-link")
-    assert link.get_attribute("href") == "../../calculator/#role=enterprise"
+    assert link.get_attribute("href") == "../../calculator/"
+    expect(link).to_have_text("测一测能否享受" if lang == "zh" else "Check whether you qualify")
+    reader.goto(measure_path(_measure(policy, 7), lang))
+    assert reader.locator("a.calculator-link").get_attribute("href") == "../../calculator/#role=hr_agency"
 
 
 def test_information_only_measure_links_to_the_calculator_generally(reader: Page, policy: dict) -> None:

@@ -26,6 +26,14 @@ function main() {
   const results = createResults(root, T, lang, form.focusQuestion);
   let lastResult = null;
   let lastAnswers = {};
+  let scrollToResult = false; // a share link's answers: show the visitor the result they were sent
+  // The language switcher's links carry the answers, so switching language keeps them.
+  const languageLinks = [...document.querySelectorAll('a.md-select__link[hreflang]')]
+    .filter((a) => a.getAttribute("hreflang") !== document.documentElement.lang);
+  const keepAnswersInLanguageLinks = () => {
+    const hash = new URL($("calc-share-link").value || location.href).hash;
+    for (const a of languageLinks) a.href = a.href.split("#")[0] + hash;
+  };
 
   const python = workerClient(root, T, {
     onReady(m) {
@@ -55,6 +63,7 @@ function main() {
       const { answers } = form.collect();
       form.showErrors(false);
       form.writeFragment(answers);
+      keepAnswersInLanguageLinks();
       results.answers(form.questions, answers);
       lastAnswers = answers;
       const ready = python.ready();
@@ -72,6 +81,10 @@ function main() {
         if (id !== latestRequested) return; // a newer answer is on its way
         lastResult = JSON.parse(json);
         results.result(lastResult, python.rulesVersion());
+        if (scrollToResult) {
+          scrollToResult = false;
+          $("calc-results").scrollIntoView({ block: "start" });
+        }
         if (changedAt !== null) results.took(performance.now() - changedAt);
         changedAt = null;
       }).catch(() => {
@@ -127,7 +140,7 @@ function main() {
   formElement.addEventListener("change", (event) => { form.touch(event.target.name, false); update(false); });
   formElement.addEventListener("focusout", (event) => form.left(event.target.name));
   window.addEventListener("hashchange", () => {
-    form.applyFragment(location.hash);
+    scrollToResult = form.applyFragment(location.hash);
     update(true);
   });
 
@@ -138,7 +151,7 @@ function main() {
     });
   }
 
-  form.applyFragment(location.hash);
+  scrollToResult = form.applyFragment(location.hash) && location.hash.includes("role=") && location.hash.includes("&");
   update(true);
   performance.mark("calculator-form"); // read by scripts/dev/bench.py: the form answers from here on
   python.start();

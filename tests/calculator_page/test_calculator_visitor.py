@@ -1,0 +1,39 @@
+"""The calculator where the visitor is: the language switcher keeps the answers, a share link
+shows its result, and a measure page starts it as the kind of visitor its benefits are for."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from calc_page_helpers import TOTAL_TEXT, small_enterprise_three_graduates, total, wait_ready
+
+
+def test_switching_language_keeps_the_answers(started_calculator) -> None:
+    page = started_calculator("zh")
+    small_enterprise_three_graduates(page)
+    expect(total(page)).to_have_text(TOTAL_TEXT["zh"])
+    link = page.locator('a.md-select__link[hreflang="en"]')
+    expect(link).to_have_attribute("href", re.compile(r"#role=enterprise&enterprise_size=small&graduates_hired=3$"))
+    other = page.context.new_page()   # the same visitor following the link (the shared page stays as it is)
+    other.goto(link.get_attribute("href"))
+    wait_ready(other)
+    expect(total(other)).to_have_text(TOTAL_TEXT["en"])
+    expect(other.locator("#q-graduates_hired-input")).to_have_value("3")
+    other.close()
+
+
+def test_a_share_link_shows_its_result(started_calculator) -> None:
+    page = started_calculator("zh")
+    small_enterprise_three_graduates(page)
+    expect(total(page)).to_have_text(TOTAL_TEXT["zh"])
+    link = page.input_value("#calc-share-link")
+    other = page.context.new_page()
+    other.set_viewport_size({"width": 390, "height": 844})
+    other.goto(link)
+    wait_ready(other)
+    expect(total(other)).to_have_text(TOTAL_TEXT["zh"])
+    # the result the visitor was sent is in view, not the first question
+    top = other.evaluate("document.getElementById('calc-results').getBoundingClientRect().top")
+    assert 0 <= top < 844 / 2, top
+    other.close()
