@@ -122,12 +122,27 @@ async function networkFirst(request) {
   } catch (err) {
     const hit = await cached(request.url, true);
     if (hit) return hit;
-    return new Response(
-      "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>" +
-      "<title>离线 Offline</title><p>此页面尚未保存在本设备上，请连接网络后重试。</p>" +
-      "<p>This page has not been saved on this device yet. Please try again when you are online.</p>",
-      { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+    return new Response(await offlinePage(), { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
   }
+}
+
+// The page an offline visitor gets for a page not kept: says so, and links to every page that is.
+const escapeHtml = (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+async function offlinePage() {
+  const links = [];
+  try {
+    const cache = await caches.open(SITE_CACHE);
+    for (const request of (await cache.keys()).filter((r) => isPageUrl(r.url)).slice(0, 200)) {
+      const html = await (await cache.match(request)).text();
+      const title = (/<title>([^<]*)<\/title>/.exec(html) || [])[1] || escapeHtml(new URL(request.url).pathname);
+      links.push(`<li><a href="${escapeHtml(new URL(request.url).pathname)}">${title}</a></li>`);
+    }
+  } catch { /* no cache: no links */ }
+  return "<!doctype html><html lang=zh><meta charset=utf-8><meta name=viewport content='width=device-width'>" +
+    "<title>离线 Offline</title><p>此页面尚未保存在本设备上，请连接网络后重试。</p>" +
+    "<p lang=en>This page has not been saved on this device yet. Please try again when you are online.</p>" +
+    (links.length ? "<p>已保存在本设备上的页面 <span lang=en>Pages kept on this device</span>：</p><ul>" +
+      links.join("") + "</ul>" : "") + "</html>";
 }
 
 async function cacheFirst(request) {
@@ -158,7 +173,7 @@ self.addEventListener("message", (event) => {
     const clean = (list) => [...new Set((Array.isArray(list) ? list : []).slice(0, 500).map(String))]
       .map((u) => { try { const x = new URL(u, ROOT); x.hash = ""; return x.href; } catch { return null; } })
       .filter((u) => u && u.startsWith(ROOT) && u !== ROOT + "sw.js");
-    const page = clean([data.page])[0];
+    const page = typeof data.page === "string" ? clean([data.page])[0] : null;
     const required = [...(page ? needs(page) : []), ...clean(data.urls)];
     const [count, failed] = await keepAll(required, clean(data.optional));
     if (port) port.postMessage({ type: "cached", count, failed, cache: SITE_CACHE });

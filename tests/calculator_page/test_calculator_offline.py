@@ -222,3 +222,52 @@ def test_a_redeploy_never_mixes_two_versions_and_the_offline_claim_holds(browser
     finally:
         context.close()
     assert_only_local(seen, server.url)
+
+
+def test_offline_every_link_of_a_result_and_the_page_the_visit_came_from(browser: Browser, site_server, base_url: str,
+                                                                         kept_snapshot) -> None:
+    """A visitor comes from a measure page, gets a result and is told the calculator is kept; with
+    the server stopped, every link of the result opens, as do the page the visit came from, the
+    other language's calculator and the list page; a page not kept says so and links to what is."""
+    seen: list[str] = []
+    context = _context(browser, base_url, seen)
+    try:
+        page = context.new_page()
+        seed_kept_snapshot(page, kept_snapshot, base_url, base_url)
+        start = "/measures/job-placement-subsidy/"
+        page.goto(start)
+        page.locator("a.calculator-link").click()
+        wait_ready(page)
+        small_enterprise_three_graduates(page)
+        expect(total(page)).to_have_text(TOTAL_TEXT["zh"])
+        page.wait_for_selector(OFFLINE_READY, state="attached", timeout=60_000)
+        links = sorted({a.get_attribute("href") for a in page.locator("#calc-results a[href]").all()})
+        assert len(links) >= 3, links
+        wanted = links + [start, "/en/calculator/", "/calculator/list/", "/en/calculator/list/", "/"]
+        # the pages are kept while the visitor reads the result
+        page.wait_for_function("""async (paths) => {
+            for (const path of paths) {
+                const url = new URL(path, location.href).href;
+                let found = false;
+                for (const name of await caches.keys()) if (await (await caches.open(name)).match(url)) found = true;
+                if (!found) return false;
+            }
+            return true;
+        }""", arg=wanted, timeout=60_000, polling=500)
+        site_server.stop()
+        try:
+            for path in wanted:
+                page.goto(path)
+                expect(page.locator("h1")).to_be_visible()
+                assert "此页面尚未保存" not in page.content(), path
+            page.goto("/audiences/colleges/")  # never visited, not linked from the result
+            expect(page.locator("body")).to_contain_text("此页面尚未保存在本设备上")
+            kept = page.locator("li a")
+            assert kept.count() >= len(wanted)
+            page.locator("li a", has_text="鼓励中介机构帮助返岗就业").first.click()
+            expect(page.locator("h1")).to_be_visible()
+        finally:
+            site_server.start()
+    finally:
+        context.close()
+    assert_only_local(seen, base_url)

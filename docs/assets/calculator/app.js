@@ -7,7 +7,7 @@ import { createForm } from "./form.js";
 import { createResults } from "./results.js";
 import { workerClient } from "./worker_client.js";
 import { $, h } from "./dom.js";
-import { keepOffline } from "./offline.js";
+import { keepOffline, keepPages } from "./offline.js";
 
 const DEBOUNCE_MS = 15;
 
@@ -26,6 +26,17 @@ function main() {
   const results = createResults(root, T, lang, form.focusQuestion);
   let lastResult = null;
   let lastAnswers = {};
+  // Kept with the calculator for offline use: the home page, the other language's calculator, the
+  // list pages and the page the visit came from (same site), and the pages each result links to.
+  const siteRoot = new URL(root.dataset.siteRoot || "../", location.href);
+  const alsoKept = () => {
+    const other = languageLinks.map((a) => a.href.split("#")[0]);
+    const pages = [siteRoot.href, ...other, ...other.map((u) => new URL("list/", u).href),
+      ...[...document.querySelectorAll(".calc-list-link a")].map((a) => a.href)];
+    if (document.referrer.startsWith(location.origin + "/")) pages.push(document.referrer);
+    return pages;
+  };
+  const resultPages = () => [...document.querySelectorAll("#calc-results a[href]")].map((a) => a.href);
   let scrollToResult = false; // a share link's answers: show the visitor the result they were sent
   // The language switcher's links carry the answers, so switching language keeps them.
   const languageLinks = [...document.querySelectorAll('a.md-select__link[hreflang]')]
@@ -38,9 +49,11 @@ function main() {
   const python = workerClient(root, T, {
     onReady(m) {
       // after a first visit, the service worker keeps everything this page used
-      keepOffline(import.meta.url, m, [new URL(root.dataset.siteRoot || "../", location.href).href], (kept) => {
-        if (kept) root.dataset.offline = "ready";
-        else delete root.dataset.offline;
+      keepOffline(import.meta.url, m, alsoKept(), (kept) => {
+        if (kept) {
+          root.dataset.offline = "ready";
+          keepPages(resultPages()); // and the pages the result links to, from now on
+        } else delete root.dataset.offline;
         $("calc-phase-note").hidden = !kept;
         $("calc-phase-note").textContent = kept ? T.status.offline_ready : "";
       });
@@ -81,6 +94,7 @@ function main() {
         if (id !== latestRequested) return; // a newer answer is on its way
         lastResult = JSON.parse(json);
         results.result(lastResult, python.rulesVersion());
+        if (root.dataset.offline === "ready") keepPages(resultPages());
         if (scrollToResult) {
           scrollToResult = false;
           $("calc-results").scrollIntoView({ block: "start" });
