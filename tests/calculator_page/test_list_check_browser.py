@@ -54,6 +54,15 @@ def test_gb18030_list_checked_in_the_browser_without_a_request(page: Page, reque
     page.wait_for_selector("#lc-rows[data-drawn]", state="attached")
     statuses = page.locator(".lc-table tbody tr").evaluate_all("rows => rows.map(r => r.className)")
     assert statuses == ["lc-row-counted", "lc-row-not_counted", "lc-row-counted", "lc-row-error"]
+    # the result and its reasons come first in a row; no stray text where a pager is not needed
+    first = page.locator(".lc-table tbody tr").first
+    expect(first.locator("td").first).to_have_class("lc-result")
+    assert "null" not in page.inner_text("#lc-rows")
+    # on a phone each row is a card no wider than the screen
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert first.evaluate("r => getComputedStyle(r).display") == "block"
+    page.set_viewport_size({"width": 1280, "height": 800})
     # nothing of the list is kept by the page: no storage, no cache entry, no database
     stored = page.evaluate("""async () => ({
         local: localStorage.length, session: sessionStorage.length,

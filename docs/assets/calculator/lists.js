@@ -193,13 +193,14 @@ function main() {
     const rows = r.rows;
     const count = r.row_count || rows.length;
     const n = (x) => countIn(x, lang);
-    const head = h("tr", {}, h("th", { scope: "col", text: T.row_number }), r.header.map((c) => h("th", { scope: "col", text: c })),
-      h("th", { scope: "col", text: T.result }), h("th", { scope: "col", text: T.reasons }));
+    // the result and its reasons first, then the row's own cells (on a phone each row is a card)
+    const head = h("tr", {}, h("th", { scope: "col", text: T.row_number }), h("th", { scope: "col", text: T.result }),
+      h("th", { scope: "col", text: T.reasons }), r.header.map((c) => h("th", { scope: "col", text: c })));
     const line = (row) => h("tr", { class: `lc-row-${row.status}` },
       h("th", { scope: "row", text: row.row }),
-      r.header.map((_, i) => h("td", { text: row.cells[i] || "" })),
-      h("td", { text: row.status_text }),
-      h("td", {}, row.reasons.map((x) => h("div", { text: x }))));
+      h("td", { class: "lc-result", "data-label": T.result, text: row.status_text }),
+      h("td", { class: "lc-reasons", "data-label": T.reasons }, row.reasons.map((x) => h("div", { text: x }))),
+      r.header.map((c, i) => h("td", { "data-label": c, text: row.cells[i] || "" })));
     const body = h("tbody", {});
     const label = h("span", { class: "lc-page-label", "aria-live": "polite" });
     const previous = h("button", { type: "button", class: "md-button", id: "lc-previous", text: T.previous_rows });
@@ -221,7 +222,8 @@ function main() {
     if (count > rows.length) out.push(h("p", { text: fmt(T.shown_rows, { shown: n(rows.length), count: n(count) }) }));
     const pager = rows.length > PAGE_ROWS
       ? h("nav", { class: "lc-pager", "aria-label": T.rows_pages }, previous, " ", label, " ", next) : null;
-    out.push(pager, h("div", { class: "lc-table-wrap" }, h("table", { class: "lc-table" }, h("thead", {}, head), body)));
+    if (pager) out.push(pager); // replaceChildren would write a null as the text "null"
+    out.push(h("div", { class: "lc-table-wrap" }, h("table", { class: "lc-table" }, h("thead", {}, head), body)));
     return out;
   }
 
