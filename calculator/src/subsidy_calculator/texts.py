@@ -15,7 +15,7 @@ REQUIRED = (
     "status.info_only", "status.not_in_force",
     "frequency.one_time", "frequency.recurring", "frequency.not_stated",
     "amount.per", "amount.per_one", "amount.rate", "amount.each", "amount.each_one",
-    "amount.by_regulations", "amount.none", "amount.duration", "amount.left_out",
+    "amount.by_regulations", "amount.none", "amount.duration", "amount.with_duration", "amount.left_out",
     "reasons.for_roles", "reasons.missing", "reasons.not_met", "reasons.figure_not_in_force",
     "reasons.measure_ended", "reasons.measure_not_started", "reasons.benefit_ended", "reasons.benefit_not_started",
     "reasons.notice_not_in_force", "reasons.measure_repealed", "reasons.measure_superseded",
@@ -25,7 +25,7 @@ REQUIRED = (
     "errors.unknown_question", "errors.unknown_option", "errors.boolean", "errors.month", "errors.whole_number",
     "errors.money", "errors.above_other", "errors.invalid_date", "errors.invalid_lang", "errors.internal",
     "report.heading", "report.errors", "report.nothing", "report.total", "report.measures",
-    "report.self_check", "report.how_to_apply",
+    "report.self_check", "report.how_to_apply", "report.line",
 )
 
 
@@ -33,6 +33,13 @@ def fill(template: str, **values: str) -> str:
     """'{count} × {amount}' with count='3', amount='5 yuan' -> '3 × 5 yuan' (one pass, so a
     value containing braces is never filled again)."""
     return FIELD.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+def with_duration(words: Mapping[str, str], amount: str | None, duration: str | None) -> str:
+    """"通知未载明金额，最长1.2个月" / "..., for up to 1.2 months": an amount and its duration."""
+    if amount and duration:
+        return fill(words["amount.with_duration"], amount=amount, duration=duration)
+    return amount or duration or ""
 
 
 def is_text(node: Any) -> bool:

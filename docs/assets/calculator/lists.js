@@ -110,7 +110,7 @@ function main() {
     if (!file) return setStatus(T.status.no_file);
     if (file.size > maxBytes) {
       clearResults();
-      return setStatus(fmt(T.status.too_large, { size: mb(file.size), limit: mb(maxBytes).replace(/\.0 /, " ") }), "done");
+      return setStatus(fmt(T.status.too_large, { size: mb(file.size), limit: mb(maxBytes).replace(/\.0(?!\d)/, "") }), "done");
     }
     if (!ready) return; // checked as soon as the worker is ready
     const id = ++seq;

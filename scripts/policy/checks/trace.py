@@ -60,6 +60,8 @@ def check_trace(ctx: Context, doc: Doc, measure: dict[str, Any]) -> None:
     for key in ("how", "where"):
         if key in apply:
             _check(ctx, doc, apply[key], ("apply", key), f"apply_{key}", quotes, guidance_allowed=True)
+    if "contacts_note" in measure:
+        _check(ctx, doc, measure["contacts_note"], ("contacts_note",), "contacts_note", quotes, guidance_allowed=False)
     documents = apply.get("documents") if isinstance(apply.get("documents"), list) else []
     for j, entry in enumerate(documents):
         _check(ctx, doc, entry, ("apply", "documents", j), "this_document", quotes, guidance_allowed=True)
