@@ -36,7 +36,7 @@ def fill(template: str, **values: str) -> str:
 
 
 def with_duration(words: Mapping[str, str], amount: str | None, duration: str | None) -> str:
-    """"通知未载明金额，最长1.2个月" / "..., for up to 1.2 months": an amount and its duration."""
+    """An amount and its duration, joined as results.yaml says (amount.with_duration)."""
     if amount and duration:
         return fill(words["amount.with_duration"], amount=amount, duration=duration)
     return amount or duration or ""
