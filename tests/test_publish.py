@@ -72,7 +72,7 @@ def test_the_checks_and_the_build_read_one_copy_of_policy_taken_at_the_start(tmp
 
     policy = tmp_path / "policy"
     shutil.copytree(ROOT / "policy", policy)
-    notice = policy / "notice.yaml"
+    notice = policy / "notices" / "eighteen-measures" / "notice.yaml"
     original = notice.read_bytes()
     calls: list[tuple[list[str], dict]] = []
 
@@ -87,7 +87,7 @@ def test_the_checks_and_the_build_read_one_copy_of_policy_taken_at_the_start(tmp
             (calc / "manifest.json").write_text('{"rules": "rules.x.json"}', encoding="utf-8")
             (calc / "rules.x.json").write_text('{"version": "x"}', encoding="utf-8")
             copy = Path(env["POLICY_DIR"])
-            assert (copy / "notice.yaml").read_bytes() == original
+            assert (copy / "notices" / "eighteen-measures" / "notice.yaml").read_bytes() == original
         return subprocess.CompletedProcess(cmd, 0)
 
     monkeypatch.setattr(publishing.subprocess, "run", run)

@@ -143,7 +143,7 @@ def test_an_amount_raised_from_a_date(policy: Path) -> None:
     assert {"measures/employment-entrepreneurship-subsidies.en.md", "measures/employment-entrepreneurship-subsidies.zh.md",
             "changes.en.md", "changes.zh.md", "feed.zh.xml", "audiences/enterprises.zh.md"} <= pages
     assert "measures/job-placement-subsidy.en.md" not in pages
-    assert "added: 吸纳高校毕业生一次性奖励：每名2500元（领取人：企业；自2027年1月1日起，无截止日期）" in text
+    assert "added: 吸纳高校毕业生一次性奖励：每名2500元（领取人：企业；自2027年1月1日起）" in text
 
 
 def test_the_report_in_chinese(policy: Path) -> None:
