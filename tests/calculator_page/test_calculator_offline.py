@@ -102,7 +102,7 @@ def deployable_site(tmp_path: Path, site_server) -> Iterator[tuple[object, Path]
 SITE_CACHE = re.compile(r'SITE_CACHE="(site-[0-9a-f]+)"')
 FOLDER = re.compile(r"/assets/calculator/(v-[0-9a-f]+)/")
 READY_TEXT = "测算工具已就绪。"
-HOME_TITLE = "关于做好当前稳就业工作的十八条措施"
+HOME_TITLE = "就业政策办事指南"
 
 
 def redeploy(site: Path, tag: str, rules: str | None = None) -> str:

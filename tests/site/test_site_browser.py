@@ -48,7 +48,7 @@ def test_measure_5_reads_as_published(reader: Page, policy: dict, lang: str, exp
 def test_information_only_measure_links_to_the_calculator_generally(reader: Page, policy: dict) -> None:
     info = next(m for m in policy["measures"] if not m.get("benefits"))
     reader.goto(measure_path(info, "en"))
-    expect(reader.locator("article")).to_contain_text("There is no subsidy or benefit to apply for")
+    expect(reader.locator("article")).to_contain_text("It sets no subsidy amount or personal benefit")
     assert reader.locator("a.calculator-link").get_attribute("href") == "../../calculator/"
 
 
