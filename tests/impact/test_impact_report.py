@@ -150,7 +150,7 @@ def test_the_report_in_chinese(policy: Path) -> None:
     raise_hiring_award(policy)
     _, text = report_text(policy, "zh")
     assert "本次修改的影响" in text
-    assert "第5条 落实就业创业补贴 / Employment and entrepreneurship subsidies" in text
+    assert "第五条 落实就业创业补贴 / Employment and entrepreneurship subsidies" in text
     assert "figures.hiring_award.values[0].until | 日期 | null | 2026-12-31" in text
     assert "5. 落实就业创业补贴 – 吸纳高校毕业生一次性奖励 | 符合条件；6333元 | 符合条件；7500元" in text
     assert "组合计金额增加，0 组减少，0 组资格状态改变" in text
