@@ -27,6 +27,14 @@ def check_case(result: Mapping[str, Any], measure_id: str, case: Mapping[str, An
                 assert len(item["left_out"]) == 1 and f"{want['left_out']:,}" in item["left_out"][0]
             else:
                 assert item["left_out"] == []
+        if "nearest_change" in want:  # what the visitor could change to get it (whatif.py)
+            changes = (item.get("what_if") or {}).get("changes") or []
+            got = changes[0]["answers"] if changes else None
+            assert got == want["nearest_change"], f"{want['benefit']}: nearest change {got!r}"
+        if "one_more" in want:
+            assert want["one_more"] in ((item.get("what_if") or {}).get("one_more") or ""), item.get("what_if")
+        if "ahead" in want:
+            assert any(want["ahead"] in line for line in (item.get("what_if") or {}).get("ahead") or []), item.get("what_if")
         if "headline" in want:  # among the results by recipient, or only under "all measures"
             assert ((mid, want["benefit"]) in headline) == want["headline"], f"{want['benefit']}: headline"
     got_errors = sorted(e["question"] or e["code"] for e in result["errors"])

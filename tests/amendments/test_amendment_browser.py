@@ -70,7 +70,7 @@ def test_the_ended_measure_says_so_on_its_page_and_in_lists(visitor: Page, amend
     expect(article.locator(".benefits")).to_contain_text("（已结束）" if lang == "zh" else "(ended)")
     expect(article).not_to_contain_text("无截止日期" if lang == "zh" else "no end date")
     visitor.goto(_url(amended_server, lang, "/parts/reduce-burdens/"))
-    expect(visitor.locator("article li", has_text="第八条" if lang == "zh" else "Measure 8")).to_contain_text(
+    expect(visitor.locator("article li", has_text="第八条" if lang == "zh" else "Measure 8 ")).to_contain_text(
         "已于2026年12月31日终止" if lang == "zh" else "ended on 31 December 2026")
 
 

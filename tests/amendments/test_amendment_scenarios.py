@@ -24,5 +24,5 @@ def test_case_files_follow_the_scenario_schema() -> None:
 
 @pytest.mark.parametrize(("measure_id", "case"), CASES, ids=[f"{s}: {c['name']['en']}" for s, c in CASES])
 def test_amendment_scenario(amended_rules, measure_id: str, case: dict[str, Any]) -> None:
-    result = amended_rules.evaluate(case["answers"], case["date"], case.get("lang", "zh"))
+    result = amended_rules.evaluate(case["answers"], case["date"], case.get("lang", "zh"), what_if=True)
     check_case(result, measure_id, case)

@@ -24,8 +24,8 @@ DAY = "2026-11-26"
 def _requests(bundle: dict[str, Any]) -> list[str]:
     from test_scenarios import CASES
 
-    requests = [json.dumps({"answers": c["answers"], "on": c.get("date") or DAY, "lang": c.get("lang", "zh")},
-                           ensure_ascii=False) for _, c in CASES]
+    requests = [json.dumps({"answers": c["answers"], "on": c.get("date") or DAY, "lang": c.get("lang", "zh"),
+                            "what_if": True}, ensure_ascii=False) for _, c in CASES]
     requests += ["", "null", "[]", "{", '{"answers": 3}', '{"answers": {}, "on": "2026-02-30", "lang": "fr"}',
                  '{"answers": {"role": "enterprise"}, "extra": 1, "on": "' + DAY + '"}',
                  '{"answers": {"graduates_hired": 1e400}, "on": "' + DAY + '"}',
@@ -45,7 +45,7 @@ def _requests(bundle: dict[str, Any]) -> list[str]:
                 else:
                     answers[q["id"]] = rng.choice([0, 1, 2, 3, 5, 100, 800000, 1000000, 1500000, -3])
         requests.append(json.dumps({"answers": answers, "on": rng.choice([DAY, "2030-01-01", "1999-12-31"]),
-                                    "lang": rng.choice(["zh", "en"])}))
+                                    "lang": rng.choice(["zh", "en"]), "what_if": rng.random() < 0.5}))
     return requests
 
 

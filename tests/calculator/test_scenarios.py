@@ -35,5 +35,5 @@ def test_every_assessable_measure_has_three_cases(rules) -> None:
 
 @pytest.mark.parametrize(("measure_id", "case"), CASES, ids=[f"{s}: {_name(c)}" for s, c in CASES])
 def test_scenario(rules, measure_id: str, case: dict[str, Any]) -> None:
-    result = rules.evaluate(case["answers"], case.get("date"), case.get("lang", "zh"))
+    result = rules.evaluate(case["answers"], case.get("date"), case.get("lang", "zh"), what_if=True)
     check_case(result, measure_id, case)

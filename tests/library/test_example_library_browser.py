@@ -96,7 +96,7 @@ def test_the_calculator_groups_results_by_notice(visitor: Page, library_server: 
     expect(item).to_contain_text("5400元")
     expect(item).to_contain_text("3名 × 1800元 = 5400元")
     expect(item.locator(".calc-measure-link a")).to_have_text("阅读2027年第2号通知 · 第一条：支持青年就业见习")
-    notices = visitor.locator(".calc-measures .calc-notice")
+    notices = visitor.locator(".calc-measures .calc-notice-group")
     expect(notices.locator(".calc-notice-title")).to_have_text(["2027年第2号通知", "稳就业十八条措施"])
     old = visitor.locator('.calc-measures li[data-measure="employment-internships"]')
     expect(old).to_have_attribute("data-status", "not_in_force")

@@ -117,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--on", metavar="YYYY-MM-DD", help="the day to assess (default: today)")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh")
     parser.add_argument("--format", choices=("json", "text"), default="json")
+    parser.add_argument("--what-if", action="store_true",
+                        help="also what would change the answer: the nearest changes, one more, dated changes ahead")
     parser.add_argument("--rules", type=Path, default=DEFAULT_RULES,
                         help=f"the rules bundle (default: {DEFAULT_RULES}, relative to the current folder)")
     args = parser.parse_args(argv)
@@ -133,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.answers} is not valid JSON: {error}", file=sys.stderr)
         return 2
 
-    result = rules.evaluate(answers, args.on, args.lang)
+    result = rules.evaluate(answers, args.on, args.lang, what_if=args.what_if)
     if args.format == "json":
         output = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
     else:

@@ -19,7 +19,7 @@ from typing import Any
 from .engine import ROLE, Rules
 from .texts import LANGS, fill
 
-_REQUEST_FIELDS = ("answers", "on", "lang")
+_REQUEST_FIELDS = ("answers", "on", "lang", "what_if")
 _rules: Rules | None = None
 _lists = None  # lists.Lists of _rules, compiled on first use
 
@@ -60,7 +60,8 @@ def evaluate_request(rules: Rules, request_json: Any) -> dict[str, Any]:
     """Parse and check a request, then evaluate it; problems with the request come first in
     `errors`. Used by evaluate_json and by the command line."""
     request, problems = _parse(request_json)
-    result = rules.evaluate(request.get("answers"), request.get("on"), request.get("lang"))
+    result = rules.evaluate(request.get("answers"), request.get("on"), request.get("lang"),
+                            what_if=request.get("what_if") is True)
     words = rules.texts[result["lang"]]
     result["errors"][:0] = [{"question": None, "label": None, "code": code,
                              "message": fill(words["errors." + code], **values)}

@@ -20,6 +20,7 @@ from .formatting import (format_count, format_date, format_money, format_numeral
 from .library import Ended, measure_endings
 from .rules import ON_DAY, Rule, RulesError, compile_conditions
 from .texts import LANGS, fill, result_texts, with_duration
+from . import whatif
 
 ROLE = "role"                      # the question that says who is asking
 STATUSES = ("eligible", "may_be_eligible", "needs_answers", "not_eligible", "not_in_force")  # best first
@@ -162,6 +163,8 @@ class Rules:
         # "measure-id.figure_id" -> figure, for [[...]] in question texts
         self.all_figures = {f"{m.id}.{fid}": fig for m in self.measures for fid, fig in m.figures.items()}
         self._views: dict[tuple[str, str], _View] = {}
+        self.change_days = whatif.change_days(bundle)  # when the rules read differently
+        self.measures_using = whatif.measures_using(self)  # question -> measures whose result it can change
         # Prepare today's texts now: a missing or malformed text fails here, not in evaluate().
         today = _dt.date.today().isoformat()
         try:
@@ -183,9 +186,12 @@ class Rules:
 
     # -- evaluation ------------------------------------------------------------------------------
 
-    def evaluate(self, answers: Any, on: Any = None, lang: Any = "zh") -> dict[str, Any]:
+    def evaluate(self, answers: Any, on: Any = None, lang: Any = "zh", what_if: bool = False,
+                 only: Any = None) -> dict[str, Any]:
         """The result for `answers` on day `on` (YYYY-MM-DD; None: today) in `lang`. Never raises
-        on any answers, day or language: what cannot be used is reported in `errors`."""
+        on any answers, day or language: what cannot be used is reported in `errors`.
+        `what_if`: add what would change the answer (whatif.py). `only`: a set of measure ids to
+        assess, the others left out (what-if compares only the measures a change can touch)."""
         errors: list[dict] = []
         if lang is None:
             lang = LANGS[0]
@@ -204,11 +210,13 @@ class Rules:
         measures_out = []
         assessed: list[dict] = []
         for mv in view.measures:
+            if only is not None and mv.measure.id not in only:
+                continue
             entry, items = self._measure(mv, view, clean, role)
             measures_out.append(entry)
             assessed.extend(items)
 
-        return {
+        result = {
             "rules_version": self.version,
             "date": view.iso,
             "date_text": view.date_text,
@@ -218,6 +226,9 @@ class Rules:
             "groups": self._groups(assessed, view),
             "measures": measures_out,
         }
+        if what_if is True:
+            whatif.annotate(self, result, clean, view)
+        return result
 
     def _measure(self, mv: "_MeasureView", view: "_View", clean: Mapping[str, Any],
                  role: str | None) -> tuple[dict, list[dict]]:

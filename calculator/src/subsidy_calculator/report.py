@@ -26,6 +26,10 @@ def text_report(result: Mapping[str, Any], words: Mapping[str, str]) -> str:
         for item in group["items"]:
             lines += _item(item, words)
         lines.append("")
+    changes = [change["text"] for m in result["measures"] for item in m["items"]
+               for change in (item.get("what_if") or {}).get("changes") or ()]
+    if changes:
+        lines += [words["report.what_if"], "=" * 40] + [f"  → {line}" for line in changes] + [""]
     lines.append(words["report.measures"])
     for m in result["measures"]:
         lines.append("  " + fill(words["report.line"], name=f"{m['label']} {m['title']}", text=m["status_text"]))
@@ -50,4 +54,7 @@ def _item(item: Mapping[str, Any], words: Mapping[str, str]) -> list[str]:
     if item["self_check"]:
         lines.append(f"      {words['report.self_check']}")
         lines += [f"        □ {c}" for c in item["self_check"]]
+    what_if = item.get("what_if") or {}
+    lines += [f"      → {line}" for line in (what_if.get("remaining"), what_if.get("one_more"), *what_if.get("ahead", ()))
+              if line]
     return lines

@@ -24,7 +24,11 @@ REQUIRED = (
     "errors.not_an_object", "errors.request", "errors.request_field", "errors.invalid_json",
     "errors.unknown_question", "errors.unknown_option", "errors.boolean", "errors.month", "errors.whole_number",
     "errors.money", "errors.above_other", "errors.invalid_date", "errors.invalid_lang", "errors.internal",
-    "report.heading", "report.errors", "report.nothing", "report.total", "report.measures",
+    "what_if.remaining", "what_if.yes", "what_if.no", "what_if.count", "what_if.answer",
+    "what_if.would_be_eligible", "what_if.would_maybe", "what_if.change", "what_if.closes", "what_if.opens",
+    "what_if.named_amount", "what_if.named_maybe", "what_if.adds",
+    "what_if.each_more", "what_if.one_more", "what_if.ahead_ends", "what_if.ahead_amount",
+    "report.heading", "report.what_if", "report.errors", "report.nothing", "report.total", "report.measures",
     "report.self_check", "report.how_to_apply", "report.line",
 )
 

@@ -67,7 +67,7 @@ function main() {
       if (!ready) { results.waiting(true, python.failed()); return; }
       const id = ++latestRequested;
       results.pending();
-      const request = JSON.stringify({ answers, on: form.chosenDay(), lang });
+      const request = JSON.stringify({ answers, on: form.chosenDay(), lang, what_if: true });
       python.call({ type: "evaluate", request }).then((json) => {
         if (id !== latestRequested) return; // a newer answer is on its way
         lastResult = JSON.parse(json);

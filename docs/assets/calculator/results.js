@@ -126,6 +126,13 @@ export function createResults(root, T, lang, focusQuestion) {
       parts.push(h("div", { class: "calc-self-check" }, h("p", { class: "calc-sub", text: T.results.self_check }),
         h("ul", {}, it.self_check.map((line) => h("li", { text: line })))));
     }
+    // what would change it (whatif.py): only these self-checks remain, one more, dated changes ahead
+    const whatIf = it.what_if && typeof it.what_if === "object" ? it.what_if : {};
+    const ahead = [whatIf.remaining, whatIf.one_more, ...(Array.isArray(whatIf.ahead) ? whatIf.ahead : [])]
+      .filter((line) => typeof line === "string" && line);
+    if (ahead.length) {
+      parts.push(h("ul", { class: "calc-what-if" }, ahead.map((line) => h("li", { text: line }))));
+    }
     if (it.how_to_apply) {
       parts.push(h("div", {}, h("p", { class: "calc-sub", text: T.results.how_to_apply }), h("p", { text: it.how_to_apply })));
     }
@@ -156,6 +163,12 @@ export function createResults(root, T, lang, focusQuestion) {
         items.map(item)));
     }
     if (!groups.length) nodes.push(h("p", { class: "calc-placeholder", text: T.results.nothing }));
+    // the nearest changes of answers that would open a benefit that does not apply now, each once
+    const changes = (Array.isArray(r.what_if) ? r.what_if : []).filter((c) => c && typeof c.text === "string");
+    if (changes.length) {
+      nodes.push(h("section", { class: "calc-changes" }, h("h3", { text: T.results.what_if }),
+        h("ul", {}, changes.map((c) => h("li", { "data-opens": Array.isArray(c.opens) ? c.opens.join(" ") : "", text: c.text })))));
+    }
     const measures = Array.isArray(r.measures) ? r.measures : [];
     if (measures.length) {
       // notice by notice, in the result's order: a heading, then its measures
@@ -167,7 +180,7 @@ export function createResults(root, T, lang, focusQuestion) {
         byNotice[byNotice.length - 1].measures.push(m);
       }
       nodes.push(h("details", { class: "calc-measures" }, h("summary", { text: T.results.all_measures }),
-        byNotice.map((group) => h("section", { class: "calc-notice", "data-notice": group.notice || "" },
+        byNotice.map((group) => h("section", { class: "calc-notice-group", "data-notice": group.notice || "" },
           h("h4", { class: "calc-notice-title", text: group.title }),
           h("ul", {}, group.measures.map((m) => {
             const href = siteLink(m.url);

@@ -1,0 +1,360 @@
+"""What would change the answer, worked out from the rules themselves (never written by hand).
+
+For a result already evaluated, `annotate` adds to each item a `what_if` with:
+- `changes`: for a benefit that is not eligible, the nearest changes of answers the visitor can
+  make (questions marked `changeable: true`) that make it eligible or "may be eligible", each as
+  {answers, status, closes, text}: the answers to change, the status it would bring, the benefits
+  that change would close, and the sentence (with the amount);
+- `one_more`: for an amount that grows with a count, what one more adds for each recipient, with
+  the arithmetic;
+- `ahead`: dated changes of the policy after the chosen day that touch this benefit;
+- `remaining`: for "may be eligible", that only the points to check oneself remain.
+A change the visitor cannot make (who they are, their enterprise's size) is never offered: the
+unmet condition stays the reason. Nothing leaves the process; the same code runs in Pyodide.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from itertools import product
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+from .formatting import format_count, format_date
+from .texts import fill, with_duration
+
+if TYPE_CHECKING:
+    from .engine import Rules, _BenefitView, _MeasureView, _View
+
+MAX_AHEAD = 4            # dated changes shown ahead of the chosen day
+_OPENS = ("eligible", "may_be_eligible")
+_HOLDS = ("eligible", "may_be_eligible", "needs_answers")
+
+
+def annotate(rules: "Rules", result: dict[str, Any], clean: Mapping[str, Any], view: "_View") -> None:
+    """Add `what_if` to every item of `result` (evaluated from `clean` answers on `view`'s day),
+    and `what_if` to the result: the nearest changes, each once, with the benefits they open."""
+    views = {(mv.measure.id, bv.benefit.id): (mv, bv) for mv in view.measures for bv in mv.benefits}
+    text = view.text
+    ahead = _ahead(rules, result, clean, view)
+    one_more = _one_more(rules, result, clean, view)
+    wanted: dict[tuple, list[dict[str, Any]]] = {}   # a change -> the items it would open
+    for measure in result["measures"]:
+        for item in measure["items"]:
+            key = (item["measure_id"], item["benefit_id"])
+            entry: dict[str, Any] = {"changes": [], "one_more": one_more.get(key), "ahead": ahead.get(key, []),
+                                     "remaining": None}
+            if item["status"] == "not_eligible" and key in views:
+                for change in _nearest(rules, clean, view, *views[key]):
+                    wanted.setdefault(tuple(sorted(change.items())), []).append(item)
+            elif item["status"] == "may_be_eligible" and item["self_check"]:
+                entry["remaining"] = fill(text["what_if.remaining"], count=format_count(len(item["self_check"]), view.lang))
+            item["what_if"] = entry
+    result["what_if"] = [_opened(rules, result, clean, view, dict(change), items) for change, items in wanted.items()]
+    result["what_if"] = [c for c in result["what_if"] if c["opens"]]
+
+
+def measures_using(rules: "Rules") -> dict[str, frozenset[str]]:
+    """{question: the measures whose result an answer to it can change}: through a benefit's
+    conditions or amount, or through a question it decides is asked (ask_when, max)."""
+    direct: dict[str, set[str]] = {}
+    for m in rules.measures:
+        for b in m.benefits:
+            names = {q for raw, _ in b.conditions for q in _refs(raw.get("rule"))}
+            names.update(q for q in (b.amount.count, b.amount.total) if q)
+            for name in names:
+                direct.setdefault(name, set()).add(m.id)
+    depends = {q.id: set(_refs({k: q.raw.get(k) for k in ("ask_when", "max", "min")})) for q in rules.questions}
+    out: dict[str, frozenset[str]] = {}
+    for q in rules.questions:
+        seen, todo, found = {q.id}, [q.id], set()
+        while todo:  # the question, and every question whose asking depends on it
+            current = todo.pop()
+            found |= direct.get(current, set())
+            for other, needs in depends.items():
+                if current in needs and other not in seen:
+                    seen.add(other)
+                    todo.append(other)
+        out[q.id] = frozenset(found)
+    return out
+
+
+# ---- the nearest change -----------------------------------------------------------------------
+
+def _refs(rule: Any) -> Iterable[str]:
+    if isinstance(rule, Mapping):
+        if isinstance(rule.get("question"), str):
+            yield rule["question"]
+        for value in rule.values():
+            yield from _refs(value)
+    elif isinstance(rule, list):
+        for value in rule:
+            yield from _refs(value)
+
+
+def _numbers(rule: Any, question: str, figures: Mapping[str, Any]) -> set[int]:
+    """The thresholds a rule compares `question` with (a figure read on the day)."""
+    found: set[int] = set()
+    if isinstance(rule, Mapping):
+        if rule.get("question") == question:
+            for op in ("min", "max", "above", "below", "equals"):
+                value = rule.get(op)
+                if isinstance(value, Mapping) and "figure" in value:
+                    value = figures.get(value["figure"])
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    found.update({int(value) - 1, int(value), int(value) + 1})
+        for value in rule.values():
+            found |= _numbers(value, question, figures)
+    elif isinstance(rule, list):
+        for value in rule:
+            found |= _numbers(value, question, figures)
+    return found
+
+
+def _candidates(rules: "Rules", qid: str, current: Any, failed: list[Mapping[str, Any]],
+                figures: Mapping[str, Any]) -> list[Any]:
+    """Values to try for one question, nearest first."""
+    q = rules.question_by_id[qid]
+    if q.type == "boolean":
+        return [v for v in (True, False) if v != current]
+    if q.type == "choice":
+        return [o["value"] for o in q.raw.get("options") or () if o["value"] != current]
+    if q.type in ("integer", "money"):
+        values = set()
+        for condition in failed:
+            values |= _numbers(condition.get("rule"), qid, figures)
+        low = q.min if isinstance(q.min, int) else 0
+        high = q.max if isinstance(q.max, int) else None
+        values = {v for v in values if v >= low and (high is None or v <= high) and v != current}
+        base = current if isinstance(current, int) else 0
+        return sorted(values, key=lambda v: (abs(v - base), v))
+    return []  # a month: when something happened is not advice
+
+
+def _works(bv: "_BenefitView", answers: Mapping[str, Any], figures: Mapping[str, Any]) -> bool:
+    return all(rule.test(answers, figures) is True for rule in bv.conditions)
+
+
+def _nearest(rules: "Rules", clean: Mapping[str, Any], view: "_View", mv: "_MeasureView",
+             bv: "_BenefitView") -> list[dict[str, Any]]:
+    """The nearest changes of changeable answers under which all of the benefit's conditions hold
+    (its own rules only: cheap). [] when a condition fails that only who the visitor is decides."""
+    figures = mv.figure_values
+    active = [c for c, period in zip(bv.benefit.conditions, bv.benefit.condition_periods)
+              if period is None or _in(period, view.iso)]
+    failed = [raw for raw, rule in active if rule.test(clean, figures) is False]
+    questions: list[str] = []
+    for raw in failed:
+        mine = [q for q in _refs(raw.get("rule")) if q in rules.question_by_id
+                and rules.question_by_id[q].raw.get("changeable") is True]
+        if not mine:
+            return []  # only who the visitor is decides it: the unmet condition is the reason
+        questions += [q for q in mine if q not in questions]
+    options = {q: _candidates(rules, q, clean.get(q), failed, figures) for q in questions}
+    for size in (1, 2):
+        found = []
+        for chosen in _subsets(questions, size):
+            for values in product(*(options[q] for q in chosen)):
+                if _works(bv, {**clean, **dict(zip(chosen, values))}, figures):
+                    found.append(dict(zip(chosen, values)))
+                    break  # the nearest value of these questions
+        if found:
+            return found[:2]
+    return []
+
+
+def _opened(rules: "Rules", result: dict[str, Any], clean: Mapping[str, Any], view: "_View",
+            change: dict[str, Any], items: list[dict[str, Any]]) -> dict[str, Any]:
+    """Evaluate one change once, over the measures it can touch: the items it opens (each item's
+    `what_if.changes` gets it), the benefits it closes, and the sentence."""
+    touched = frozenset().union(*(rules.measures_using.get(q, frozenset()) for q in change))
+    after = rules.evaluate({**clean, **change}, view.iso, view.lang, only=touched)
+    opened = []
+    now = _index(after)
+    for item in items:
+        new = now.get((item["measure_id"], item["benefit_id"]))
+        if new is None or new["status"] not in _OPENS:
+            continue  # an answer that hides another question, or a limit: not a way in
+        opened.append((item, new))
+    closed = _closed(result, now, [item for item, _ in opened], touched)
+    sep, text = view.text["separator"], view.text
+    answers = sep.join(fill(text["what_if.answer"], label=view.labels[q], value=_value_text(rules, view, q, v))
+                       for q, v in sorted(change.items(), key=lambda kv: view.question_index[kv[0]]))
+    names = []
+    for item, new in opened:
+        line = _sentence(view, item, answers, new, closed)
+        item["what_if"]["changes"].append({"answers": change, "status": new["status"], "closes": closed, "text": line})
+        names.append(_outcome_name(view, item, new))
+    sentence = fill(text["what_if.opens"], answers=answers, names=sep.join(names))
+    if closed:
+        sentence += fill(text["what_if.closes"], names=sep.join(closed))
+    return {"answers": change, "opens": [i["benefit_id"] for i, _ in opened], "closes": closed, "text": sentence}
+
+
+def _subsets(items: list[str], size: int) -> Iterable[tuple[str, ...]]:
+    if size == 1:
+        return [(i,) for i in items]
+    return [(a, b) for n, a in enumerate(items) for b in items[n + 1:]]
+
+
+def _in(period: Mapping[str, Any], iso: str) -> bool:
+    start, end = period.get("from"), period.get("until")
+    return (start is None or str(start) <= iso) and (end is None or iso <= str(end))
+
+
+def _index(result: Mapping[str, Any]) -> dict[tuple[str, str], Mapping[str, Any]]:
+    """{(measure id, benefit id): item} of a result."""
+    return {(i["measure_id"], i["benefit_id"]): i for m in result["measures"] for i in m["items"]}
+
+
+def _closed(before: Mapping[str, Any], after: Mapping[tuple[str, str], Mapping[str, Any]],
+            opened: list[Mapping[str, Any]], touched: frozenset[str]) -> list[str]:
+    """Names of the benefits that applied before the change and no longer do after it."""
+    names = []
+    for measure in before["measures"]:
+        if measure["id"] not in touched:
+            continue
+        for item in measure["items"]:
+            if any(item is o for o in opened) or item["status"] not in _OPENS:
+                continue
+            now = after.get((item["measure_id"], item["benefit_id"]))
+            if (now is None or now["status"] not in _HOLDS) and item["name"] not in names:
+                names.append(item["name"])
+    return names
+
+
+def _value_text(rules: "Rules", view: "_View", qid: str, value: Any) -> str:
+    q = rules.question_by_id[qid]
+    if q.type == "boolean":
+        return view.text["what_if.yes" if value else "what_if.no"]
+    if q.type == "choice":
+        return next(o["label"][view.lang] for o in q.raw["options"] if o["value"] == value)
+    unit = view.units.get(qid, "")
+    return fill(view.text["what_if.count"], count=format_count(value, view.lang), unit=unit)
+
+
+def _outcome(view: "_View", new: Mapping[str, Any]) -> str:
+    if new["status"] == "eligible":
+        return fill(view.text["what_if.would_be_eligible"],
+                    amount=with_duration(view.text, new["amount_text"], new["duration_text"]))
+    return fill(view.text["what_if.would_maybe"], count=format_count(len(new["self_check"]), view.lang))
+
+
+def _outcome_name(view: "_View", item: Mapping[str, Any], new: Mapping[str, Any]) -> str:
+    """A benefit and what it would bring, for the list of what one change opens."""
+    if new["status"] == "eligible" and new["amount_text"]:
+        return fill(view.text["what_if.named_amount"], name=item["name"], amount=new["amount_text"])
+    return fill(view.text["what_if.named_maybe"], name=item["name"])
+
+
+def _sentence(view: "_View", item: Mapping[str, Any], answers: str, new: Mapping[str, Any], closed: list[str]) -> str:
+    line = fill(view.text["what_if.change"], name=item["name"], answers=answers, outcome=_outcome(view, new))
+    if closed:
+        line += fill(view.text["what_if.closes"], names=view.text["separator"].join(closed))
+    return line
+
+
+# ---- one more -------------------------------------------------------------------------------------
+
+def _one_more(rules: "Rules", result: Mapping[str, Any], clean: Mapping[str, Any],
+              view: "_View") -> dict[tuple[str, str], str]:
+    """For each count question an eligible amount grows with: what one more adds, per recipient."""
+    counts: dict[str, list[Mapping[str, Any]]] = {}
+    for group in result["groups"]:
+        for item in group["items"]:
+            for mv in view.measures:
+                if mv.measure.id != item["measure_id"]:
+                    continue
+                for bv in mv.benefits:
+                    count = bv.benefit.amount.count
+                    if bv.benefit.id == item["benefit_id"] and count and item["status"] == "eligible" \
+                            and isinstance(clean.get(count), int):
+                        counts.setdefault(count, []).append(item)
+    out: dict[tuple[str, str], str] = {}
+    text, sep = view.text, view.text["separator"]
+    for qid, items in counts.items():
+        q = rules.question_by_id[qid]
+        more = clean[qid] + 1
+        if more > q.max or (q.max_question and isinstance(clean.get(q.max_question), int)
+                            and more > clean[q.max_question]):
+            continue  # one more would not be a valid answer (e.g. more than the placements made)
+        after = rules.evaluate({**clean, qid: more}, view.iso, view.lang,
+                               only={item["measure_id"] for item in items})
+        effects = []
+        now = _index(after)
+        for item in items:
+            new = now.get((item["measure_id"], item["benefit_id"]))
+            if new is None or new["status"] != "eligible":
+                continue
+            if new["arithmetic"]:  # per: the total grows
+                gain = (new["amount"] or 0) - (item["amount"] or 0)
+                if gain:
+                    effects.append(fill(text["what_if.adds"], recipient=item["recipient_title"],
+                                        amount=_money(gain, view.lang), arithmetic=new["arithmetic"][0]))
+            elif item["amount"] is not None:  # each: one more recipient gets the amount
+                effects.append(fill(text["what_if.each_more"], recipient=item["recipient_title"],
+                                    amount=_money(item["amount"], view.lang)))
+        if effects:
+            sentence = fill(text["what_if.one_more"], label=view.labels[qid], unit=view.units.get(qid, ""),
+                            effects=sep.join(effects))
+            for item in items:
+                out[(item["measure_id"], item["benefit_id"])] = sentence
+    return out
+
+
+def _money(value: int, lang: str) -> str:
+    from .formatting import format_money
+    return format_money(value, lang)
+
+
+# ---- dated changes ahead ----------------------------------------------------------------------------
+
+def change_days(bundle: Mapping[str, Any]) -> list[str]:
+    """Every day on which the rules read differently: a dated value, a measure, benefit, condition
+    or notice that starts, or the day after one ends, or an act that ends a notice's measures."""
+    periods: list[Mapping[str, Any]] = []
+    for notice in bundle.get("notices") or ():
+        periods.append(notice.get("in_force") or {})
+        periods += [{"from": act.get("from")} for act in notice.get("acts_on") or ()]
+    for measure in bundle.get("measures") or ():
+        periods.append(measure.get("in_force") or {})
+        for figure in (measure.get("figures") or {}).values():
+            periods += figure.get("values") or []
+        for benefit in measure.get("benefits") or ():
+            periods.append(benefit.get("in_force") or {})
+            periods += [c.get("in_force") or {} for c in benefit.get("conditions") or ()]
+    days = set()
+    for period in periods:
+        if isinstance(period.get("from"), str):
+            days.add(period["from"])
+        if isinstance(period.get("until"), str):
+            days.add((_dt.date.fromisoformat(period["until"]) + _dt.timedelta(days=1)).isoformat())
+    return sorted(days)
+
+
+def _ahead(rules: "Rules", result: Mapping[str, Any], clean: Mapping[str, Any],
+           view: "_View") -> dict[tuple[str, str], list[str]]:
+    """For each benefit the visitor may get: how it reads from each later day the policy dates."""
+    days = [d for d in rules.change_days if d > view.iso][:MAX_AHEAD]
+    shown = {(i["measure_id"], i["benefit_id"]): i for m in result["measures"] for i in m["items"]
+             if i["status"] in _HOLDS}
+    out: dict[tuple[str, str], list[str]] = {}
+    last = dict(shown)
+    text = view.text
+    only = {key[0] for key in shown}
+    for day in days:
+        if not last:
+            break
+        later = _index(rules.evaluate(clean, day, view.lang, only=only))
+        date = format_date(day, view.lang)
+        for key, item in list(last.items()):
+            new = later.get(key)
+            if new is None:
+                continue
+            if new["status"] == "not_in_force":
+                reason = next((r["text"] for r in new["reasons"] if r["met"] is False), new["status_text"])
+                out.setdefault(key, []).append(fill(text["what_if.ahead_ends"], date=date, reason=reason))
+                del last[key]
+            elif new["amount_text"] != item["amount_text"] and new["amount_text"] and item["amount_text"]:
+                out.setdefault(key, []).append(fill(text["what_if.ahead_amount"], date=date, name=item["name"],
+                                                    new=new["amount_text"], old=item["amount_text"]))
+                last[key] = new
+    return out
