@@ -26,7 +26,7 @@ from typing import Any, Mapping
 
 import yaml
 from subsidy_calculator import Rules, load_rules
-from subsidy_calculator.formatting import format_date, format_money
+from subsidy_calculator.formatting import format_date, format_money, format_numeral
 
 from scripts.policy import change_log
 
@@ -187,7 +187,9 @@ def _unit_title(unit: tuple, changes: list[Change], report: Report, w: Words) ->
     if unit[0] == "measure":
         m = report.titles.get(unit[1]) or {}
         title = m.get("title") or {}
-        return w("unit_measure", number=m.get("number", "?"), title_zh=title.get("zh", unit[1]),
+        number = m.get("number")
+        number = format_numeral(number, w.lang) if isinstance(number, int) and not isinstance(number, bool) else "?"
+        return w("unit_measure", number=number, title_zh=title.get("zh", unit[1]),
                  title_en=title.get("en", unit[1]), file=changes[0].file or unit[1])
     if unit[0] == "texts":
         return w("unit_texts", name=unit[1])

@@ -202,6 +202,7 @@ class _Site:
         year = str(notice["published"])[:4] if notice.get("published") else ""
         return {"id": notice["id"], "href": f"{prefix}notices/{notice['id']}.md",
                 "title": pick(notice["title"], lang, f"policy/notices/{notice['id']}: title"),
+                "descriptive": self.t("notice.title_descriptive_short", lang) if notice.get("title_descriptive") else "",
                 "short_title": self.index.notice_title(notice["id"], lang),
                 "number": notice.get("document_number") or "",
                 "state": kind, "state_text": sentence,
@@ -346,6 +347,7 @@ class _Site:
                 apply_where=traced(index, m, m["apply"]["where"], lang, t, "apply.where") if m["apply"].get("where") else "",
                 documents=[traced(index, m, d, lang, t, "apply.documents") for d in m["apply"].get("documents") or []],
                 contacts=[self.contact(c, lang, where) for c in m.get("contacts") or []],
+                contacts_note=traced(index, m, m["contacts_note"], lang, t, "contacts_note") if m.get("contacts_note") else "",
                 source_as_published=m["source"]["as_published"],
                 source_translation=m["source"].get("zh", "") if lang == "zh" else "",
                 change_log=[{"date": format_date(str(e["date"]), lang), "text": render(index, m, e["text"], lang, "change_log"),

@@ -17,6 +17,7 @@ from scripts.pages import jinja_env
 from scripts.pages.calculator_page import LANGS, _Renderer, one_language
 from scripts.pages.view import build_day
 from subsidy_calculator.amounts import read_amount
+from subsidy_calculator.formatting import format_count
 from subsidy_calculator.texts import fill
 from scripts.files import write_if_changed
 
@@ -79,7 +80,7 @@ class _Page:
 
         t = self.t
         limit = fill(t["file_limit"], limit=fill(t["units"]["mb"], size=str(MAX_BYTES // (1024 * 1024))),
-                     rows=f"{MAX_ROWS:,}")
+                     rows=format_count(MAX_ROWS, self.lang))
         return jinja_env.environment().get_template("list.md.j2").render(
             t=t, lang=self.lang, max_bytes=MAX_BYTES, file_limit=limit,
             lists=[self.list_view(spec) for spec in self.checker.specs.values()])

@@ -168,9 +168,42 @@ def _yaml_error(file: str, error: yaml.YAMLError) -> Problem:
     return problem(file, line, col, "", "yaml.syntax_other", raw=raw)
 
 
+# A key typed on a Chinese keyboard: "in_force：" (full-width colon) is no key to YAML, which then
+# reports a missing or extra ':' on another line. Said where it is, with what to type instead.
+_FULL_WIDTH_KEY = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_-]*)[ \t]*(：)")
+
+
+def _full_width_colons(file: str, text: str) -> tuple[list[Problem], str]:
+    """Problems for every key followed by '：', and the text with ': ' typed in their place."""
+    found: list[Problem] = []
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        match = _FULL_WIDTH_KEY.match(line)
+        if match is None:
+            continue
+        col = match.start(3)
+        found.append(problem(file, i + 1, col + 1, "", "yaml.full_width_colon", key=match.group(2)))
+        rest = line[col + 1:]
+        lines[i] = line[:col] + ":" + ("" if rest.startswith((" ", "\t")) or not rest.strip() else " ") + rest
+    return found, "\n".join(lines)
+
+
 def _syntax_errors(file: str, text: str, first: yaml.YAMLError) -> list[Problem]:
     """Every syntax error of the file: blank out the bad line (and, for an unfinished key, quote or
-    [ ] { } list, the line where it started) and parse again, while the errors move down the file."""
+    [ ] { } list, the line where it started) and parse again, while the errors move down the file.
+    A key with a full-width colon is reported first, and the file read again as if it were typed."""
+    wide, typed = _full_width_colons(file, text)
+    if wide:
+        loader = _Loader(typed)
+        try:
+            loader.get_single_node()
+            return wide
+        except yaml.YAMLError as again:
+            return wide + _syntax_errors(file, typed, again)
+        except (RecursionError, _AliasLimit):
+            return wide
+        finally:
+            loader.dispose()
     lines = text.split("\n")
     found: list[Problem] = []
     error: yaml.YAMLError | None = first

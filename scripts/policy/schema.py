@@ -2,6 +2,7 @@
 in the staff's terms, at the right line."""
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import re
 from functools import cache
@@ -102,6 +103,22 @@ def _described(schema: dict[str, Any]) -> SchemaWords | None:
     return SchemaWords(schema["description"]) if schema.get("description") else None
 
 
+# A date written as a Chinese keyboard or Excel writes it: 2027/3/1, 2027.3.1, 2027年3月1日, 2027-3-1.
+_OTHER_DATE = re.compile(r"(\d{4})\s*[/.\-年]\s*(\d{1,2})\s*[/.\-月]\s*(\d{1,2})\s*日?")
+
+
+def _date_hint(value: Any) -> Message | None:
+    """'write it 2027-03-01' for a real date written another way; None otherwise."""
+    match = _OTHER_DATE.fullmatch(str(value).strip()) if isinstance(value, str) else None
+    if match is None:
+        return None
+    try:
+        day = _dt.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+    return msg("hint.date_as", date=day.isoformat())
+
+
 def _schema_problems(doc: Doc, error: ValidationError) -> list[Problem]:
     """One jsonschema error -> problems in the staff's terms, at the right line."""
     path: PathT = tuple(error.absolute_path)
@@ -148,7 +165,7 @@ def _schema_problems(doc: Doc, error: ValidationError) -> list[Problem]:
     if kind == "pattern":
         if rule == r"\S":
             return [doc.problem(path, "text_empty")]
-        return [doc.problem(path, "not_valid_pattern", value=Shown.of(value),
+        return [doc.problem(path, "not_valid_pattern", _date_hint(value), value=Shown.of(value),
                             what=described or msg("valid_here"))]
     if kind == "format":
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):

@@ -67,12 +67,12 @@ def test_the_table_marks_what_has_ended_and_what_is_to_come(amended) -> None:
     m8 = next(m for m in amended["measures"] if m["number"] == 8)
     before, after = PolicyIndex(amended, day="2026-12-20"), PolicyIndex(amended, day="2027-01-02")
     rows = [r["period"] for r in benefit_rows(before, m5, "en", before.t) if "job-seeking" in r["name"]]
-    assert rows == ["Since the notice took effect until 31 December 2026",
-                    "From 1 January 2027; no end date (not yet in force)"]
+    assert rows == ["Until 31 December 2026",
+                    "From 1 January 2027 (not yet in force)"]
     rows = [r["period"] for r in benefit_rows(after, m5, "zh", after.t) if "求职" in r["name"]]
-    assert rows == ["自通知施行之日起至2026年12月31日（已结束）", "自2027年1月1日起，无截止日期"]
+    assert rows == ["至2026年12月31日（已结束）", "自2027年1月1日起"]
     assert [r["period"] for r in benefit_rows(after, m8, "en", after.t)] == \
-        ["Since the notice took effect until 31 December 2026 (ended)"]
+        ["Until 31 December 2026 (ended)"]
 
 
 def test_change_log_names_the_supplementary_notice(pages) -> None:

@@ -46,10 +46,10 @@ def test_small_enterprise_hiring_three_graduates_zh(rules) -> None:
     assert each["arithmetic"] == []
     insurance = item(r, "hiring-social-insurance-subsidy")
     assert (insurance["amount"], insurance["amount_text"], insurance["duration_text"]) == \
-        (None, "按规定标准给予", "最长1.2个月")
+        (None, "通知未载明金额", "最长1.2个月")
     # Totals per recipient, never across: the graduates' money is not in the enterprise's total.
     assert (group(r, "enterprise")["total"], group(r, "enterprise")["total_text"]) == (6333, "6333元")
-    assert (group(r, "graduate")["total"], group(r, "graduate")["title"]) == (2111, "高校毕业生本人")
+    assert (group(r, "graduate")["total"], group(r, "graduate")["title"]) == (2111, "每名高校毕业生")
     assert [g["recipient"] for g in r["groups"]] == ["enterprise", "graduate"]
     assert measure(r, "employment-entrepreneurship-subsidies")["status"] == "eligible"
     assert r["date"] == DAY and r["date_text"] == "2026年11月26日" and r["errors"] == []
@@ -60,7 +60,7 @@ def test_small_enterprise_hiring_three_graduates_en(rules) -> None:
     assert item(r, "graduate-hiring-award")["arithmetic"] == ["3 graduates × 2,111 yuan = 6,333 yuan"]
     assert item(r, "graduate-employment-subsidy")["amount_text"] == "2,111 yuan for each of the 3 graduates"
     insurance = item(r, "hiring-social-insurance-subsidy")
-    assert (insurance["amount_text"], insurance["duration_text"]) == ("Amount set by regulations", "for up to 1.2 months")
+    assert (insurance["amount_text"], insurance["duration_text"]) == ("The notice does not state the amount", "for up to 1.2 months")
     assert group(r, "graduate")["title"] == "Each graduate"
     assert r["date_text"] == "26 November 2026"
 
@@ -86,11 +86,11 @@ def test_agency_placements_with_one_left_out(rules) -> None:
     assert (placement["status"], placement["amount"]) == ("eligible", 1244)
     assert placement["arithmetic"] == ["4人 × 311元 = 1244元"]
     assert placement["left_out"] == [
-        "5人中有1人不计入：这些人员不计入补贴人数：通知要求被介绍人员与本市用人单位签订期限超过1年的劳动合同，并按规定缴纳社会保险费。"]
+        "共5人，其中1人不计入补贴人数。通知要求被介绍人员与本市用人单位签订期限超过1年的劳动合同，并按规定缴纳社会保险费。"]
     assert group(r, "agency")["total"] == 1244
     en = item(rules.evaluate(AGENCY, DAY, "en"), "placement-subsidy")
     assert en["arithmetic"] == ["4 people × 311 yuan = 1,244 yuan"]
-    assert en["left_out"][0].startswith("1 of the 5 people not counted: These placements are not counted")
+    assert en["left_out"][0].startswith("1 of the 5 people are not counted. The notice requires a labour contract")
 
 
 def test_not_a_payment_says_what_it_is(rules) -> None:
@@ -98,7 +98,7 @@ def test_not_a_payment_says_what_it_is(rules) -> None:
     assistance = item(r, "employment-assistance")
     assert (assistance["status"], assistance["amount"]) == ("eligible", None)
     assert assistance["amount_text"] == "Not a payment: Employment assistance"
-    assert assistance["frequency_text"] == "The notice does not say how it is paid"
+    assert assistance["frequency_text"] == "The notice does not state how it is paid"
     # a public welfare job is never a right: at best "may be eligible", with the reason
     posts = item(r, "public-welfare-posts")
     assert (posts["status"], posts["amount_text"]) == ("may_be_eligible", "Not a payment: Placement in a public welfare job")
@@ -113,7 +113,7 @@ def test_no_not_eligible_on_a_condition_the_notice_does_not_set(rules) -> None:
     person = rules.evaluate({"role": "person", "employment": "not_employed", "employment_difficulties": False}, DAY, "zh")
     benefits = item(person, "unemployment-insurance-benefits")
     assert benefits["status"] == "may_be_eligible" and benefits["reasons"] == []
-    assert benefits["self_check"] == ["您属于通知所称“符合条件人员”（通知未列明具体条件）"]
+    assert benefits["self_check"] == ["您属于通知所称“符合条件人员”（通知未载明具体条件）"]
     enterprise = rules.evaluate({"role": "enterprise"}, DAY, "zh")
     assert {item(enterprise, b)["status"] for b in ("job-stabilisation-refund", "reduced-insurance-rates")} \
         == {"may_be_eligible"}
@@ -153,7 +153,7 @@ def test_flexible_employment_up_to_three_years(rules) -> None:
     late = item(rules.evaluate({**answers, "left_school_month": "2023-07"}, DAY, "zh"),
                 "flexible-employment-social-insurance-subsidy")
     assert measure(rules.evaluate(answers, DAY, "en"), "flexible-employment")["reasons"] == [
-        "Social insurance subsidy for flexible employment: Amount set by regulations for up to 3 years"]
+        "Social insurance subsidy for flexible employment: The notice does not state the amount, for up to 3 years"]
     assert late["status"] == "not_eligible"
     assert [r["met"] for r in late["reasons"]] == [True, False]
     assert late["duration_text"] is None and late["self_check"] == []
@@ -198,8 +198,11 @@ def test_measure_for_other_roles_names_who_it_is_for(rules) -> None:
     assert (m["status"], m["reasons"], m["items"]) == ("not_eligible", ["本措施的补贴面向：人力资源服务机构。"], [])
     loans = measure(rules.evaluate({"role": "hr_agency"}, DAY, "en"), "business-loans")
     assert loans["reasons"] == [
-        "The benefits of this measure are for: An individual industrial and commercial household; "
+        "The benefits of this measure are for: An enterprise; An individual industrial and commercial household; "
         "A college graduate or job-seeker."]
+    # measure 9's loans for enterprises: an enterprise is not told it is not eligible (issue 34)
+    enterprise = measure(rules.evaluate({"role": "enterprise", "enterprise_size": "large"}, DAY, "zh"), "business-loans")
+    assert enterprise["status"] == "may_be_eligible"
 
 
 def test_needs_answers_names_the_questions_in_order(rules) -> None:
@@ -210,14 +213,14 @@ def test_needs_answers_names_the_questions_in_order(rules) -> None:
         "is_college_graduate", "left_school_month", "employment_difficulties"]
     m = measure(r, "flexible-employment")
     assert m["missing"] == subsidy["missing"]
-    assert m["reasons"] == ["请补充回答：“您是否为高校毕业生？”、“您何时离校（年月）？”、“您是否经认定为就业困难人员？”"]
+    assert m["reasons"] == ["请补充回答：“您是否为高校毕业生？”、“您何时离校（年月）？”、“您是否属于就业困难人员？”"]
 
 
 def test_may_be_eligible_shows_the_checklist(rules) -> None:
     r = rules.evaluate({"role": "individual_business"}, DAY, "zh")
     subsidies = item(r, "entrepreneurship-subsidies")
     assert subsidies["status"] == "may_be_eligible" and subsidies["status_text"] == "可能符合条件"
-    assert subsidies["self_check"] == ["符合按规定发放创业补贴的条件（通知未列明具体条件）"]
+    assert subsidies["self_check"] == ["符合按规定发放创业补贴的条件（通知未载明具体条件）"]
 
 
 def test_item_shape(rules) -> None:
@@ -258,7 +261,7 @@ def test_figure_with_no_value_in_force_is_not_in_force(bundle) -> None:
     award = item(r, "graduate-hiring-award")
     assert (award["status"], award["amount"], award["status_text"]) == ("not_in_force", None, "所选日期不在执行期内")
     assert award["reasons"] == [{"met": False, "text": "吸纳高校毕业生一次性奖励：2026年12月31日没有执行中的补贴标准"}]
-    assert item(r, "hiring-social-insurance-subsidy")["status"] == "eligible"  # other figures still apply
+    assert item(r, "hiring-social-insurance-subsidy")["status"] == "may_be_eligible"  # other figures still apply
     assert group(r, "enterprise")["total"] is None
     assert item(rules.evaluate(SMALL_3, "2027-01-01", "zh"), "graduate-hiring-award")["amount"] == 6333
     # a limit used in a condition counts too

@@ -94,13 +94,13 @@ def test_cli_text(rules_file: Path, tmp_path: Path) -> None:
     out = done.stdout
     assert out.startswith("Employment subsidy estimate (26 November 2026)")
     assert "There is no question “colour”; this answer was not used." in out
-    assert "The enterprise — Total: 6,333 yuan" in out
+    assert "The enterprise: total 6,333 yuan" in out and " — " not in out
     assert "3 graduates × 2,111 yuan = 6,333 yuan" in out
-    assert "Amount set by regulations for up to 1.2 months" in out
-    assert "Each graduate — Total: 2,111 yuan" in out
+    assert "The notice does not state the amount, for up to 1.2 months" in out
+    assert "Each graduate: total 2,111 yuan" in out
     assert "✓ The enterprise is small or micro" in out
     zh = run_cli([str(answers), "--on", DAY, "--format", "text", "--rules", str(rules_file)], tmp_path).stdout
-    assert "企业 — 合计：6333元" in zh and "3名 × 2111元 = 6333元" in zh
+    assert "企业：合计6333元" in zh and "每名高校毕业生：合计2111元" in zh and "通知未载明金额，最长1.2个月" in zh and " — " not in zh and "3名 × 2111元 = 6333元" in zh
 
 
 def test_cli_default_rules_path_missing_says_make_rules(tmp_path: Path) -> None:
@@ -146,7 +146,7 @@ def test_cli_main_in_process(rules_file: Path, tmp_path: Path, capsys) -> None:
                                    "placements_qualifying": 4}), encoding="utf-8")
     assert cli.main([str(answers), "--on", DAY, "--format", "text", "--rules", str(rules_file)]) == 0
     out = capsys.readouterr().out
-    assert "4人 × 311元 = 1244元" in out and "5人中有1人不计入" in out
+    assert "4人 × 311元 = 1244元" in out and "共5人，其中1人不计入补贴人数。通知要求" in out
 
 
 # -- what the package must never contain ----------------------------------------------------------

@@ -196,11 +196,11 @@ def test_loading_failure_shows_a_message(page: Page, broken: str) -> None:
     page.wait_for_selector('#calc[data-phase="failed"]', state="attached", timeout=PY_TIMEOUT)
     failure = page.locator("#calc-failure")
     expect(failure).to_be_visible()
-    expect(failure).to_contain_text("计算器无法启动")
+    expect(failure).to_contain_text("测算工具无法启动")
     expect(failure).to_contain_text(NAMED[broken])
     expect(failure.locator("a").first).to_have_attribute("href", "../")
     expect(page.locator("#calc-status")).to_be_hidden()
-    expect(page.locator("#calc-results")).to_contain_text("计算器无法启动")
+    expect(page.locator("#calc-results")).to_contain_text("测算工具无法启动")
     expect(page.locator("#q-enterprise_size")).to_be_visible()  # the page still works as a page
 
 

@@ -101,7 +101,7 @@ def deployable_site(tmp_path: Path, site_server) -> Iterator[tuple[object, Path]
 
 SITE_CACHE = re.compile(r'SITE_CACHE="(site-[0-9a-f]+)"')
 FOLDER = re.compile(r"/assets/calculator/(v-[0-9a-f]+)/")
-READY_TEXT = "计算器已就绪。"
+READY_TEXT = "测算工具已就绪。"
 HOME_TITLE = "就业政策办事指南"
 
 
@@ -198,7 +198,7 @@ def test_a_redeploy_never_mixes_two_versions_and_the_offline_claim_holds(browser
             page.goto(calculator_path("zh"))
             calculator_shows(page, "二", v2, "feedface0002", mark)
             page.wait_for_selector(OFFLINE_READY, state="attached", timeout=60_000)
-            expect(page.locator("#calc-phase-note")).to_have_text("计算器已保存在本设备上，无网络时也可使用。")
+            expect(page.locator("#calc-phase-note")).to_have_text("测算工具已保存在本设备上，无网络时也可使用。")
         finally:
             server.start()
 

@@ -11,7 +11,7 @@ from calc_page_helpers import choose, fill
 CHANGES = ".calc-changes li"
 ONE_MORE = {
     "zh": "“招用了多少名毕业年度或择业期内的高校毕业生？”的回答每增加1名：企业增加2111元（3名 × 2111元 = 6333元）、"
-          "高校毕业生本人新增1人，可获得2111元。",
+          "每名高校毕业生：新增的1人可获得2111元。",
     "en": "With one more (graduates) for “How many college graduates in their graduation year or job-selection period "
           "did you hire?”: The enterprise: 2,111 yuan more (3 graduates × 2,111 yuan = 6,333 yuan); "
           "Each graduate: one more person gets 2,111 yuan.",
@@ -65,7 +65,7 @@ def test_a_graduate_in_flexible_work(started_calculator, lang: str) -> None:
     choose(page, "employment", "flexible")
     choose(page, "employment_difficulties", "false")
     seeking = page.locator(f'{CHANGES}[data-opens~="job-seeking-subsidy"]')
-    expect(seeking).to_contain_text("在本市1110亿工业企业就业" if lang == "zh" else "top 111 billion industrial enterprises")
+    expect(seeking).to_contain_text("在本市前1110亿工业企业就业" if lang == "zh" else "top 111 billion industrial enterprises")
     # a change that opens one benefit but closes another says so
     expect(seeking).to_contain_text("但灵活就业社会保险补贴将不再符合条件。" if lang == "zh"
                                     else "But Social insurance subsidy for flexible employment would no longer apply.")

@@ -143,14 +143,14 @@ def test_an_amount_raised_from_a_date(policy: Path) -> None:
     assert {"measures/employment-entrepreneurship-subsidies.en.md", "measures/employment-entrepreneurship-subsidies.zh.md",
             "changes.en.md", "changes.zh.md", "feed.zh.xml", "audiences/enterprises.zh.md"} <= pages
     assert "measures/job-placement-subsidy.en.md" not in pages
-    assert "added: 吸纳高校毕业生一次性奖励：每名2500元（领取人：企业；自2027年1月1日起，无截止日期）" in text
+    assert "added: 吸纳高校毕业生一次性奖励：每名2500元（领取人：企业；自2027年1月1日起）" in text
 
 
 def test_the_report_in_chinese(policy: Path) -> None:
     raise_hiring_award(policy)
     _, text = report_text(policy, "zh")
     assert "本次修改的影响" in text
-    assert "第5条 落实就业创业补贴 / Employment and entrepreneurship subsidies" in text
+    assert "第五条 落实就业创业补贴 / Employment and entrepreneurship subsidies" in text
     assert "figures.hiring_award.values[0].until | 日期 | null | 2026-12-31" in text
     assert "5. 落实就业创业补贴 – 吸纳高校毕业生一次性奖励 | 符合条件；6333元 | 符合条件；7500元" in text
     assert "组合计金额增加，0 组减少，0 组资格状态改变" in text

@@ -192,7 +192,7 @@ def test_make_validate_has_no_make_noise_and_fails(policy_copy: Path) -> None:
     measure.write_text(measure.read_text(encoding="utf-8").replace("part: reduce-burdens", "part: reduce-burden", 1),
                        encoding="utf-8")
     done = _make("validate", "LANG=zh", env={"POLICY_DIR": str(policy_copy)})
-    assert done.returncode != 0
+    assert done.returncode == 1  # as the command line's status, for scripts and CI (not 141 or 2)
     assert "make:" not in done.stdout + done.stderr and "***" not in done.stdout + done.stderr
     out = done.stdout.splitlines()
     assert len(out) == 2
@@ -229,3 +229,13 @@ def test_make_site_stops_quietly_on_a_policy_problem(policy_copy: Path) -> None:
     assert "publish: policy/ has problems (above);" in done.stderr
     after = sorted(p.name for p in (ROOT / "site").iterdir()) if (ROOT / "site").is_dir() else None
     assert after == before
+
+
+def test_the_change_log_hint_says_what_the_staff_guide_says() -> None:
+    """The entry's date is the notice's date (not the day of the change), with notice and quote."""
+    from scripts.policy.messages import hint_of
+    hint = hint_of("change_log.not_announced", kind=msg("thing.figure_change"))
+    en, zh = hint.render("en"), hint.render("zh")
+    assert "the date of the notice that makes the change" in en and "'notice:'" in en and "'quote:'" in en
+    assert "the day of the change" not in en
+    assert "作出该改动的通知的日期" in zh and "notice" in zh and "quote" in zh and "改动的日期）" not in zh

@@ -21,9 +21,9 @@ def _measure(policy: dict, number: int) -> dict:
 
 
 @pytest.mark.parametrize("lang, expected", [
-    ("zh", ["1111元", "每名2111元", "2111元", "最长1.2个月", "自通知施行之日起，无截止日期", "待公布"]),
+    ("zh", ["1111元", "每名2111元", "2111元", "最长1.2个月", "通知未载明", "通知未载明联系方式。", "通知未载明所需材料。"]),
     ("en", ["1,111 yuan", "2,111 yuan × number of graduates", "up to 1.2 months",
-            "Since the notice took effect; no end date", "To be announced"]),
+            "Not stated in the notice", "The notice does not state any contacts."]),
 ])
 def test_measure_5_reads_as_published(reader: Page, policy: dict, lang: str, expected: list[str]) -> None:
     m5 = _measure(policy, 5)
@@ -52,7 +52,7 @@ def test_measure_5_reads_as_published(reader: Page, policy: dict, lang: str, exp
 def test_information_only_measure_links_to_the_calculator_generally(reader: Page, policy: dict) -> None:
     info = next(m for m in policy["measures"] if not m.get("benefits"))
     reader.goto(measure_path(info, "en"))
-    expect(reader.locator("article")).to_contain_text("There is no subsidy or benefit to apply for")
+    expect(reader.locator("article")).to_contain_text("It sets no subsidy amount or personal benefit")
     assert reader.locator("a.calculator-link").get_attribute("href") == "../../calculator/"
 
 

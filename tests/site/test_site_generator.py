@@ -72,18 +72,18 @@ def test_measure_5_amounts_as_each_language_writes_them(policy) -> None:
     assert en["One-time award for hiring college graduates"]["amount"] == "2,111 yuan × number of graduates"
     assert zh["吸纳高校毕业生社会保险补贴"]["duration"] == "最长1.2个月"
     assert en["Social insurance subsidy for hiring college graduates"]["duration"] == "up to 1.2 months"
-    assert zh["一次性求职补贴"]["period"] == "自通知施行之日起，无截止日期"
-    assert en["One-time job-seeking subsidy"]["period"] == "Since the notice took effect; no end date"
+    assert zh["一次性求职补贴"]["period"] == "通知未载明"
+    assert en["One-time job-seeking subsidy"]["period"] == "Not stated in the notice"
     # the same benefit assessed for the enterprise and for the graduate reads the same: shown once
     assert len([r for r in benefit_rows(index, m5, "en", t) if r["name"].startswith("One-time employment")]) == 1
 
 
 def test_dated_values_each_with_their_period(policy) -> None:
     t = Texts(policy["texts"]["site"])
-    assert period_text({"from": "2123-02-01", "until": None}, "zh", t) == "自2123年2月1日起，无截止日期"
-    assert period_text({"from": "2123-02-01", "until": None}, "en", t) == "From 1 February 2123; no end date"
+    assert period_text({"from": "2123-02-01", "until": None}, "zh", t) == "自2123年2月1日起"
+    assert period_text({"from": "2123-02-01", "until": None}, "en", t) == "From 1 February 2123"
     assert period_text({"from": None, "until": "2123-01-31"}, "en", t) == \
-        "Since the notice took effect until 31 January 2123"
+        "Until 31 January 2123"
     changed = copy.deepcopy(policy)
     m5 = next(m for m in changed["measures"] if m["number"] == 5)
     m5["figures"]["hiring_award"]["values"] = [
@@ -92,18 +92,18 @@ def test_dated_values_each_with_their_period(policy) -> None:
     before = PolicyIndex(changed, day="2123-01-15")  # the site as built before the change
     rows = [r for r in benefit_rows(before, m5, "en", t) if "award" in r["name"]]
     assert [(r["amount"], r["period"]) for r in rows] == [
-        ("2,111 yuan × number of graduates", "Since the notice took effect until 31 January 2123"),
-        ("2,500 yuan × number of graduates", "From 1 February 2123; no end date (not yet in force)")]
+        ("2,111 yuan × number of graduates", "Until 31 January 2123"),
+        ("2,500 yuan × number of graduates", "From 1 February 2123 (not yet in force)")]
     # the audience pages list both values, each with its period
     lines = [line for line in key_amounts(before, m5, "zh", t) if "奖励" in line]
-    assert lines == ["吸纳高校毕业生一次性奖励：每名2111元（领取人：企业；自通知施行之日起至2123年1月31日）",
-                     "吸纳高校毕业生一次性奖励：每名2500元（领取人：企业；自2123年2月1日起，无截止日期）"]
+    assert lines == ["吸纳高校毕业生一次性奖励：每名2111元（领取人：企业；至2123年1月31日）",
+                     "吸纳高校毕业生一次性奖励：每名2500元（领取人：企业；自2123年2月1日起）"]
     # built after it: the table marks the old value ended, the audience page shows only the new one
     after = PolicyIndex(changed, day="2123-02-01")
     rows = [r for r in benefit_rows(after, m5, "zh", t) if "奖励" in r["name"]]
-    assert [r["period"] for r in rows] == ["自通知施行之日起至2123年1月31日（已结束）", "自2123年2月1日起，无截止日期"]
+    assert [r["period"] for r in rows] == ["至2123年1月31日（已结束）", "自2123年2月1日起"]
     assert [line for line in key_amounts(after, m5, "zh", t) if "奖励" in line] == \
-        ["吸纳高校毕业生一次性奖励：每名2500元（领取人：企业；自2123年2月1日起，无截止日期）"]
+        ["吸纳高校毕业生一次性奖励：每名2500元（领取人：企业；自2123年2月1日起）"]
 
 
 def test_policy_text_shows_as_text(policy, tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from .formatting import (format_count, format_date, format_money, format_numeral
                          render_text, value_on)
 from .library import Ended, measure_endings
 from .rules import ON_DAY, Rule, RulesError, compile_conditions
-from .texts import LANGS, fill, result_texts
+from .texts import LANGS, fill, result_texts, with_duration
 from . import whatif
 
 ROLE = "role"                      # the question that says who is asking
@@ -287,7 +287,7 @@ class Rules:
         lines = []
         for item in items:
             if item["status"] in ("eligible", "may_be_eligible"):
-                amount = " ".join(t for t in (item["amount_text"], item["duration_text"]) if t)
+                amount = with_duration(text, item["amount_text"], item["duration_text"])
                 lines.append(amount if item["name"] in amount else
                              fill(text["reasons.benefit"], name=item["name"], amount=amount))
         return lines, []

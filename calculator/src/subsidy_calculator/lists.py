@@ -276,9 +276,11 @@ class Lists:
         if error.code == "unknown_list":
             values["lists"] = self.words[lang]["separator"].join(
                 self.view(s, _dt.date.today().isoformat(), lang).title for s in self.specs.values())
+        if error.code == "too_many_rows":  # 50,000 / 50000, as each language writes a count
+            values = {k: format_count(int(v), lang) for k, v in values.items()}
         for key in ("size", "limit"):
             if key in values and error.code == "too_large":
-                values[key] = f"{int(values[key]) / (1024 * 1024):.1f} MB"
+                values[key] = f"{int(values[key]) / (1024 * 1024):.1f}".removesuffix(".0")  # the unit is in the text
         return values
 
     def _read(self, data: Any, list_id: str | None) -> tuple[ListSpec, list[list[str]], str, str, int]:
@@ -311,7 +313,7 @@ class Lists:
                 if len(records) > MAX_ROWS + 1:   # the rows below the headings, blank ones not counted
                     more = sum(1 for r in reader if any(cell.strip() for cell in r))
                     count = sum(1 for r in records[1:] if any(cell.strip() for cell in r)) + more
-                    raise ListFileError("too_many_rows", count=f"{count:,}", limit=f"{MAX_ROWS:,}")
+                    raise ListFileError("too_many_rows", count=str(count), limit=str(MAX_ROWS))
         except csv.Error:
             raise ListFileError("malformed", row=f"{len(records) + 1:,}") from None
         finally:
@@ -490,14 +492,15 @@ def text_report(result: Mapping[str, Any], words: Mapping[str, str], result_word
         lines += ["", words["report.rows"]]
         for r in result["rows"]:
             first = next((c for c in r["cells"] if c.strip()), "")
-            lines.append(f"  {r['row']:>5}  {first}  — {r['status_text']}")
+            lines.append(f"  {r['row']:>5}  " + fill(result_words["report.line"], name=first, text=r["status_text"]))
             lines += [f"         · {reason}" for reason in r["reasons"] if r["status"] != "error"]
     if result["totals"]:
         lines += ["", words["report.totals"]] + [f"  {c['text']}" for c in result["counts"]]
         for group in result["totals"]["groups"]:
             heading = group["title"]
             if group["total_text"]:
-                heading += " — " + fill(result_words["report.total"], amount=group["total_text"])
+                heading = fill(result_words["report.line"], name=heading,
+                               text=fill(result_words["report.total"], amount=group["total_text"]))
             lines += ["", heading, "=" * 40]
             for item in group["items"]:
                 lines += _item(item, result_words)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .texts import fill
+from .texts import fill, with_duration
 
 _MARK = {True: "✓", False: "✗", None: "?"}
 
@@ -21,7 +21,7 @@ def text_report(result: Mapping[str, Any], words: Mapping[str, str]) -> str:
     for group in result["groups"]:
         heading = group["title"]
         if group["total_text"]:
-            heading += " — " + fill(words["report.total"], amount=group["total_text"])
+            heading = fill(words["report.line"], name=heading, text=fill(words["report.total"], amount=group["total_text"]))
         lines += [heading, "=" * 40]
         for item in group["items"]:
             lines += _item(item, words)
@@ -32,7 +32,7 @@ def text_report(result: Mapping[str, Any], words: Mapping[str, str]) -> str:
         lines += [words["report.what_if"], "=" * 40] + [f"  → {line}" for line in changes] + [""]
     lines.append(words["report.measures"])
     for m in result["measures"]:
-        lines.append(f"  {m['label']} {m['title']} — {m['status_text']}")
+        lines.append("  " + fill(words["report.line"], name=f"{m['label']} {m['title']}", text=m["status_text"]))
         lines += [f"      · {r}" for r in m["reasons"]]
         how = m["items"][0]["how_to_apply"] if m["items"] else None
         if how and m["status"] in ("eligible", "may_be_eligible"):
@@ -42,9 +42,9 @@ def text_report(result: Mapping[str, Any], words: Mapping[str, str]) -> str:
 
 
 def _item(item: Mapping[str, Any], words: Mapping[str, str]) -> list[str]:
-    lines = [f"  ■ {item['name']} — {item['status_text']}",
+    lines = ["  ■ " + fill(words["report.line"], name=item["name"], text=item["status_text"]),
              f"      {item['measure_label']} {item['measure_title']} · {item['frequency_text']}"]
-    amount = " ".join(t for t in (item["amount_text"], item["duration_text"]) if t)
+    amount = with_duration(words, item["amount_text"], item["duration_text"])
     for line in (amount, *item["arithmetic"], *item["left_out"]):
         if line:
             lines.append(f"      {line}")

@@ -15,7 +15,7 @@ REQUIRED = (
     "status.info_only", "status.not_in_force",
     "frequency.one_time", "frequency.recurring", "frequency.not_stated",
     "amount.per", "amount.per_one", "amount.rate", "amount.each", "amount.each_one",
-    "amount.by_regulations", "amount.none", "amount.duration", "amount.left_out",
+    "amount.by_regulations", "amount.none", "amount.duration", "amount.with_duration", "amount.left_out",
     "reasons.for_roles", "reasons.missing", "reasons.not_met", "reasons.figure_not_in_force",
     "reasons.measure_ended", "reasons.measure_not_started", "reasons.benefit_ended", "reasons.benefit_not_started",
     "reasons.notice_not_in_force", "reasons.measure_repealed", "reasons.measure_superseded",
@@ -29,7 +29,7 @@ REQUIRED = (
     "what_if.named_amount", "what_if.named_maybe", "what_if.adds",
     "what_if.each_more", "what_if.one_more", "what_if.ahead_ends", "what_if.ahead_amount",
     "report.heading", "report.what_if", "report.errors", "report.nothing", "report.total", "report.measures",
-    "report.self_check", "report.how_to_apply",
+    "report.self_check", "report.how_to_apply", "report.line",
 )
 
 
@@ -37,6 +37,13 @@ def fill(template: str, **values: str) -> str:
     """'{count} × {amount}' with count='3', amount='5 yuan' -> '3 × 5 yuan' (one pass, so a
     value containing braces is never filled again)."""
     return FIELD.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+def with_duration(words: Mapping[str, str], amount: str | None, duration: str | None) -> str:
+    """An amount and its duration, joined as results.yaml says (amount.with_duration)."""
+    if amount and duration:
+        return fill(words["amount.with_duration"], amount=amount, duration=duration)
+    return amount or duration or ""
 
 
 def is_text(node: Any) -> bool:

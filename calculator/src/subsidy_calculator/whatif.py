@@ -19,7 +19,7 @@ from itertools import product
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from .formatting import format_count, format_date
-from .texts import fill
+from .texts import fill, with_duration
 
 if TYPE_CHECKING:
     from .engine import Rules, _BenefitView, _MeasureView, _View
@@ -233,8 +233,8 @@ def _value_text(rules: "Rules", view: "_View", qid: str, value: Any) -> str:
 
 def _outcome(view: "_View", new: Mapping[str, Any]) -> str:
     if new["status"] == "eligible":
-        return fill(view.text["what_if.would_be_eligible"], amount=" ".join(
-            t for t in (new["amount_text"], new["duration_text"]) if t))
+        return fill(view.text["what_if.would_be_eligible"],
+                    amount=with_duration(view.text, new["amount_text"], new["duration_text"]))
     return fill(view.text["what_if.would_maybe"], count=format_count(len(new["self_check"]), view.lang))
 
 

@@ -110,7 +110,7 @@ function main() {
     if (!file) return setStatus(T.status.no_file);
     if (file.size > maxBytes) {
       clearResults();
-      return setStatus(fmt(T.status.too_large, { size: mb(file.size), limit: mb(maxBytes).replace(/\.0 /, " ") }), "done");
+      return setStatus(fmt(T.status.too_large, { size: mb(file.size), limit: mb(maxBytes).replace(/\.0(?!\d)/, "") }), "done");
     }
     if (!ready) return; // checked as soon as the worker is ready
     const id = ++seq;
@@ -170,11 +170,11 @@ function main() {
     const out = [h("h3", { text: T.totals_heading }),
       h("ul", { class: "lc-counts" }, r.counts.map((c) => h("li", { text: c.text })))];
     for (const group of r.totals.groups) {
-      out.push(h("h4", { text: group.title + (group.total_text ? " — " + fmt(T.total, { amount: group.total_text }) : "") }));
+      out.push(h("h4", { text: group.title + (group.total_text ? (lang === "zh" ? "：" : ": ") + fmt(T.total, { amount: group.total_text }) : "") }));
       for (const item of group.items) {
         const lines = [item.amount_text, item.duration_text].filter(Boolean).join(" ");
         out.push(h("div", { class: `calc-item calc-item-${item.status}` },
-          h("p", { class: "calc-item-name" }, h("strong", { text: item.name }), " — ", item.status_text),
+          h("p", { class: "calc-item-name" }, h("strong", { text: item.name }), lang === "zh" ? "：" : ": ", item.status_text),
           lines ? h("p", { text: lines }) : null,
           item.arithmetic.map((a) => h("p", { class: "calc-arithmetic", text: a })),
           item.left_out.map((a) => h("p", { class: "calc-left-out", text: a })),

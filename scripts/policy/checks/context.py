@@ -39,6 +39,13 @@ def flat(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def wrapped_in_chinese_quotes(text: str) -> bool:
+    """“…” around a whole text (a Chinese keyboard's quotes, which YAML keeps as part of the text);
+    not a text that starts and ends with two quoted terms (“A”和“B”)."""
+    text = text.strip()
+    return len(text) > 2 and text[0] == "“" and text[-1] == "”" and "“" not in text[1:-1] and "”" not in text[1:-1]
+
+
 def hashable(value: Any) -> bool:
     return isinstance(value, (str, int, float, bool)) or value is None
 
@@ -223,6 +230,8 @@ class Context:
         """[[figure]] in every text; with own_figures None, only [[measure-id.figure]] is allowed."""
         by_text: dict[PathT, dict[str, set[str]]] = {}
         for path, text in texts(root):
+            if path[-1] == "zh" and wrapped_in_chinese_quotes(text) and not re.fullmatch(r"\{[a-z_]+\}", text.strip()[1:-1]):
+                self.add(doc, path, "text_in_chinese_quotes", text=text, inner=text[1:-1])
             names = set(FIGURE_REF.findall(text))
             by_text.setdefault(path[:-1], {})[str(path[-1])] = names
             rest = FIGURE_REF.sub("", text)

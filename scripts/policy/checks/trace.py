@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from scripts.policy.checks.context import Context, as_dict, items
-from scripts.policy.messages import msg
+from scripts.policy.checks.context import Context, as_dict, items, wrapped_in_chinese_quotes
+from scripts.policy.messages import Joined, Message, msg
 from scripts.policy.problems import PathT
 from scripts.policy.reader import Doc
 
@@ -23,7 +23,7 @@ def _quoted(value: Any, quotes: list[str]) -> bool:
 
 
 def _check(ctx: Context, doc: Doc, item: Any, path: PathT, what: str, quotes: list[str],
-           guidance_allowed: bool) -> None:
+           guidance_allowed: bool, amended: Message | None = None) -> None:
     if not isinstance(item, dict):
         return
     thing = msg(f"thing.{what}")
@@ -35,7 +35,12 @@ def _check(ctx: Context, doc: Doc, item: Any, path: PathT, what: str, quotes: li
     elif guidance and not guidance_allowed:
         ctx.add(doc, path + ("guidance",), "trace.no_guidance", what=thing)
     elif notice is not None and not _quoted(notice, quotes):
-        ctx.add(doc, path + ("rests_on",), "trace.not_found", quote=str(notice))
+        if isinstance(notice, str) and wrapped_in_chinese_quotes(notice) and _quoted(notice.strip()[1:-1], quotes):
+            ctx.add(doc, path + ("rests_on",), "trace.chinese_quotes", quote=notice.strip()[1:-1])
+        elif amended is not None:  # it may rest on a later notice's words, quoted in the change log
+            ctx.add(doc, path + ("rests_on",), "trace.not_found_amended", quote=str(notice), quotes=amended)
+        else:
+            ctx.add(doc, path + ("rests_on",), "trace.not_found", quote=str(notice))
 
 
 def check_trace(ctx: Context, doc: Doc, measure: dict[str, Any]) -> None:
@@ -43,9 +48,12 @@ def check_trace(ctx: Context, doc: Doc, measure: dict[str, Any]) -> None:
     source = as_dict(measure.get("source"))
     quotes = [source.get("as_published")] + [e.get("quote") for _, e in items(measure.get("change_log"))]
     quotes = [q for q in quotes if isinstance(q, str)]
+    logged = tuple(msg("trace.logged_quote", i=i, ident=str(e.get("notice") or "-"))
+                   for i, e in items(measure.get("change_log")) if isinstance(e.get("quote"), str))
+    amended = Joined(logged, "word.semicolon") if logged else None
     for i, benefit in items(measure.get("benefits")):
         path = ("benefits", i)
-        _check(ctx, doc, benefit, path, "this_benefit", quotes, guidance_allowed=False)
+        _check(ctx, doc, benefit, path, "this_benefit", quotes, guidance_allowed=False, amended=amended)
         notice = benefit.get("rests_on") if isinstance(benefit.get("rests_on"), str) else ""
         frequency = benefit.get("frequency")
         if frequency == "one_time" and notice and "one-time" not in notice.lower():
@@ -53,13 +61,15 @@ def check_trace(ctx: Context, doc: Doc, measure: dict[str, Any]) -> None:
         if frequency == "recurring" and not benefit.get("duration"):
             ctx.add(doc, path + ("frequency",), "trace.recurring")
         for j, condition in items(benefit.get("conditions")):
-            _check(ctx, doc, condition, path + ("conditions", j), "this_condition", quotes, guidance_allowed=False)
+            _check(ctx, doc, condition, path + ("conditions", j), "this_condition", quotes, guidance_allowed=False, amended=amended)
         for j, entry in enumerate(benefit.get("self_check") or [] if isinstance(benefit.get("self_check"), list) else []):
-            _check(ctx, doc, entry, path + ("self_check", j), "this_self_check", quotes, guidance_allowed=True)
+            _check(ctx, doc, entry, path + ("self_check", j), "this_self_check", quotes, guidance_allowed=True, amended=amended)
     apply = as_dict(measure.get("apply"))
     for key in ("how", "where"):
         if key in apply:
-            _check(ctx, doc, apply[key], ("apply", key), f"apply_{key}", quotes, guidance_allowed=True)
+            _check(ctx, doc, apply[key], ("apply", key), f"apply_{key}", quotes, guidance_allowed=True, amended=amended)
+    if "contacts_note" in measure:
+        _check(ctx, doc, measure["contacts_note"], ("contacts_note",), "contacts_note", quotes, guidance_allowed=False, amended=amended)
     documents = apply.get("documents") if isinstance(apply.get("documents"), list) else []
     for j, entry in enumerate(documents):
-        _check(ctx, doc, entry, ("apply", "documents", j), "this_document", quotes, guidance_allowed=True)
+        _check(ctx, doc, entry, ("apply", "documents", j), "this_document", quotes, guidance_allowed=True, amended=amended)
