@@ -24,7 +24,8 @@ from subsidy_calculator import formatting  # noqa: E402
 from subsidy_calculator.vocabulary import NUMBER_TYPES, QUESTION_TYPES  # noqa: E402
 from scripts.files import write_if_changed  # noqa: E402
 from scripts.pages import jinja_env  # noqa: E402
-from scripts.pages.view import build_day  # noqa: E402
+from scripts.pages.view import build_day, publisher_contact  # noqa: E402
+from scripts.pages.words import Texts  # noqa: E402
 
 LANGS = ("zh", "en")
 PAGE_DIR = "calculator"
@@ -131,7 +132,16 @@ class _Renderer:
         return jinja_env.environment().get_template("calculator.md.j2").render(
             t=self.t, lang=self.lang, site_root="../" if self.lang == "zh" else "../../",
             questions=[self.question(q) for q in self.questions], guide_links=self.guide_links(),
-            list_link=self.list_link())
+            list_link=self.list_link(), publisher=self.publisher())
+
+    def publisher(self) -> dict | None:
+        """The publisher's own service line beside the results (library.yaml), labelled as such."""
+        site = Texts(self.policy["texts"]["site"])
+        contact = publisher_contact(self.policy.get("library") or {}, site, self.lang)
+        if contact is None:
+            return None
+        return {**contact, "heading": site("measure.where_to_ask", self.lang),
+                "note": site("measure.where_to_ask_note", self.lang), "colon": site("common.colon", self.lang)}
 
 
 def render(policy: Mapping[str, Any], lang: str, docs_dir: Path, today: str | None = None) -> str:

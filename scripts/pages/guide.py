@@ -19,7 +19,7 @@ from scripts.pages import jinja_env, list_page
 from scripts.pages.feed import build_feed
 from scripts.pages.words import LANGS, Texts, pick
 from scripts.files import write_if_changed
-from scripts.pages.view import (PolicyIndex, act_text, benefit_rows, condition_blocks, ended_by, key_amounts,
+from scripts.pages.view import (PolicyIndex, act_text, contact_lines, publisher_contact, benefit_rows, condition_blocks, ended_by, key_amounts,
                                measure_state, measure_state_kind, newest_first, quote_label, render, state, traced)
 
 GENERATED_DIRS = ("measures", "parts", "audiences", "changes", "notices", "data")
@@ -348,6 +348,7 @@ class _Site:
                 documents=[traced(index, m, d, lang, t, "apply.documents") for d in m["apply"].get("documents") or []],
                 contacts=[self.contact(c, lang, where) for c in m.get("contacts") or []],
                 contacts_note=traced(index, m, m["contacts_note"], lang, t, "contacts_note") if m.get("contacts_note") else "",
+                publisher=self.publisher(lang),
                 source_as_published=m["source"]["as_published"],
                 source_translation=m["source"].get("zh", "") if lang == "zh" else "",
                 change_log=[{"date": format_date(str(e["date"]), lang), "text": render(index, m, e["text"], lang, "change_log"),
@@ -355,22 +356,11 @@ class _Site:
                             for e in m.get("change_log") or []],
             )
 
+    def publisher(self, lang: str) -> dict | None:
+        return publisher_contact(self.index.library, self.t, lang)
+
     def contact(self, contact: Mapping, lang: str, where: str) -> dict:
-        t = self.t
-        lines: list[tuple[str, str, str]] = []
-        if contact.get("phone"):
-            phone = str(contact["phone"])
-            lines.append((t("measure.phone", lang), phone, "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")))
-        if contact.get("email"):
-            lines.append((t("measure.email", lang), contact["email"], f"mailto:{contact['email']}"))
-        for key in ("address", "hours"):
-            if contact.get(key):
-                lines.append((t(f"measure.{key}", lang), pick(contact[key], lang, f"{where}.contacts.{key}"), ""))
-        if contact.get("url"):
-            url = str(contact["url"])
-            safe = url.startswith(("https://", "http://"))  # never a javascript: link
-            lines.append((t("measure.website", lang), url, url if safe else ""))
-        return {"name": pick(contact["name"], lang, f"{where}.contacts.name"), "lines": lines}
+        return contact_lines(self.t, contact, lang, where)
 
     def change_item(self, e: Mapping, lang: str, prefix: str) -> dict[str, str]:
         """One change for the "What changed" pages: a measure's change log entry, or a notice's act."""

@@ -421,3 +421,33 @@ def newest_first(index: PolicyIndex, notice_id: str | None = None) -> list[dict]
     entries.sort(key=lambda e: e["order"])
     entries.sort(key=lambda e: e["date"], reverse=True)
     return entries
+
+
+def contact_lines(t: Texts, contact: Mapping[str, Any], lang: str, where: str) -> dict:
+    """A contact as {name, lines: [(label, value, href)]}: only links that are safe (tel:, mailto:,
+    http(s):), never a javascript: one."""
+    lines: list[tuple[str, str, str]] = []
+    if contact.get("phone"):
+        phone = str(contact["phone"])
+        lines.append((t("measure.phone", lang), phone, "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")))
+    if contact.get("email"):
+        lines.append((t("measure.email", lang), contact["email"], f"mailto:{contact['email']}"))
+    for key in ("address", "hours"):
+        if contact.get(key):
+            lines.append((t(f"measure.{key}", lang), pick(contact[key], lang, f"{where}.contacts.{key}"), ""))
+    if contact.get("url"):
+        url = str(contact["url"])
+        safe = url.startswith(("https://", "http://"))
+        lines.append((t("measure.website", lang), url, url if safe else ""))
+    return {"name": pick(contact["name"], lang, f"{where}.contacts.name"), "lines": lines}
+
+
+def publisher_contact(library: Mapping[str, Any], t: Texts, lang: str) -> dict | None:
+    """The publishing bureau's own contact (library.yaml `publisher`), None until staff fill it."""
+    given = {k: v for k, v in (library.get("publisher") or {}).items() if v}
+    if not given:
+        return None
+    contact = {"name": given.get("name") or {lang: t("measure.where_to_ask", lang)},
+               **{k: v for k, v in given.items() if k in ("phone", "hours", "url")},
+               **({"address": given["hall"]} if given.get("hall") else {})}
+    return contact_lines(t, contact, lang, "policy/library.yaml: publisher")

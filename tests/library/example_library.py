@@ -29,4 +29,11 @@ def write(parent: Path) -> Path:
     assert anchor in text, "questions.yaml changed: update tests/library/example_library.py"
     questions.write_text(text.replace(anchor, added + anchor, 1), encoding="utf-8")
     yaml.safe_load(questions.read_text(encoding="utf-8"))  # still one YAML document
+    # the bureau has given its own service line (the real policy leaves it null until it does)
+    library = target / "library.yaml"
+    text = library.read_text(encoding="utf-8")
+    for key, value in (("name", "{zh: 市人力资源和社会保障局, en: Municipal Human Resources and Social Security Bureau}"),
+                       ("phone", '"12333"'), ("hall", "{zh: 市民服务中心二楼, en: \"Citizen Service Centre, 2nd floor\"}")):
+        text = text.replace(f"  {key}: null\n", f"  {key}: {value}\n", 1)
+    library.write_text(text, encoding="utf-8")
     return target

@@ -88,6 +88,16 @@ def test_the_notice_pages(library: dict[str, Any], monkeypatch) -> None:
     assert "2027年第2号通知 · 第一条" in youth and "1800元" in youth
 
 
+def test_where_to_ask_is_the_publishers_own_line_never_the_notices(library: dict[str, Any], monkeypatch) -> None:
+    pages = _pages(library, "2027-06-01", monkeypatch)
+    zh = _plain(pages["measures/youth-internship-subsidy.zh.md"])
+    assert "向本站发布单位咨询 以下为本站发布单位的咨询渠道，并非通知内容。 市人力资源和社会保障局" in zh
+    assert "电话： 12333" in zh and "地址：市民服务中心二楼" in zh
+    en = _plain(pages["measures/youth-internship-subsidy.en.md"])
+    assert "Ask the publisher of this site The publisher's own service line and hall, not a statement of the notice." in en
+    assert "Citizen Service Centre, 2nd floor" in en
+
+
 def test_after_the_date_the_superseded_measure_is_not_offered(library: dict[str, Any], monkeypatch) -> None:
     pages = _pages(library, "2028-01-02", monkeypatch)
     old = _plain(pages["measures/employment-internships.zh.md"])

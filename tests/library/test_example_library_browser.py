@@ -101,5 +101,9 @@ def test_the_calculator_groups_results_by_notice(visitor: Page, library_server: 
     old = visitor.locator('.calc-measures li[data-measure="employment-internships"]')
     expect(old).to_have_attribute("data-status", "not_in_force")
     expect(old).to_contain_text("本措施已由2027年第2号通知替代，自2028年1月1日起不再执行。")
+    # where to ask: the publisher's own line beside the results, said to be the publisher's
+    where = visitor.locator(".calc-where")
+    expect(where).to_contain_text("以下为本站发布单位的咨询渠道，并非通知内容。")
+    expect(where.get_by_role("link", name="12333")).to_have_attribute("href", "tel:12333")
     # the visitor's question for the new subsidy is asked only of an enterprise that takes trainees
     expect(visitor.get_by_label("有多少名见习人员已完成见习？")).to_be_visible()
