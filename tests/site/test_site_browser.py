@@ -93,6 +93,10 @@ def test_search_finds_the_measure(reader: Page, policy: dict, lang: str, query: 
     assert any(f"measures/{measure['id']}/" in (h or "") for h in hrefs), hrefs
     first_page = [h for h in hrefs if "/measures/" in (h or "")][0]
     assert ("/en/" in first_page) == (lang == "en"), first_page
+    # the measure ranks first: above the audience and part pages that name it, and no staff page
+    # (whose worked examples read like real amounts) is in the public search
+    assert f"measures/{measure['id']}/" in (hrefs[0] or ""), hrefs
+    assert not [h for h in hrefs if "staff-guide" in (h or "")], hrefs
 
 
 @pytest.mark.parametrize("lang", LANGS)
