@@ -108,11 +108,12 @@ def test_not_a_payment_says_what_it_is(rules) -> None:
 
 
 def test_no_not_eligible_on_a_condition_the_notice_does_not_set(rules) -> None:
-    """Measure 18 pays "eligible personnel": someone not registered as unemployed is not refused.
-    Measure 4 sets no contribution condition: an enterprise is never refused the rate cut."""
+    """Measure 18 pays "eligible personnel": someone out of work but not registered as unemployed
+    is not refused (only someone in work is: they are unemployment benefits). Measure 4 sets no
+    contribution condition: an enterprise is never refused the rate cut."""
     person = rules.evaluate({"role": "person", "employment": "not_employed", "employment_difficulties": False}, DAY, "zh")
     benefits = item(person, "unemployment-insurance-benefits")
-    assert benefits["status"] == "may_be_eligible" and benefits["reasons"] == []
+    assert benefits["status"] == "may_be_eligible" and benefits["reasons"] == [{"met": True, "text": "目前未就业"}]
     assert benefits["self_check"] == ["您属于通知所称“符合条件人员”（通知未载明具体条件）"]
     enterprise = rules.evaluate({"role": "enterprise"}, DAY, "zh")
     assert {item(enterprise, b)["status"] for b in ("job-stabilisation-refund", "reduced-insurance-rates")} \
