@@ -37,3 +37,21 @@ def test_a_share_link_shows_its_result(started_calculator) -> None:
     top = other.evaluate("document.getElementById('calc-results').getBoundingClientRect().top")
     assert 0 <= top < 844 / 2, top
     other.close()
+
+
+def test_a_question_left_blank_brings_no_card_asking_for_it(started_calculator) -> None:
+    """An individual business that does not want a loan leaves the amount blank and goes on: no
+    "more answers needed" card about the loan, one line says what was left unanswered."""
+    page = started_calculator("zh")
+    page.locator('#q-role input[value="individual_business"]').check()
+    field = page.locator("#q-guarantee_loan_amount-input")
+    field.focus()
+    field.blur()
+    results = page.locator('#calc-results[data-state="done"]')
+    expect(results.locator(".calc-skipped")).to_contain_text("您未回答“")
+    expect(results.locator('.calc-group .calc-item[data-status="needs_answers"]')).to_have_count(0)
+    # answering it brings the loan's result back
+    field.fill("200000")
+    field.blur()
+    expect(page.locator('#calc-results[data-state="done"] .calc-skipped')).to_have_count(0)
+    expect(page.locator('#calc-results[data-state="done"] .calc-item[data-benefit="counter-guarantee-exemption"]')).to_be_visible()

@@ -93,7 +93,7 @@ function main() {
       python.call({ type: "evaluate", request }).then((json) => {
         if (id !== latestRequested) return; // a newer answer is on its way
         lastResult = JSON.parse(json);
-        results.result(lastResult, python.rulesVersion());
+        results.result(lastResult, python.rulesVersion(), form.skipped(answers));
         if (root.dataset.offline === "ready") keepPages(resultPages());
         if (scrollToResult) {
           scrollToResult = false;
@@ -152,7 +152,7 @@ function main() {
   formElement.addEventListener("submit", (event) => { event.preventDefault(); form.collect(); form.showErrors(true); });
   formElement.addEventListener("input", (event) => { form.touch(event.target.name, true); update(false); });
   formElement.addEventListener("change", (event) => { form.touch(event.target.name, false); update(false); });
-  formElement.addEventListener("focusout", (event) => form.left(event.target.name));
+  formElement.addEventListener("focusout", (event) => { if (form.left(event.target.name)) update(true); });
   window.addEventListener("hashchange", () => {
     scrollToResult = form.applyFragment(location.hash);
     update(true);

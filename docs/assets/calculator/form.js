@@ -122,10 +122,16 @@ export function createForm(formElement, T, lang) {
   }
 
   // Leaving a typed answer shows its error at once.
+  // Returns true when a field is left blank for the first time (it then counts as skipped).
   function left(name) {
     const q = byId.get(name);
+    if (!q) return false;
     // (a number field holding no number, "3e", has the value "" and says so too)
-    if (q && q.input && (q.input.value !== "" || q.input.validity.badInput)) { q.touched = true; collect(); showErrors(false); }
+    if (q.input && (q.input.value !== "" || q.input.validity.badInput)) { q.touched = true; collect(); showErrors(false); }
+    const blank = q.input ? q.input.value === "" && !q.input.validity.badInput : !q.radios.some((r) => r.checked);
+    const first = blank && !q.visited;
+    q.visited = true;
+    return first;
   }
 
   // A missing answer named in a result: bring its question into view, focused.
@@ -158,12 +164,26 @@ export function createForm(formElement, T, lang) {
     $("calc-share-link").value = location.origin + location.pathname + (frag ? "#" + frag : "");
   }
 
+  // The questions asked, left blank, and gone past: a later question asked has an answer, or the
+  // visitor was in the field and left it empty.
+  function skipped(answers) {
+    const out = new Set();
+    let later = false;
+    for (const q of [...questions].reverse()) {
+      if (q.el.hidden) continue;
+      if (q.id in answers) later = true;
+      else if (later || q.visited) out.add(q.id);
+    }
+    return out;
+  }
+
   function clear() {
     if (dateInput) dateInput.value = today;
     for (const q of questions) {
       for (const r of q.radios) r.checked = false;
       if (q.input) q.input.value = "";
       q.touched = false;
+      q.visited = false;
     }
   }
 
@@ -218,6 +238,6 @@ export function createForm(formElement, T, lang) {
 
   return {
     questions, today, chosenDay, collect, showErrors, touch, left, focusQuestion, focusFirst,
-    writeFragment, applyFragment, clear, notice,
+    writeFragment, applyFragment, clear, notice, skipped,
   };
 }

@@ -145,8 +145,14 @@ export function createResults(root, T, lang, focusQuestion) {
   }
 
   // One evaluation's result; `rulesVersion` when the result does not name its own.
-  function result(r, rulesVersion) {
+  // `skipped`: questions the visitor was asked, left blank and went past (a later one is answered).
+  function result(r, rulesVersion, skipped = new Set()) {
     const nodes = [];
+    // a benefit that only waits for a question the visitor chose to skip is not shown as a card:
+    // one line names those questions instead
+    const waitsOnSkipped = (it) => it.status === "needs_answers" && Array.isArray(it.missing) && it.missing.length
+      && it.missing.every((m) => skipped.has(m.question));
+    const skippedLabels = new Set();
     if (Array.isArray(r.errors) && r.errors.length) {
       nodes.push(h("div", { class: "calc-result-errors" }, h("p", { text: T.results.invalid_answers }),
         h("ul", {}, r.errors.map((e) => h("li", { text: e.message || "" })))));
@@ -155,14 +161,25 @@ export function createResults(root, T, lang, focusQuestion) {
     for (const group of groups) {
       const items = (Array.isArray(group.items) ? group.items : []).map((it, i) => [it, i])
         .sort((a, b) => (STATUS_ORDER[a[0].status] ?? 9) - (STATUS_ORDER[b[0].status] ?? 9) || a[1] - b[1])
-        .map(([it]) => it);
+        .map(([it]) => it)
+        .filter((it) => {
+          if (!waitsOnSkipped(it)) return true;
+          for (const m of it.missing) skippedLabels.add(m.label || m.question);
+          return false;
+        });
+      if (!items.length) continue;
       nodes.push(h("section", { class: "calc-group", "data-recipient": group.recipient || "" },
         h("h3", { class: "calc-group-title", text: group.title || "" }),
         group.total_text ? h("p", { class: "calc-group-total" }, h("span", { class: "calc-total-label", text: T.results.total + (lang === "zh" ? "：" : ": ") }),
           h("strong", { class: "calc-total", text: group.total_text })) : null,
         items.map(item)));
     }
-    if (!groups.length) nodes.push(h("p", { class: "calc-placeholder", text: T.results.nothing }));
+    if (!nodes.some((n) => n.classList && n.classList.contains("calc-group"))) {
+      nodes.push(h("p", { class: "calc-placeholder", text: T.results.nothing }));
+    }
+    if (skippedLabels.size) {
+      nodes.push(h("p", { class: "calc-skipped", text: fmt(T.results.skipped, { labels: [...skippedLabels].map((l) => `“${l}”`).join(lang === "zh" ? "、" : ", ") }) }));
+    }
     // the nearest changes of answers that would open a benefit that does not apply now, each once
     const changes = (Array.isArray(r.what_if) ? r.what_if : []).filter((c) => c && typeof c.text === "string");
     if (changes.length) {
