@@ -111,7 +111,7 @@ def test_files_as_excel_saves_them(lists, encoding: str, bom: bytes, sep: str) -
     result = lists.check(bom + text.encode(encoding), None, {"agency_qualified": True}, DAY, "zh")
     assert result["list"] == "placements" and not result["problems"], result["problems"]
     assert [r["status"] for r in result["rows"]] == ["counted", "not_counted"]
-    assert result["rows"][1]["reasons"] == ["不符合：免费介绍成功就业"]
+    assert result["rows"][1]["reasons"] == ["未满足条件：免费介绍成功就业"]
     assert result["totals"]["groups"][0]["total_text"] == "311元"
 
 
@@ -236,7 +236,7 @@ def test_command_line_prints_the_same_result(tmp_path, lists) -> None:
                                        cwd=ROOT, env={"PYTHONPATH": str(ROOT / "calculator" / "src")})
     text = run("--lang", "zh", "--answer", "agency_qualified=是")
     assert text.returncode == 0, text.stderr
-    assert "1人 × 311元 = 311元" in text.stdout and "不符合：免费介绍成功就业" in text.stdout
+    assert "1人 × 311元 = 311元" in text.stdout and "未满足条件：免费介绍成功就业" in text.stdout
     out = tmp_path / "out.csv"
     assert run("--format", "csv", "--out", str(out)).returncode == 0
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")
@@ -253,3 +253,15 @@ def test_command_line_prints_the_same_result(tmp_path, lists) -> None:
     placements.write_bytes("\n".join([PLACEMENT_HEADERS, *ROWS]).encode("gb18030"))
     as_json = json.loads(run("--format", "json", "--lang", "en").stdout)
     assert as_json["totals"] == json.loads(json.dumps(lists.check(placements.read_bytes(), None, {}, DAY, "en")["totals"]))
+
+
+def test_english_errors_name_the_options_in_both_languages_and_reasons_read_apart(lists) -> None:
+    """An English reader of a list filled in Chinese sees the Chinese options too; in the results
+    file a row's reasons are separate sentences, not run together."""
+    text = "\r\n".join([PLACEMENT_HEADERS, "张三,毕业生,是,是,是,是", "李四,城镇登记失业人员,,是,是,是"]) + "\r\n"
+    result = lists.check(text.encode("utf-8"), None, {"agency_qualified": True}, DAY, "en")
+    bad = next(p["message"] for p in result["problems"] if p.get("row") == 2)
+    assert "“毕业生” is not one of: " in bad and "(离校未就业高校毕业生)" in bad, bad
+    rows = list(csv.reader(io.StringIO(result_csv(result).lstrip("\ufeff"))))
+    assert rows[2][-1] == ("Row 3, “是否免费介绍”: this cell must be filled in; "
+                           "Correct this row and check the list again."), rows[2][-1]

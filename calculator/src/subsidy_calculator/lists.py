@@ -157,7 +157,10 @@ class _ListView:
             for alias in (c.id, *both, f"{both[0]}/{both[1]}", f"{both[0]}({both[1]})"):
                 self.aliases.setdefault(_norm(alias), i)
         sep = words["separator"]
-        self.options = [sep.join(o["label"][lang] for o in c.raw.get("options") or ()) for c in spec.columns]
+        # the options in this language, and in the other one too: a list may be filled in either
+        other = next(x for x in LANGS if x != lang)
+        self.options = [sep.join(fill(words["cell.option"], label=o["label"][lang], other=o["label"][other])
+                                 for o in c.raw.get("options") or ()) for c in spec.columns]
         self.condition_texts = [_render(c["text"], lang, figures, iso) for c, _ in spec.conditions]
         names = {(mv.measure.id, bv.benefit.id): bv.name for mv in view.measures for bv in mv.benefits}
         self.toward = {q: sep.join(dict.fromkeys(names[(m.id, b.id)] for m, b in pairs))
@@ -269,6 +272,7 @@ class Lists:
         out["problems"] = [e for r in rows for e in r["errors"]]
         out["result_columns"] = [words["columns." + k] for k in _RESULT_KEYS]
         out["separator"] = words["separator"]
+        out["reason_separator"] = words.get("reasons.separator", " ")
         return out
 
     def _fill_values(self, error: ListFileError, lang: str) -> dict[str, str]:
@@ -464,7 +468,7 @@ def result_csv(result: Mapping[str, Any]) -> str:
     for r in rows:
         writer.writerow(list(r["cells"]) + [""] * (width - len(r["cells"]))
                         + [str(r["row"]), r["status_text"], result["separator"].join(r["counts_toward"]),
-                           " ".join(r["reasons"])])
+                           result.get("reason_separator", " ").join(r["reasons"])])
     return BOM + buffer.getvalue()
 
 
