@@ -8,11 +8,13 @@ every language, and Material's script asks for it on every page as soon as the p
   language's build; `compact_indexes` once every language is built), so that an English page never
   finds a Chinese one and a visitor downloads only the index of the language they read;
 - the page asks for it only when the search box opens (focused, clicked or its key pressed): a
-  copy of Material's script with three exact edits (`BUNDLE_EDITS`), under a name of its own so
-  that browsers holding the original (cached as immutable) do not keep using it: Material's own
+  copy of Material's script with exact edits (`BUNDLE_EDITS`), under a name of its own so that
+  browsers holding the original (cached as immutable) do not keep using it: Material's own
   behaviour for pages opened from a file (`file:`), the index's address from the page's
-  configuration (`search_index` in overrides/base.html's `__config`), and the highlighting of the
-  searched words only on a page opened from a search result.
+  configuration (`search_index` in overrides/base.html's `__config`), the search worker started
+  with its first search rather than with the page, and the highlighting of the searched words
+  only on a page opened from a search result. A page that is only read downloads neither the
+  index nor the worker.
 
 A Material upgrade that changes the script fails the build here (each edit must match exactly once):
 copy overrides/base.html again and look at the new script's search set-up.
@@ -35,6 +37,11 @@ BUNDLE_EDITS = (
     ('L($(location.protocol!=="file:"),Je("search"))', 'Je("search")'),
     # the index of the page's language: `search_index` in the page's __config, relative to its base
     ('ze(new URL("search/search_index.json",Or.base))', 'ze(new URL(Or.search_index||"search/search_index.json",Or.base))'),
+    # the search worker (lunr, 12 KB gzip) started when it is first given the index, not with the
+    # page: a stand-in that Material's script listens to, which starts the worker on its first message
+    ('function Ei(e,t){let r=Mn(e);',
+     'function Ei(e,t){let r=Mn(e,(()=>{let w,s=new EventTarget;s.postMessage=d=>{w||(w=new Worker(e),'
+     'w.onmessage=m=>s.dispatchEvent(new MessageEvent("message",{data:m.data})));w.postMessage(d)};return s})());'),
     # search.highlight (the words searched for, marked on the page a result opens): it waited for
     # the index on every page; now only on a page opened with `?h=` (from a search result)
     ('z([t,r.pipe(Q(we()),g(o=>!!o.searchParams.get("h")))])',
