@@ -118,14 +118,15 @@ def _write(path: Path, data: dict) -> None:
 
 
 def compact_indexes(site_dir: Path, langs: list[str], default: str) -> None:
-    """Once every language is built: the default language's index without the other languages'
-    pages (in case static-i18n handed them on) and every index as compact UTF-8 JSON."""
-    others = tuple(f"{lang}/" for lang in langs if lang != default)
+    """Once every language is built: the default language's index (static-i18n's, written last)
+    without the other languages' pages, in case it was handed some, as compact UTF-8 JSON; the
+    other languages' indexes were written so (write_language_index)."""
     for lang in langs:
         path = Path(site_dir) / index_path(lang, default)
         if not path.is_file():
             raise FileNotFoundError(f"{path}: the search index of {lang!r} was not written")
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if lang == default:
-            data["docs"] = [d for d in data["docs"] if not d["location"].startswith(others)]
-        _write(path, data)
+    others = tuple(f"{lang}/" for lang in langs if lang != default)
+    path = Path(site_dir) / index_path(default, default)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["docs"] = [d for d in data["docs"] if not d["location"].startswith(others)]
+    _write(path, data)
