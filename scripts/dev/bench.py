@@ -546,31 +546,47 @@ def _wait_http(url: str, timeout: float, process: subprocess.Popen) -> None:
 
 
 def bench_serve(libs: Libraries, edits: int = 2) -> dict[str, Any]:
-    """`mkdocs serve` (as `make serve` runs it) on the 100-notice library: a measure file saved,
-    until the page open in the browser shows the change (MkDocs' live reload), as staff see it;
-    and the same with `--dirty` (MkDocs renders again only the pages whose Markdown changed)."""
-    out = _serve(libs, edits, dirty=False, key="serve")
-    out.update(_serve(libs, edits + 1, dirty=True, key="serve_dirty"))
+    """`mkdocs serve` (as `make serve` runs it): a measure file saved, until the page open in the
+    browser shows the change (MkDocs' live reload), as staff see it: on the real policy (a copy)
+    and on the 100-notice library; and on the library with `--dirty` (MkDocs renders again only
+    the pages whose Markdown changed; not strict, as MkDocs warns that such a build is inexact)."""
+    from scripts.dev import scale
+
+    real = libs.tmp / "real-policy"
+    if not real.exists():
+        shutil.copytree(ROOT / "policy", real / "policy")
+        scale.site_config(real)
+    notice = ROOT / "policy" / "notices" / "eighteen-measures"
+    out = _serve(real, sorted((real / "policy" / notice.relative_to(ROOT / "policy") / "measures").glob("*.yaml"))[0],
+                 edits, dirty=False, key="real_serve")
+    measures, notices = LIBRARY
+    work = libs.work(measures, notices)
+    folder = sorted((work / "policy" / "notices").glob("synthetic-*"))[notices // 2]
+    file = sorted((folder / "measures").glob("*.yaml"))[0]
+    out.update(_serve(work, file, edits, dirty=False, key="serve"))
+    out.update(_serve(work, file, edits + 1, dirty=True, key="serve_dirty"))
     return out
 
 
-def _serve(libs: Libraries, edits: int, dirty: bool, key: str) -> dict[str, Any]:
+def _serve(work: Path, file: Path, edits: int, dirty: bool, key: str) -> dict[str, Any]:
+    """`mkdocs serve` of `work/policy`; `edits` saves of the measure `file` (its Chinese title)."""
     import yaml
     from playwright.sync_api import sync_playwright
 
     from scripts.dev import scale
 
-    measures, notices = LIBRARY
-    work = libs.work(measures, notices)
     config = scale.site_config(work, serve=True)
-    folder = sorted((work / "policy" / "notices").glob("synthetic-*"))[notices // 2]
-    file = sorted((folder / "measures").glob("*.yaml"))[0]
+    if dirty:  # MkDocs warns that a dirty build is inexact, and strict mode stops on that warning
+        settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+        config = config.with_name("mkdocs-serve-dirty.yml")
+        config.write_text(yaml.safe_dump({**settings, "strict": False}, allow_unicode=True, sort_keys=False),
+                          encoding="utf-8")
     original = file.read_text(encoding="utf-8")
     measure = yaml.safe_load(original)
     title = measure["title"]["zh"]
     port = _free_port()
     url = f"http://127.0.0.1:{port}/measures/{measure['id']}/"
-    log_path = libs.tmp / f"{key}.log"
+    log_path = work.parent / f"{key}.log"
     log = open(log_path, "w", encoding="utf-8")
     env = {**os.environ, "POLICY_DIR": str(work / "policy"), "NO_MKDOCS_2_WARNING": "1"}
     mkdocs = Path(sys.executable).with_name("mkdocs")
