@@ -368,7 +368,7 @@ def _largest_page(site: Path, generated: bool = True) -> tuple[int, str]:
 
 def _served_copy(site: Path, dest: Path, pages: list[str], precompressed: bool = True) -> Path:
     """A copy (hard links) of what the calculator, the list check and `pages` need of a built
-    site, with the .br/.gz copies a publication writes (scripts/bundle/precompress.py, cached by
+    site (`pages`: their HTML files), with the .br/.gz copies a publication writes (scripts/bundle/precompress.py, cached by
     content in build/precompressed/: a library's thousands of pages are not needed here)."""
     from scripts.bundle import precompress
 
@@ -376,7 +376,7 @@ def _served_copy(site: Path, dest: Path, pages: list[str], precompressed: bool =
         source = site / rel
         if source.is_dir():
             shutil.copytree(source, dest / rel, copy_function=os.link, dirs_exist_ok=True)
-        elif source.is_file():
+        elif source.is_file() and not (dest / rel).exists():
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)
             os.link(source, dest / rel)
     if precompressed:
@@ -405,7 +405,7 @@ def bench_library(libs: Libraries, runs: int, list_runs: int) -> dict[str, Any]:
     out.update(library_largest_page=largest, library_largest_page_html_gzip_kb=round(html_gz / 1e3, 1))
     print("bench:   serving copy of the library (precompressed) ...", file=sys.stderr, flush=True)
     written_gz, written = _largest_page(site, generated=False)
-    served = _served_copy(site, libs.tmp / "library-served", [str(Path(largest).parent), str(Path(written).parent)])
+    served = _served_copy(site, libs.tmp / "library-served", [largest, written])
     out["library_rules_br_kb"] = round((served / rules.relative_to(site)).with_suffix(".json.br").stat().st_size / 1e3, 1)
     out.update(bench_guide_page(served, str(Path(largest).parent) + "/", key="library_guide_page"))
     # the largest page written by hand, for comparison (it does not grow with the library)
@@ -493,7 +493,7 @@ def bench_stress(libs: Libraries) -> dict[str, Any]:
                        "pages": sum(1 for _ in site.rglob("*.html")), "total_mb": round(total / 1e6, 1),
                        "largest_page": largest, "largest_page_html_gzip_kb": round(html_gz / 1e3, 1)})
         if (measures, notices) == STRESS[-1]:
-            served = _served_copy(site, libs.tmp / "stress-served", [str(Path(largest).parent)], precompressed=False)
+            served = _served_copy(site, libs.tmp / "stress-served", [largest], precompressed=False)
             page = bench_guide_page(served, str(Path(largest).parent) + "/", key="stress_guide_page")
             out.update(stress_largest_page=largest, stress_guide_page_gzip_kb=page["stress_guide_page_gzip_kb"])
             shutil.rmtree(served, ignore_errors=True)
