@@ -96,7 +96,10 @@ def _scale_build(config_file: Path, work: Path) -> float:
     done = subprocess.run(
         [sys.executable, "-c", "import sys; from pathlib import Path; from scripts.dev import scale; "
          "print(scale.build(Path(sys.argv[1]), Path(sys.argv[2])))", str(config_file), str(work / "policy")],
-        cwd=ROOT, check=True, capture_output=True, text=True)
+        cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:
+        tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-12:])
+        raise RuntimeError(f"the build of {work / 'policy'} failed:\n{tail}")
     return float(done.stdout.split()[-1])
 
 
