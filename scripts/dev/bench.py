@@ -28,6 +28,7 @@ import gzip
 import json
 import os
 import platform
+import resource
 import shutil
 import socket
 import statistics
@@ -88,11 +89,13 @@ def _build(site_dir: Path, policy_dir: Path | None = None) -> float:
     return time.perf_counter() - started
 
 
-def _scale_build(config_file: Path, work: Path) -> float:
+def _scale_build(config_file: Path, work: Path, cpu: list[float] | None = None) -> float:
     """A full build of the synthetic site `work/site` from `work/policy` (scripts/dev/scale.py), in a
     process of its own as `make site` builds; returns the seconds mkdocs took (the synthetic
-    policy's writing not included)."""
+    policy's writing not included). `cpu`: gets the CPU seconds of that process (user + system),
+    which the load of other work on the machine changes far less than the time."""
     shutil.rmtree(work / "site", ignore_errors=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(
         [sys.executable, "-c", "import sys; from pathlib import Path; from scripts.dev import scale; "
          "print(scale.build(Path(sys.argv[1]), Path(sys.argv[2])))", str(config_file), str(work / "policy")],
@@ -100,6 +103,9 @@ def _scale_build(config_file: Path, work: Path) -> float:
     if done.returncode:
         tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-12:])
         raise RuntimeError(f"the build of {work / 'policy'} failed:\n{tail}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if cpu is not None:
+        cpu.append(round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 2))
     return float(done.stdout.split()[-1])
 
 
@@ -128,9 +134,10 @@ def bench_builds(runs: int, scale: bool) -> dict[str, Any]:
             work = Path(tmp) / "scale"
             work.mkdir()
             config_file = scale.prepare(work, 1000, hostile=False)
-            times = [_scale_build(config_file, work) for _ in range(max(1, runs // 2))]
+            cpu: list[float] = []
+            times = [_scale_build(config_file, work, cpu) for _ in range(max(1, runs // 2))]
             total, largest, name = _sizes(work / "site")
-            out.update(build_scale_s=median(times), scale_total_mb=round(total / 1e6, 1),
+            out.update(build_scale_s=median(times), build_scale_cpu_s=median(cpu), scale_total_mb=round(total / 1e6, 1),
                        scale_largest_page_kb=round(largest / 1e3, 1), scale_largest_page=name)
     return out
 
@@ -335,6 +342,7 @@ class Libraries:
     def __init__(self, tmp: Path) -> None:
         self.tmp = tmp
         self.builds: dict[tuple[int, int], float] = {}
+        self.cpu: dict[tuple[int, int], float] = {}
 
     def work(self, measures: int, notices: int) -> Path:
         """The folder of that library: policy/, docs/ and mkdocs.yml written (not built)."""
@@ -351,7 +359,9 @@ class Libraries:
         work = self.work(measures, notices)
         if (measures, notices) not in self.builds or not (work / "site").exists():
             print(f"bench:   building {notices} notices / {measures:,} measures ...", file=sys.stderr, flush=True)
-            self.builds[(measures, notices)] = _scale_build(work / "mkdocs.yml", work)
+            cpu: list[float] = []
+            self.builds[(measures, notices)] = _scale_build(work / "mkdocs.yml", work, cpu)
+            self.cpu[(measures, notices)] = cpu[0]
         return work, round(self.builds[(measures, notices)], 2)
 
 
@@ -399,6 +409,7 @@ def bench_library(libs: Libraries, runs: int, list_runs: int) -> dict[str, Any]:
     total, _, _ = _sizes(site)
     rules = next((site / "assets" / "calculator").glob("rules.*.json"))
     out: dict[str, Any] = {"library_notices": _notices(work), "library_measures": measures, "build_library_s": seconds,
+                           "build_library_cpu_s": libs.cpu[LIBRARY],
                            "library_pages": sum(1 for _ in site.rglob("*.html")), "library_total_mb": round(total / 1e6, 1),
                            "library_rules_raw_kb": round(rules.stat().st_size / 1e3, 1)}
     for lang, index in (("zh", "search/search_index.json"), ("en", "en/search/search_index.json")):
@@ -493,6 +504,7 @@ def bench_stress(libs: Libraries) -> dict[str, Any]:
         total, _, _ = _sizes(site)
         html_gz, largest = _largest_page(site)
         growth.append({"notices": _notices(work), "measures": measures, "build_s": seconds,
+                       "build_cpu_s": libs.cpu[(measures, notices)],
                        "pages": sum(1 for _ in site.rglob("*.html")), "total_mb": round(total / 1e6, 1),
                        "largest_page": largest, "largest_page_html_gzip_kb": round(html_gz / 1e3, 1)})
         if (measures, notices) == STRESS[-1]:
@@ -508,6 +520,8 @@ def bench_stress(libs: Libraries) -> dict[str, Any]:
                # seconds per 1,000 more measures, between the smallest and the largest library
                build_s_per_1000_measures=round((last["build_s"] - first["build_s"]) * 1000 / (last["measures"] - first["measures"]), 2),
                build_growth_ratio=round(last["build_s"] / first["build_s"], 2),
+               build_cpu_s_per_1000_measures=round((last["build_cpu_s"] - first["build_cpu_s"]) * 1000 / (last["measures"] - first["measures"]), 2),
+               build_cpu_growth_ratio=round(last["build_cpu_s"] / first["build_cpu_s"], 2),
                build_growth_linear_ratio=round(last["measures"] / first["measures"], 2))
     return out
 
@@ -808,7 +822,7 @@ def _print_table(results: dict[str, Any]) -> None:
     for key, value in results.items():
         if key == "build_growth":
             for row in value:
-                print(f"{'  build at':<{width}}  {row['build_s']:>10}  {row['notices']} notices, {row['measures']:,} measures, "
+                print(f"{'  build at':<{width}}  {row['build_s']:>10}  {row['build_cpu_s']} s CPU; {row['notices']} notices, {row['measures']:,} measures, "
                       f"{row['pages']:,} pages, {row['total_mb']} MB, largest {row['largest_page']} "
                       f"({row['largest_page_html_gzip_kb']} KB gzip)")
             continue
