@@ -36,10 +36,11 @@ def placements(rows: int) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode("gb18030")
 
 
-def bench_browser(data: bytes, runs: int) -> dict:
+def bench_browser(data: bytes, runs: int, site: Path = ROOT / "site") -> dict:
+    """The list check in the browser, on the built site `site` (served by nginx as deployed)."""
     from playwright.sync_api import sync_playwright
 
-    server = LocalNginx(ROOT / "site", name="bench-lists")
+    server = LocalNginx(site, name="bench-lists")
     server.start()
     times, long_tasks, checked = [], [], 0
     try:
@@ -73,12 +74,14 @@ def bench_browser(data: bytes, runs: int) -> dict:
             "longest_main_thread_task_s": round(max(long_tasks[1:]), 3), "rows_drawn": checked}
 
 
-def bench_cpython(data: bytes, runs: int) -> float:
+def bench_cpython(data: bytes, runs: int, policy: Path | None = None) -> float:
     from subsidy_calculator import Rules
     from subsidy_calculator.lists import Lists
     from scripts.bundle.rules_bundle import build_bundle
+    from scripts.policy import load_policy
 
-    lists = Lists(Rules(json.loads(json.dumps(build_bundle(), ensure_ascii=False))))
+    bundle = build_bundle(load_policy(policy) if policy else None)
+    lists = Lists(Rules(json.loads(json.dumps(bundle, ensure_ascii=False))))
     samples = []
     for _ in range(runs):
         start = time.perf_counter()

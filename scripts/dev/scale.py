@@ -24,23 +24,27 @@ from scripts.dev import synthetic_policy
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def prepare(work: Path, count: int, hostile: bool) -> Path:
-    """A policy, a docs/ (hand-written pages and assets only) and an mkdocs.yml in `work`."""
-    synthetic_policy.write(work / "policy", count, hostile)
+def prepare(work: Path, count: int, hostile: bool, notices: int | None = None) -> Path:
+    """A policy, a docs/ (hand-written pages and assets only) and an mkdocs.yml in `work`.
+    `notices`: how many notices hold the `count` measures (default: about 15 measures each)."""
+    synthetic_policy.write(work / "policy", count, hostile, notices)
     return site_config(work)
 
 
-def site_config(work: Path) -> Path:
+def site_config(work: Path, serve: bool = False) -> Path:
     """A docs/ (hand-written pages and assets only) and an mkdocs.yml in `work`, to build the
-    site of the policy folder `work/policy` into `work/site`; returns the mkdocs.yml."""
-    generated = {*guide.GENERATED_DIRS, *guide.GENERATED_FILES, "calculator"}
-    shutil.copytree(ROOT / "docs", work / "docs", ignore=lambda folder, names: [
-        n for n in names if Path(folder) == ROOT / "docs" and n in generated])
+    site of the policy folder `work/policy` into `work/site`; returns the mkdocs.yml. `serve`:
+    mkdocs-serve.yml beside it, for `mkdocs serve` (which then watches `work/policy` as
+    `make serve` watches policy/)."""
+    if not (work / "docs").exists():
+        generated = {*guide.GENERATED_DIRS, *guide.GENERATED_FILES, "calculator"}
+        shutil.copytree(ROOT / "docs", work / "docs", ignore=lambda folder, names: [
+            n for n in names if Path(folder) == ROOT / "docs" and n in generated])
     # INHERIT keeps everything of the project's mkdocs.yml; only the paths change.
     config = {"INHERIT": str(ROOT / "mkdocs.yml"), "docs_dir": str(work / "docs"),
               "site_dir": str(work / "site"), "hooks": [str(ROOT / "scripts" / "pages" / "mkdocs_hooks.py")],
-              "theme": {"custom_dir": str(ROOT / "overrides")}, "watch": []}
-    target = work / "mkdocs.yml"
+              "theme": {"custom_dir": str(ROOT / "overrides")}, "watch": [str(work / "policy")] if serve else []}
+    target = work / ("mkdocs-serve.yml" if serve else "mkdocs.yml")
     target.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return target
 
@@ -76,6 +80,7 @@ def page_sizes(site: Path) -> list[tuple[int, str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--notices", type=int, default=None, help="notices in all (default: one per 15 measures)")
     parser.add_argument("--hostile", action="store_true")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     args = parser.parse_args(argv)
@@ -84,10 +89,10 @@ def main(argv: list[str] | None = None) -> int:
         if work.exists():
             shutil.rmtree(work)
         work.mkdir(parents=True)
-        config_file = prepare(work, args.count, args.hostile)
+        config_file = prepare(work, args.count, args.hostile, args.notices)
         seconds = build(config_file, work / "policy")
         sizes = page_sizes(work / "site")
-        print(f"{args.count} measures x 2 languages: built in {seconds:.1f} s; {len(sizes)} pages; "
+        print(f"{args.count} measures in {len(list((work / 'policy' / 'notices').iterdir()))} notices x 2 languages: built in {seconds:.1f} s; {len(sizes)} pages; "
               f"largest {sizes[0][0] / 1024:.1f} KB ({sizes[0][1]})")
     finally:
         if not args.keep:

@@ -75,8 +75,10 @@ def variant(real: dict, number: int, copy_no: int, hostile: bool = False, serial
     measure = copy.deepcopy(real)
     measure["id"] = real["id"] if copy_no == 0 else f"{real['id']}-{serial}"
     measure["number"] = number
-    measure["title"] = {"zh": f"{real['title']['zh']}（示例 {serial}）",
-                        "en": f"{real['title']['en']} (sample {serial})"}
+    # the serial zero-padded: a serial that equals one of the measure's amounts (2111) would read
+    # as that amount typed as a number, which the validator refuses
+    measure["title"] = {"zh": f"{real['title']['zh']}（示例 {serial:05d}）",
+                        "en": f"{real['title']['en']} (sample {serial:05d})"}
     day = (dt.date(2026, 11, 26) - dt.timedelta(days=serial % 400)).isoformat()
     measure["change_log"] = [{"date": day, "text": {"zh": f"示例措施 {serial}：根据通知原文生成。",
                                                      "en": f"Sample measure {serial}: made from the notice."}}]

@@ -20,6 +20,7 @@ from scripts.impact import report as impact_report  # noqa: E402
 from scripts.pages import list_page  # noqa: E402
 
 from scripts.pages import guide  # noqa: E402
+from scripts.pages import search  # noqa: E402
 from scripts.policy import load_policy  # noqa: E402
 
 _state: dict = {"command": "build"}
@@ -30,9 +31,9 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_shutdown() -> None:
-    # after static-i18n's last language build has written the search index
+    # after static-i18n's last language build has written the default language's search index
     if "site_dir" in _state:
-        guide.compact_search_index(_state["site_dir"])
+        search.compact_indexes(_state["site_dir"], *_state["languages"])
 
 
 def on_config(config):
@@ -46,6 +47,10 @@ def on_config(config):
     lang = i18n.current_language or i18n.default_language
     for key, value in guide.site_config(_state["policy"], lang).items():
         config[key] = value
+    # each language's search index, and Material's script that asks for it when search opens
+    # (overrides/base.html)
+    config.extra["material_bundle"] = search.material_bundle()
+    config.extra["search_index"] = search.index_path(lang, i18n.default_language)
     return config
 
 
@@ -78,6 +83,10 @@ def on_post_page(output: str, page, config) -> str:
 
 def on_post_build(config) -> None:
     _state["site_dir"] = Path(config["site_dir"])
+    i18n = config.plugins["i18n"]
+    _state["languages"] = (list(i18n.build_languages), i18n.default_language)
+    search.write_language_index(config)
+    search.install_bundle(_state["site_dir"])
     guide.keep_not_found_pages(config)
     guide.write_language_sitemap(config)
     calculator_assets.install(_state["policy"], Path(config["site_dir"]),

@@ -99,6 +99,45 @@ def test_search_finds_the_measure(reader: Page, policy: dict, lang: str, query: 
     assert not [h for h in hrefs if "staff-guide" in (h or "")], hrefs
 
 
+@pytest.mark.parametrize("lang, query, other", [
+    ("en", "见习", "zh"),          # a Chinese word: the Chinese pages have it, the English index does not
+    ("zh", "placement", "en"),
+])
+def test_search_finds_nothing_from_the_other_language(reader: Page, lang: str, query: str, other: str) -> None:
+    results = _search(reader, lang, query)
+    meta = reader.locator(".md-search-result__meta")
+    expect(meta).not_to_have_text(SEARCH_READY[lang], timeout=10_000)  # the search has answered
+    hrefs = [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
+    assert all(("/en/" in h) == (lang == "en") for h in hrefs), hrefs
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_search_index_is_asked_for_only_when_search_opens(reader: Page, policy: dict, base_url: str,
+                                                         lang: str) -> None:
+    """A page that is only read downloads no search index and no search worker; opening the search
+    box downloads the index of the page's language, and only that one."""
+    asked: list[str] = []
+    listen = lambda request: asked.append(request.url)  # noqa: E731
+    reader.on("request", listen)
+    try:
+        reader.goto(measure_path(_measure(policy, 5), lang))
+        reader.wait_for_load_state("networkidle")
+        assert not [u for u in asked if "search_index" in u or "/workers/search." in u], asked
+        own = f"{base_url}{prefix(lang)}/search/search_index.json"
+        with reader.expect_request(own):
+            reader.locator("input.md-search__input").focus()
+        expect(reader.locator(".md-search-result__meta")).to_have_text(SEARCH_READY[lang], timeout=15_000)
+        assert [u for u in asked if "search_index" in u] == [own], asked
+    finally:
+        reader.remove_listener("request", listen)
+
+
+def test_a_page_opened_from_a_search_result_marks_the_words(reader: Page, policy: dict) -> None:
+    # the search index is then asked for on the page's load (Material's search.highlight)
+    reader.goto(measure_path(_measure(policy, 6), "en") + "?h=internship")
+    expect(reader.locator("article mark").first).to_have_text(re.compile("internship", re.I), timeout=15_000)
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_changes_page_and_feed_list_the_changes(reader: Page, policy: dict, base_url: str, lang: str) -> None:
     reader.goto(prefix(lang) + "/changes/")

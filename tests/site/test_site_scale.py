@@ -55,7 +55,8 @@ def test_long_lists_are_split_into_linked_pages(built: Path) -> None:
 def test_policy_html_and_markdown_show_as_text(built: Path) -> None:
     site = built / "site"
     for path in ("measures/return-to-work/index.html", "en/measures/return-to-work/index.html",
-                 "parts/return-to-work/index.html", "changes/index.html", "search/search_index.json"):
+                 "parts/return-to-work/index.html", "changes/index.html", "search/search_index.json",
+                 "en/search/search_index.json"):
         text = (site / path).read_text(encoding="utf-8")
         assert '<script>alert("x")' not in text and "<b>" not in text, path
         assert text.count("</title>") <= 1, path
