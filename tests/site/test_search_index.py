@@ -35,7 +35,10 @@ def test_each_language_has_an_index_of_its_own_pages(lang: str) -> None:
 @pytest.mark.skipif(not (SITE / "index.html").exists(), reason="site/ not built: run `make site`")
 def test_pages_load_the_edited_script_only() -> None:
     name = search.material_bundle()
-    assert (SITE / name).is_file() and not (SITE / search.MATERIAL_BUNDLE).exists()
+    # the original is not part of this deployment (a previous one's hashed files stay one more)
+    own = set((SITE / ".hashed-files").read_text(encoding="utf-8").split()) if (SITE / ".hashed-files").exists() else set()
+    assert (SITE / name).is_file() and search.MATERIAL_BUNDLE not in own
+    assert own or not (SITE / search.MATERIAL_BUNDLE).exists()
     for page in ("index.html", "en/measures/business-loans/index.html", "calculator/index.html"):
         html = (SITE / page).read_text(encoding="utf-8")
         assert name.rsplit("/", 1)[1] in html, page

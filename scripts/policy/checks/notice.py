@@ -42,7 +42,7 @@ def one_notice(ctx: Context, notice: NoticeDocs, part_owner: dict[str, str]) -> 
     if name is not None and notice.text is None:
         ctx.add(doc, ("text_file",), "notice_text_missing", text_file=f"{notice.folder}/{name}")
     ctx.numbers_1_to_n([(doc, ("parts", i, "number"), p.get("number")) for i, p in items(data.get("parts"))], "part")
-    used = {as_dict(m.data).get("part") for m in notice.measures}
+    used = {p for m in notice.measures if isinstance(p := as_dict(m.data).get("part"), str)}
     for i, part in items(data.get("parts")):
         ident = part.get("id")
         if not isinstance(ident, str):
