@@ -5,16 +5,14 @@ field brings it back. The site is built once from tests/amendments/amended_polic
 SITE_DATE) and served by its own nginx."""
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 from typing import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 import amended_policy
-from scripts.dev import scale
+from served_policy import served_site, visitor_page
 from scripts.server.local_nginx import LocalNginx
 
 BUILT_ON = "2027-01-02"
@@ -29,33 +27,14 @@ BENEFIT = '.calc-group .calc-item[data-benefit="flexible-employment-social-insur
 def amended_server(tmp_path_factory) -> Iterator[LocalNginx]:
     work = tmp_path_factory.mktemp("amended-site")
     amended_policy.write(work)
-    config = scale.site_config(work)
-    saved = {k: os.environ.get(k) for k in ("SITE_DATE", "POLICY_DIR")}
-    os.environ["SITE_DATE"] = BUILT_ON
-    try:
-        scale.build(config, work / "policy")
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-    with LocalNginx(work / "site", name="amended") as server:
+    with served_site(work, BUILT_ON, "amended") as server:
         yield server
 
 
 @pytest.fixture()
 def visitor(browser: Browser, amended_server: LocalNginx, request) -> Iterator[Page]:
-    """A page of its own (the session's `page` checks requests against the main test server)."""
-    lang = getattr(request, "param", "zh")
-    context = browser.new_context(locale="zh-CN" if lang == "zh" else "en-GB", service_workers="block")
-    seen: list[str] = []
-    context.on("request", lambda r: seen.append(r.url))
-    page = context.new_page()
-    yield page
-    context.close()
-    outside = [u for u in seen if not u.startswith(amended_server.url + "/") and not u.startswith(("data:", "blob:"))]
-    assert not outside, f"requests left the site: {outside}"
+    with visitor_page(browser, amended_server, getattr(request, "param", "zh")) as page:
+        yield page
 
 
 def _url(server: LocalNginx, lang: str, path: str) -> str:

@@ -3,16 +3,14 @@ the production configuration: the list of notices and its filters, the new notic
 superseded measure's page, and the calculator's result grouped and labelled by notice."""
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 from typing import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 import example_library
-from scripts.dev import scale
+from served_policy import served_site, visitor_page
 from scripts.server.local_nginx import LocalNginx
 
 pytestmark = pytest.mark.browser
@@ -26,31 +24,14 @@ ENTERPRISE = "role=enterprise&enterprise_size=small&offers_internships=true&inte
 def library_server(tmp_path_factory) -> Iterator[LocalNginx]:
     work = tmp_path_factory.mktemp("library-site")
     example_library.write(work)
-    config = scale.site_config(work)
-    saved = {k: os.environ.get(k) for k in ("SITE_DATE", "POLICY_DIR")}
-    os.environ["SITE_DATE"] = BUILT_ON
-    try:
-        scale.build(config, work / "policy")
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-    with LocalNginx(work / "site", name="library") as server:
+    with served_site(work, BUILT_ON, "library") as server:
         yield server
 
 
 @pytest.fixture()
 def visitor(browser: Browser, library_server: LocalNginx) -> Iterator[Page]:
-    context = browser.new_context(locale="zh-CN", service_workers="block", viewport={"width": 390, "height": 800})
-    seen: list[str] = []
-    context.on("request", lambda r: seen.append(r.url))
-    page = context.new_page()
-    yield page
-    context.close()
-    outside = [u for u in seen if not u.startswith(library_server.url + "/") and not u.startswith(("data:", "blob:"))]
-    assert not outside, f"requests left the site: {outside}"
+    with visitor_page(browser, library_server, viewport={"width": 390, "height": 800}) as page:
+        yield page
 
 
 def test_the_list_of_notices_filters_by_topic_year_and_status(visitor: Page, library_server: LocalNginx) -> None:

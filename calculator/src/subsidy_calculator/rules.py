@@ -7,7 +7,7 @@ evaluating it is a few dictionary look-ups. Anything the policy format does not 
 from __future__ import annotations
 
 import operator
-from typing import Any, Callable, Collection, Mapping
+from typing import Any, Callable, Collection, Iterator, Mapping
 
 from .vocabulary import COMPARISONS, DATED, QUESTION_OPS
 
@@ -94,6 +94,18 @@ def _dated(op: str, operand: Any, where: str, figures: Any) -> tuple[Callable[[A
         return answer is not None and 0 <= day - answer <= n * per
 
     return within, fid
+
+
+def question_refs(rule: Any) -> Iterator[str]:
+    """Every question a rule (or anything holding rules, such as a min/max limit) names."""
+    if isinstance(rule, Mapping):
+        if isinstance(rule.get("question"), str):
+            yield rule["question"]
+        for value in rule.values():
+            yield from question_refs(value)
+    elif isinstance(rule, list):
+        for value in rule:
+            yield from question_refs(value)
 
 
 def compile_rule(rule: Any, where: str, questions: Collection[str],

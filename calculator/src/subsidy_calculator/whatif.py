@@ -19,6 +19,7 @@ from itertools import product
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from .formatting import format_count, format_date
+from .rules import question_refs
 from .texts import fill, with_duration
 
 if TYPE_CHECKING:
@@ -58,11 +59,11 @@ def measures_using(rules: "Rules") -> dict[str, frozenset[str]]:
     direct: dict[str, set[str]] = {}
     for m in rules.measures:
         for b in m.benefits:
-            names = {q for raw, _ in b.conditions for q in _refs(raw.get("rule"))}
+            names = {q for raw, _ in b.conditions for q in question_refs(raw.get("rule"))}
             names.update(q for q in (b.amount.count, b.amount.total) if q)
             for name in names:
                 direct.setdefault(name, set()).add(m.id)
-    depends = {q.id: set(_refs({k: q.raw.get(k) for k in ("ask_when", "max", "min")})) for q in rules.questions}
+    depends = {q.id: set(question_refs({k: q.raw.get(k) for k in ("ask_when", "max", "min")})) for q in rules.questions}
     out: dict[str, frozenset[str]] = {}
     for q in rules.questions:
         seen, todo, found = {q.id}, [q.id], set()
@@ -78,17 +79,6 @@ def measures_using(rules: "Rules") -> dict[str, frozenset[str]]:
 
 
 # ---- the nearest change -----------------------------------------------------------------------
-
-def _refs(rule: Any) -> Iterable[str]:
-    if isinstance(rule, Mapping):
-        if isinstance(rule.get("question"), str):
-            yield rule["question"]
-        for value in rule.values():
-            yield from _refs(value)
-    elif isinstance(rule, list):
-        for value in rule:
-            yield from _refs(value)
-
 
 def _numbers(rule: Any, question: str, figures: Mapping[str, Any]) -> set[int]:
     """The thresholds a rule compares `question` with (a figure read on the day)."""
@@ -143,7 +133,7 @@ def _nearest(rules: "Rules", clean: Mapping[str, Any], view: "_View", mv: "_Meas
     failed = [raw for raw, rule in active if rule.test(clean, figures) is False]
     questions: list[str] = []
     for raw in failed:
-        mine = [q for q in _refs(raw.get("rule")) if q in rules.question_by_id
+        mine = [q for q in question_refs(raw.get("rule")) if q in rules.question_by_id
                 and rules.question_by_id[q].raw.get("changeable") is True]
         if not mine:
             return []  # only who the visitor is decides it: the unmet condition is the reason

@@ -2,11 +2,10 @@
 each question is asked only of the visitors whose benefits use it."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from subsidy_calculator.amounts import ShapeError, read_amount
-from subsidy_calculator.rules import RulesError, compile_rule
+from subsidy_calculator.rules import RulesError, compile_rule, question_refs
 
 from scripts.policy.checks.context import NUMERIC, Context, as_dict, hashable, items
 from scripts.policy.messages import Joined, Shown, msg
@@ -58,18 +57,6 @@ def check_form_length(ctx: Context) -> None:
         asked_only_where_used(ctx, doc, as_dict(doc.data).get("questions"))
 
 
-def _refs(rule: Any) -> Iterator[str]:
-    """Every question a rule (or a min/max limit) names."""
-    if isinstance(rule, dict):
-        if isinstance(rule.get("question"), str):
-            yield rule["question"]
-        for value in rule.values():
-            yield from _refs(value)
-    elif isinstance(rule, list):
-        for value in rule:
-            yield from _refs(value)
-
-
 def used_by_roles(ctx: Context, questions: Any) -> dict[str, set[str]]:
     """{question: the roles whose benefits (or lists) use it}: in a benefit's conditions or amount,
     in a list's questions, or to decide whether (or up to what) a question so used is asked."""
@@ -78,7 +65,7 @@ def used_by_roles(ctx: Context, questions: Any) -> dict[str, set[str]]:
     for _doc, measure in ctx.measures.values():
         for _, benefit in items(measure.get("benefits")):
             who = set(benefit["roles"]) if isinstance(benefit.get("roles"), list) else roles
-            names = {q for _, c in items(benefit.get("conditions")) for q in _refs(c.get("rule"))}
+            names = {q for _, c in items(benefit.get("conditions")) for q in question_refs(c.get("rule"))}
             try:
                 amount = read_amount(benefit.get("amount"))
                 names.update(q for q in (amount.count, amount.total) if q)
@@ -97,7 +84,7 @@ def used_by_roles(ctx: Context, questions: Any) -> dict[str, set[str]]:
             mine = used.get(question.get("id"))  # type: ignore[arg-type]
             if not mine:
                 continue
-            for name in _refs({k: question.get(k) for k in ("ask_when", "min", "max")}):
+            for name in question_refs({k: question.get(k) for k in ("ask_when", "min", "max")}):
                 before = len(used.setdefault(name, set()))
                 used[name] |= mine
                 changed = changed or len(used[name]) != before
