@@ -27,7 +27,7 @@ MAKEFLAGS += -q
 endif
 endif
 
-.PHONY: serve site preview server-config test test-unit test-browser validate validate-check impact rules fuzz bench audit clean setup
+.PHONY: serve site preview server-config lint test test-unit test-browser validate validate-check impact rules fuzz bench audit clean setup
 
 serve: site ## build, then serve with live reload at http://127.0.0.1:8000
 	$(VENV)/bin/mkdocs serve -a 127.0.0.1:8000
@@ -53,8 +53,11 @@ impact: $(PY_STAMP) ## what the edit of policy/ changes: figures, people, pages 
 rules: $(PY_STAMP) ## write build/rules.json (for the command-line calculator)
 	$(PY) -m scripts.bundle.rules_bundle build/rules.json
 
-test: $(SYS_STAMP) $(NGINX_STAMP) site ## the whole suite: unit, policy, browser
+test: lint $(SYS_STAMP) $(NGINX_STAMP) site ## the whole suite: lint, unit, policy, browser
 	$(PY) -m pytest
+
+lint: $(PY_STAMP) ## Python style and mistakes (ruff.toml)
+	$(VENV)/bin/ruff check --quiet scripts calculator/src tests
 
 test-unit: $(PY_STAMP) ## fast tests only, no browser
 	$(PY) -m pytest -m "not browser"

@@ -244,7 +244,8 @@ def bench_visitor(runs: int, slow_runs: int) -> dict[str, Any]:
                             context.close()
                             context = _launch(p, Path(tmp) / f"profile-{n}")  # second visit, same profile
                             link.reset()
-                            warm.append(_visit(context, base + "/calculator/", CALC_READY, "calculator-ready")["calculator-ready"])
+                            ready = _visit(context, base + "/calculator/", CALC_READY, "calculator-ready")
+                            warm.append(ready["calculator-ready"])
                             warm_bytes.append(link.down_bytes)
                         context.close()
                         context = _launch(p, Path(tmp) / f"bare-{n}")
@@ -461,9 +462,11 @@ def _calculator_beside_real(library_site: Path, runs: int) -> dict[str, Any]:
                         link.reset()
                         base = f"http://127.0.0.1:{link.port}"
                         if kind == "bare":
-                            samples[kind].append(_visit(context, base + "/__bare/", "body[data-ready]", "bare-ready")["bare-ready"])
+                            ready = _visit(context, base + "/__bare/", "body[data-ready]", "bare-ready")
+                            samples[kind].append(ready["bare-ready"])
                         else:
-                            samples[kind].append(_visit(context, base + "/calculator/", CALC_READY, "calculator-ready")["calculator-ready"])
+                            ready = _visit(context, base + "/calculator/", CALC_READY, "calculator-ready")
+                            samples[kind].append(ready["calculator-ready"])
                             sent[kind].append(link.down_bytes)
                         context.close()
             out.update(_bench_evaluations(p, Path(tmp), real.url, "real_eval_page"))
@@ -524,9 +527,11 @@ def bench_stress(libs: Libraries) -> dict[str, Any]:
     out.update(stress_notices=last["notices"], stress_measures=last["measures"], build_stress_s=last["build_s"],
                stress_pages=last["pages"], stress_total_mb=last["total_mb"], build_growth=growth,
                # seconds per 1,000 more measures, between the smallest and the largest library
-               build_s_per_1000_measures=round((last["build_s"] - first["build_s"]) * 1000 / (last["measures"] - first["measures"]), 2),
+               build_s_per_1000_measures=round((last["build_s"] - first["build_s"]) * 1000
+                                               / (last["measures"] - first["measures"]), 2),
                build_growth_ratio=round(last["build_s"] / first["build_s"], 2),
-               build_cpu_s_per_1000_measures=round((last["build_cpu_s"] - first["build_cpu_s"]) * 1000 / (last["measures"] - first["measures"]), 2),
+               build_cpu_s_per_1000_measures=round((last["build_cpu_s"] - first["build_cpu_s"]) * 1000
+                                                   / (last["measures"] - first["measures"]), 2),
                build_cpu_growth_ratio=round(last["build_cpu_s"] / first["build_cpu_s"], 2),
                build_growth_linear_ratio=round(last["measures"] / first["measures"], 2))
     return out
@@ -828,12 +833,14 @@ def _print_table(results: dict[str, Any]) -> None:
     for key, value in results.items():
         if key == "build_growth":
             for row in value:
-                print(f"{'  build at':<{width}}  {row['build_s']:>10}  {row['build_cpu_s']} s CPU; {row['notices']} notices, {row['measures']:,} measures, "
+                print(f"{'  build at':<{width}}  {row['build_s']:>10}  {row['build_cpu_s']} s CPU; "
+                      f"{row['notices']} notices, {row['measures']:,} measures, "
                       f"{row['pages']:,} pages, {row['total_mb']} MB, largest {row['largest_page']} "
                       f"({row['largest_page_html_gzip_kb']} KB gzip)")
             continue
         target = TARGETS.get(key)
-        verdict = "" if target is None or not isinstance(value, (int, float)) else (f"<= {target}  " + ("ok" if value <= target else "MISSED"))
+        verdict = "" if target is None or not isinstance(value, (int, float)) \
+            else (f"<= {target}  " + ("ok" if value <= target else "MISSED"))
         print(f"{key.ljust(width)}  {str(value):>10}  {verdict}")
 
 

@@ -92,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         config_file = prepare(work, args.count, args.hostile, args.notices)
         seconds = build(config_file, work / "policy")
         sizes = page_sizes(work / "site")
-        print(f"{args.count} measures in {len(list((work / 'policy' / 'notices').iterdir()))} notices x 2 languages: built in {seconds:.1f} s; {len(sizes)} pages; "
+        notices = len(list((work / "policy" / "notices").iterdir()))
+        print(f"{args.count} measures in {notices} notices x 2 languages: built in {seconds:.1f} s; {len(sizes)} pages; "
               f"largest {sizes[0][0] / 1024:.1f} KB ({sizes[0][1]})")
     finally:
         if not args.keep:

@@ -249,7 +249,8 @@ def _scenario_rows(report: Report, d: impact_people.Difference, w: Words) -> lis
             if now == "not_in_force" and new and new[0] == "not_in_force" and was != now:
                 continue  # said once by the measure's row ("not in force" and why), not for each benefit
             rows.append([_what(report, titles, *item)] + [
-                w("clause_separator").join(x for x in (_status(report, side[0], w), side[2], side[3]) if x) if side else w("absent")
+                w("clause_separator").join(x for x in (_status(report, side[0], w), side[2], side[3]) if x)
+                if side else w("absent")
                 for side in (old_items.get(item), new_items.get(item))])
     return rows
 
@@ -320,7 +321,7 @@ def document(report: Report) -> list[Block]:
     shown: dict[tuple, list[str]] = {}  # the same case reading the same on several days: one table
     # a measure that is no longer (or not yet) in force reads so in every case: said once, above
     ended: dict[tuple, set[int]] = {}
-    for case, file, d in report.scenarios:
+    for case, _file, d in report.scenarios:
         for row in _scenario_rows(report, d, w):
             if _not_in_force_row(row, report):
                 ended.setdefault((row[0], row[2]), set()).add(id(case))

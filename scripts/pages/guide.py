@@ -19,8 +19,9 @@ from scripts.pages import jinja_env, list_page
 from scripts.pages.feed import build_feed
 from scripts.pages.words import LANGS, Texts, pick
 from scripts.files import write_if_changed
-from scripts.pages.view import (PolicyIndex, act_text, contact_lines, publisher_contact, benefit_rows, condition_blocks, ended_by, key_amounts,
-                               measure_state, measure_state_kind, newest_first, quote_label, render, state, traced)
+from scripts.pages.view import (PolicyIndex, act_text, benefit_rows, condition_blocks, contact_lines, key_amounts,
+                               measure_state, measure_state_kind, newest_first, publisher_contact, quote_label, render,
+                               state, traced)
 
 GENERATED_DIRS = ("measures", "parts", "audiences", "changes", "notices", "data")
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "policy" / "schema"
@@ -222,7 +223,8 @@ class _Site:
             {"id": "state", "label": t("notices.filter_state", lang),
              "options": [(k, t(f"notices.state_{k}", lang)) for k in ("in_force", "coming", "ended")]},
             {"id": "year", "label": t("notices.filter_year", lang),
-             "options": [(y, y) for y in years] + ([("", t("notices.no_year", lang))] if any(not c["year"] for c in cards) else [])},
+             "options": [(y, y) for y in years]
+             + ([("", t("notices.no_year", lang))] if any(not c["year"] for c in cards) else [])},
         ]
         data_href = "data/"   # relative to the Markdown file; MkDocs writes each language's URL
         self.page(f"notices.{lang}.md", "notices.md.j2", lang, notices=cards, filters=filters, data_href=data_href,

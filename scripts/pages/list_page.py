@@ -96,7 +96,8 @@ def links(policy: Mapping[str, Any], lang: str, prefix: str, measure: Mapping[st
         counted = set(spec.get("counts") or {})
         if measure is not None:
             uses = {q for b in measure.get("benefits") or [] for q in read_amount(b.get("amount")).questions}
-            if not counted & uses or spec.get("role") not in {r for b in measure.get("benefits") or [] for r in b.get("roles") or []}:
+            roles = {r for b in measure.get("benefits") or [] for r in b.get("roles") or []}
+            if not counted & uses or spec.get("role") not in roles:
                 continue
         elif role is None or spec.get("role") != role:
             continue

@@ -3,7 +3,6 @@ changes take effect: what a visitor reads in each language."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 

@@ -231,9 +231,10 @@ def test_command_line_prints_the_same_result(tmp_path, lists) -> None:
     bundle.write_text(json.dumps(build_test_bundle(), ensure_ascii=False), encoding="utf-8")
     placements = tmp_path / "placements.csv"
     placements.write_bytes("\n".join([PLACEMENT_HEADERS, *ROWS]).encode("gb18030"))
-    run = lambda *args: subprocess.run([sys.executable, "-m", "subsidy_calculator", "list", str(placements), "--rules",
-                                        str(bundle), "--on", DAY, *args], capture_output=True, text=True,
-                                       cwd=ROOT, env={"PYTHONPATH": str(ROOT / "calculator" / "src")})
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "subsidy_calculator", "list", str(placements), "--rules",
+                               str(bundle), "--on", DAY, *args], capture_output=True, text=True,
+                              cwd=ROOT, env={"PYTHONPATH": str(ROOT / "calculator" / "src")})
     text = run("--lang", "zh", "--answer", "agency_qualified=是")
     assert text.returncode == 0, text.stderr
     assert "1人 × 311元 = 311元" in text.stdout and "未满足条件：免费介绍成功就业" in text.stdout

@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import random
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest

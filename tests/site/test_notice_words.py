@@ -4,7 +4,6 @@ state a period, an office, contacts, a payment schedule or an amount the notice 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import markdown
 import pytest

@@ -64,7 +64,7 @@ def test_every_internal_link_leads_to_a_file() -> None:
         if page.name == "404.html":  # its links are absolute, for any address
             continue
         base = _url_of(page)
-        for tag, attr, url in _parse(page).links:
+        for _tag, _attr, url in _parse(page).links:
             if url.startswith(("#", "mailto:", "tel:", "data:")) or urlsplit(url).scheme:
                 continue
             if not _target(urljoin(base, url)).exists():

@@ -334,7 +334,8 @@ class Rules:
                     amount = _yuan(bv.value, count)
                     amount_text = format_money(amount, view.lang)
                     arithmetic.append(fill(text["amount.per_one" if count == 1 else "amount.per"],
-                                           count=format_count(count, view.lang), unit=unit, amount=figure_text, total=amount_text))
+                                           count=format_count(count, view.lang), unit=unit, amount=figure_text,
+                                           total=amount_text))
                     total = clean.get(b.amount.total) if b.amount.total is not None else None
                     if total is not None and total > count:
                         left_out.append(fill(text["amount.left_out"], count=format_count(total - count, view.lang),

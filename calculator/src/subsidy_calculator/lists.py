@@ -208,7 +208,8 @@ class Lists:
         day = _day(on) or _dt.date.today()
         iso = day.isoformat()
         words = self.words[lang]
-        out: dict[str, Any] = {"lang": lang, "date": iso, "date_text": format_date(iso, lang), "list": None, "title": None, "problems": [],
+        out: dict[str, Any] = {"lang": lang, "date": iso, "date_text": format_date(iso, lang), "list": None, "title": None,
+                               "problems": [],
                                "summary": [], "header": [], "rows": [], "counts": [], "answers": None,
                                "totals": None}
         try:

@@ -61,7 +61,8 @@ def check_trace(ctx: Context, doc: Doc, measure: dict[str, Any]) -> None:
         if frequency == "recurring" and not benefit.get("duration"):
             ctx.add(doc, path + ("frequency",), "trace.recurring")
         for j, condition in items(benefit.get("conditions")):
-            _check(ctx, doc, condition, path + ("conditions", j), "this_condition", quotes, guidance_allowed=False, amended=amended)
+            _check(ctx, doc, condition, path + ("conditions", j), "this_condition", quotes, guidance_allowed=False,
+                   amended=amended)
         for j, entry in enumerate(benefit.get("self_check") or [] if isinstance(benefit.get("self_check"), list) else []):
             _check(ctx, doc, entry, path + ("self_check", j), "this_self_check", quotes, guidance_allowed=True, amended=amended)
     apply = as_dict(measure.get("apply"))
@@ -69,7 +70,8 @@ def check_trace(ctx: Context, doc: Doc, measure: dict[str, Any]) -> None:
         if key in apply:
             _check(ctx, doc, apply[key], ("apply", key), f"apply_{key}", quotes, guidance_allowed=True, amended=amended)
     if "contacts_note" in measure:
-        _check(ctx, doc, measure["contacts_note"], ("contacts_note",), "contacts_note", quotes, guidance_allowed=False, amended=amended)
+        _check(ctx, doc, measure["contacts_note"], ("contacts_note",), "contacts_note", quotes, guidance_allowed=False,
+               amended=amended)
     documents = apply.get("documents") if isinstance(apply.get("documents"), list) else []
     for j, entry in enumerate(documents):
         _check(ctx, doc, entry, ("apply", "documents", j), "this_document", quotes, guidance_allowed=True, amended=amended)
