@@ -25,7 +25,8 @@ export function workerClient(root, T, { onReady, onFailed }) {
     root.dataset.phase = phase;
     $("calc-progress").value = PHASES[phase] || 0;
     if (phase === "ready") {
-      $("calc-phase").textContent = T.status.ready + " " + fmt(T.status.rules_version, { version: rulesVersion });
+      // the rules version is for print and the small line under the results, not the status
+      $("calc-phase").textContent = T.status.ready;
       $("calc-phase-note").textContent = "";
       $("calc-phase-note").hidden = true;
       $("calc-progress").hidden = true;
