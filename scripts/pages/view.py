@@ -13,7 +13,7 @@ from typing import Any, Iterator, Mapping
 
 from subsidy_calculator.amounts import read_amount
 from subsidy_calculator.formatting import PLACEHOLDER, format_date, format_numeral, format_quantity, value_on
-from subsidy_calculator.library import Ended, measure_endings, notice_endings
+from subsidy_calculator.library import Ended, change_days, measure_endings, notice_endings
 from subsidy_calculator.library import period as cut_period
 
 from scripts.pages.words import Texts, pick
@@ -28,36 +28,10 @@ def build_day() -> str:
         raise ValueError(f"SITE_DATE={day!r}: write the day as YYYY-MM-DD") from None
 
 
-def change_days(policy: Mapping[str, Any]) -> set[str]:
-    """Every day on which what the pages say changes: a dated value, measure, benefit or condition
-    starts (its `from`) or has ended (the day after its `until`)."""
-    periods: list[Mapping[str, Any]] = [n.get("in_force") or {} for n in policy["notices"]]
-    periods += [{"from": act["from"]} for n in policy["notices"] for act in n.get("acts_on") or ()]
-    for measure in policy["measures"]:
-        periods.append(measure.get("in_force") or {})
-        for figure in (measure.get("figures") or {}).values():
-            periods.extend(figure["values"])
-        for benefit in measure.get("benefits") or ():
-            periods.append(benefit.get("in_force") or {})
-            periods.extend(c.get("in_force") or {} for c in benefit.get("conditions") or ())
-    days = set()
-    for period in periods:
-        if period.get("from"):
-            days.add(str(period["from"]))
-        if period.get("until"):
-            days.add((_dt.date.fromisoformat(str(period["until"])) + _dt.timedelta(days=1)).isoformat())
-    return days
-
-
-def next_change(policy: Mapping[str, Any], day: str) -> str | None:
-    """The first day after `day` on which the pages written on `day` no longer hold: the site must
-    be built again that day (None: nothing dated to come)."""
-    return min((d for d in change_days(policy) if d > day), default=None)
-
-
 def coming_changes(policy: Mapping[str, Any], day: str) -> list[str]:
     """Every day after `day` on which the pages written on `day` no longer hold, in order."""
-    return sorted(d for d in change_days(policy) if d > day)
+    return [d for d in change_days(policy) if d > day]
+
 
 
 class PolicyIndex:

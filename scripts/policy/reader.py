@@ -430,13 +430,6 @@ class PolicyDocs:
         """Every measure file of every notice, notice by notice."""
         return [doc for notice in self.notices for doc in notice.measures]
 
-    def notice_of(self, doc: Doc) -> NoticeDocs | None:
-        """The notice whose folder holds this measure file."""
-        for notice in self.notices:
-            if doc.file.startswith(notice.folder + "/"):
-                return notice
-        return None
-
 
 def _yaml_files(root: Path, folder: Path, docs: PolicyDocs) -> list[Path]:
     """The .yaml files of a folder; any other file is reported, as it would be silently ignored."""

@@ -17,7 +17,7 @@ from .amounts import ShapeError, problems as amount_problems, read_amount, read_
 from .answers import Question, check_answers, compile_questions
 from .formatting import (format_count, format_date, format_money, format_numeral, format_quantity, in_period,
                          render_text, value_on)
-from .library import Ended, measure_endings
+from .library import Ended, change_days, measure_endings
 from .rules import ON_DAY, Rule, RulesError, compile_conditions
 from .texts import LANGS, fill, result_texts, with_duration
 from . import whatif
@@ -163,7 +163,7 @@ class Rules:
         # "measure-id.figure_id" -> figure, for [[...]] in question texts
         self.all_figures = {f"{m.id}.{fid}": fig for m in self.measures for fid, fig in m.figures.items()}
         self._views: dict[tuple[str, str], _View] = {}
-        self.change_days = whatif.change_days(bundle)  # when the rules read differently
+        self.change_days = change_days(bundle)  # when the rules read differently
         self.measures_using = whatif.measures_using(self)  # question -> measures whose result it can change
         # Prepare today's texts now: a missing or malformed text fails here, not in evaluate().
         today = _dt.date.today().isoformat()

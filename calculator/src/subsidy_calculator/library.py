@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
-from .formatting import in_period
 
 
 @dataclass(frozen=True)
@@ -27,39 +26,38 @@ class Ended:
         return (_dt.date.fromisoformat(self.date) - _dt.timedelta(days=1)).isoformat()
 
 
+def _acts(notices: Sequence[Mapping[str, Any]]) -> Iterator[tuple[Mapping[str, Any], Ended]]:
+    """Every act of every notice, with what it does."""
+    for notice in notices:
+        for act in notice.get("acts_on") or ():
+            yield act, Ended(str(act["from"]), act["action"], notice["id"])
+
+
+def _earliest(found: dict[str, Ended], key: str, ended: Ended) -> None:
+    if key not in found or ended.date < found[key].date:
+        found[key] = ended
+
+
 def measure_endings(notices: Sequence[Mapping[str, Any]]) -> dict[str, Ended]:
     """{measure id: the earliest act that ends it} over every notice's `acts_on`. A notice lists
     its measures' ids by number (`measures`), so measure N of a notice is its N-th id."""
     ids = {n["id"]: list(n.get("measures") or ()) for n in notices}
     found: dict[str, Ended] = {}
-    for notice in notices:
-        for act in notice.get("acts_on") or ():
-            target = ids.get(act["notice"], [])
-            numbers = act.get("measures")
-            hit = target if numbers is None else [target[n - 1] for n in numbers if 0 < n <= len(target)]
-            ended = Ended(str(act["from"]), act["action"], notice["id"])
-            for measure_id in hit:
-                if measure_id not in found or ended.date < found[measure_id].date:
-                    found[measure_id] = ended
+    for act, ended in _acts(notices):
+        target = ids.get(act["notice"], [])
+        numbers = act.get("measures")
+        for measure_id in target if numbers is None else [target[n - 1] for n in numbers if 0 < n <= len(target)]:
+            _earliest(found, measure_id, ended)
     return found
 
 
 def notice_endings(notices: Sequence[Mapping[str, Any]]) -> dict[str, Ended]:
     """{notice id: the earliest act that ends the whole notice}."""
     found: dict[str, Ended] = {}
-    for notice in notices:
-        for act in notice.get("acts_on") or ():
-            if act.get("measures") is None:
-                ended = Ended(str(act["from"]), act["action"], notice["id"])
-                if act["notice"] not in found or ended.date < found[act["notice"]].date:
-                    found[act["notice"]] = ended
+    for act, ended in _acts(notices):
+        if act.get("measures") is None:
+            _earliest(found, act["notice"], ended)
     return found
-
-
-def applies(measure: Mapping[str, Any], notice: Mapping[str, Any], ended: Ended | None, iso: str) -> bool:
-    """Whether a measure applies on day `iso` (YYYY-MM-DD)."""
-    return (in_period(measure.get("in_force"), iso) and in_period(notice.get("in_force"), iso)
-            and (ended is None or iso < ended.date))
 
 
 def period(notice_or_measure: Mapping[str, Any], ended: Ended | None) -> dict[str, Any]:
@@ -68,3 +66,27 @@ def period(notice_or_measure: Mapping[str, Any], ended: Ended | None) -> dict[st
     if ended is not None and (own.get("until") is None or str(own["until"]) > ended.last_day):
         own["until"] = ended.last_day
     return own
+
+
+def change_days(policy: Mapping[str, Any]) -> list[str]:
+    """Every day on which the rules read differently, in order: a dated value, a measure, benefit,
+    condition or notice that starts, the day after one ends, or an act that ends measures. The
+    same for a loaded policy (the pages) and a rules bundle (the calculator)."""
+    periods: list[Mapping[str, Any]] = []
+    for notice in policy.get("notices") or ():
+        periods.append(notice.get("in_force") or {})
+        periods += [{"from": act.get("from")} for act in notice.get("acts_on") or ()]
+    for measure in policy.get("measures") or ():
+        periods.append(measure.get("in_force") or {})
+        for figure in (measure.get("figures") or {}).values():
+            periods += figure.get("values") or []
+        for benefit in measure.get("benefits") or ():
+            periods.append(benefit.get("in_force") or {})
+            periods += [c.get("in_force") or {} for c in benefit.get("conditions") or ()]
+    days = set()
+    for entry in periods:
+        if entry.get("from"):
+            days.add(str(entry["from"]))
+        if entry.get("until"):
+            days.add((_dt.date.fromisoformat(str(entry["until"])) + _dt.timedelta(days=1)).isoformat())
+    return sorted(days)

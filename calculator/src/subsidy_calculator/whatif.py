@@ -14,11 +14,10 @@ unmet condition stays the reason. Nothing leaves the process; the same code runs
 """
 from __future__ import annotations
 
-import datetime as _dt
 from itertools import product
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from .formatting import format_count, format_date
+from .formatting import format_count, format_date, format_money
 from .rules import question_refs
 from .texts import fill, with_duration
 
@@ -36,7 +35,7 @@ def annotate(rules: "Rules", result: dict[str, Any], clean: Mapping[str, Any], v
     views = {(mv.measure.id, bv.benefit.id): (mv, bv) for mv in view.measures for bv in mv.benefits}
     text = view.text
     ahead = _ahead(rules, result, clean, view)
-    one_more = _one_more(rules, result, clean, view)
+    one_more = _one_more(rules, result, clean, view, views)
     wanted: dict[tuple, list[dict[str, Any]]] = {}   # a change -> the items it would open
     for measure in result["measures"]:
         for item in measure["items"]:
@@ -244,20 +243,16 @@ def _sentence(view: "_View", item: Mapping[str, Any], answers: str, new: Mapping
 
 # ---- one more -------------------------------------------------------------------------------------
 
-def _one_more(rules: "Rules", result: Mapping[str, Any], clean: Mapping[str, Any],
-              view: "_View") -> dict[tuple[str, str], str]:
+def _one_more(rules: "Rules", result: Mapping[str, Any], clean: Mapping[str, Any], view: "_View",
+              views: Mapping[tuple[str, str], tuple["_MeasureView", "_BenefitView"]]) -> dict[tuple[str, str], str]:
     """For each count question an eligible amount grows with: what one more adds, per recipient."""
     counts: dict[str, list[Mapping[str, Any]]] = {}
     for group in result["groups"]:
         for item in group["items"]:
-            for mv in view.measures:
-                if mv.measure.id != item["measure_id"]:
-                    continue
-                for bv in mv.benefits:
-                    count = bv.benefit.amount.count
-                    if bv.benefit.id == item["benefit_id"] and count and item["status"] == "eligible" \
-                            and isinstance(clean.get(count), int):
-                        counts.setdefault(count, []).append(item)
+            found = views.get((item["measure_id"], item["benefit_id"]))
+            count = found[1].benefit.amount.count if found else None
+            if count and item["status"] == "eligible" and isinstance(clean.get(count), int):
+                counts.setdefault(count, []).append(item)
     out: dict[tuple[str, str], str] = {}
     text, sep = view.text, view.text["separator"]
     for qid, items in counts.items():
@@ -278,10 +273,10 @@ def _one_more(rules: "Rules", result: Mapping[str, Any], clean: Mapping[str, Any
                 gain = (new["amount"] or 0) - (item["amount"] or 0)
                 if gain:
                     effects.append(fill(text["what_if.adds"], recipient=item["recipient_title"],
-                                        amount=_money(gain, view.lang), arithmetic=new["arithmetic"][0]))
+                                        amount=format_money(gain, view.lang), arithmetic=new["arithmetic"][0]))
             elif item["amount"] is not None:  # each: one more recipient gets the amount
                 effects.append(fill(text["what_if.each_more"], recipient=item["recipient_title"],
-                                    amount=_money(item["amount"], view.lang)))
+                                    amount=format_money(item["amount"], view.lang)))
         if effects:
             sentence = fill(text["what_if.one_more"], label=view.labels[qid], unit=view.units.get(qid, ""),
                             effects=sep.join(effects))
@@ -290,35 +285,7 @@ def _one_more(rules: "Rules", result: Mapping[str, Any], clean: Mapping[str, Any
     return out
 
 
-def _money(value: int, lang: str) -> str:
-    from .formatting import format_money
-    return format_money(value, lang)
-
-
 # ---- dated changes ahead ----------------------------------------------------------------------------
-
-def change_days(bundle: Mapping[str, Any]) -> list[str]:
-    """Every day on which the rules read differently: a dated value, a measure, benefit, condition
-    or notice that starts, or the day after one ends, or an act that ends a notice's measures."""
-    periods: list[Mapping[str, Any]] = []
-    for notice in bundle.get("notices") or ():
-        periods.append(notice.get("in_force") or {})
-        periods += [{"from": act.get("from")} for act in notice.get("acts_on") or ()]
-    for measure in bundle.get("measures") or ():
-        periods.append(measure.get("in_force") or {})
-        for figure in (measure.get("figures") or {}).values():
-            periods += figure.get("values") or []
-        for benefit in measure.get("benefits") or ():
-            periods.append(benefit.get("in_force") or {})
-            periods += [c.get("in_force") or {} for c in benefit.get("conditions") or ()]
-    days = set()
-    for period in periods:
-        if isinstance(period.get("from"), str):
-            days.add(period["from"])
-        if isinstance(period.get("until"), str):
-            days.add((_dt.date.fromisoformat(period["until"]) + _dt.timedelta(days=1)).isoformat())
-    return sorted(days)
-
 
 def _ahead(rules: "Rules", result: Mapping[str, Any], clean: Mapping[str, Any],
            view: "_View") -> dict[tuple[str, str], list[str]]:

@@ -84,6 +84,7 @@ class Context:
         self.parts = {n.id: self.ids(n.notice, self.notice_data[n.id].get("parts"), ("parts",), "part")
                       for n in docs.notices}
         self.notice_texts = {n.id: flat(n.text) for n in docs.notices if n.text is not None}
+        self._notice_of_file = {d.file: n for n in docs.notices for d in n.measures}
         qdata = as_dict(docs.questions.data).get("questions") if docs.questions else None
         self.have_questions = docs.questions is not None
         self.questions = self.ids(docs.questions, qdata, ("questions",), "question")
@@ -96,7 +97,7 @@ class Context:
 
     def notice_of(self, doc: Doc) -> NoticeDocs | None:
         """The notice whose folder holds this measure file."""
-        return self.docs.notice_of(doc)
+        return self._notice_of_file.get(doc.file)
 
     def text_file(self, notice_id: str) -> str:
         """Where a notice's published text is, for messages: notices/<id>/<text_file>."""
