@@ -96,16 +96,22 @@ def _dated(op: str, operand: Any, where: str, figures: Any) -> tuple[Callable[[A
     return within, fid
 
 
-def question_refs(rule: Any) -> Iterator[str]:
-    """Every question a rule (or anything holding rules, such as a min/max limit) names."""
+def rule_refs(rule: Any, key: str) -> Iterator[str]:
+    """Every name a rule (or anything holding rules, such as a min/max limit) gives under `key`:
+    "question", "figure" or "condition"."""
     if isinstance(rule, Mapping):
-        if isinstance(rule.get("question"), str):
-            yield rule["question"]
+        if isinstance(rule.get(key), str):
+            yield rule[key]
         for value in rule.values():
-            yield from question_refs(value)
+            yield from rule_refs(value, key)
     elif isinstance(rule, list):
         for value in rule:
-            yield from question_refs(value)
+            yield from rule_refs(value, key)
+
+
+def question_refs(rule: Any) -> Iterator[str]:
+    """Every question a rule names."""
+    return rule_refs(rule, "question")
 
 
 def compile_rule(rule: Any, where: str, questions: Collection[str],

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from subsidy_calculator.amounts import ShapeError, read_amount, read_duration
+from subsidy_calculator.rules import rule_refs
 
 from scripts.policy.checks.context import FIGURE_REF, Context, as_dict, flat, items
 from scripts.policy.messages import msg
@@ -95,18 +96,6 @@ def value_gaps(ctx: Context, doc: Doc, path: PathT, figure: dict[str, Any]) -> N
                     first=_shift(end, 1), last=_shift(start, -1), day_before=_shift(start, -1))
 
 
-def _rule_figures(rule: Any) -> Iterator[str]:
-    if isinstance(rule, dict):
-        for key, value in rule.items():
-            if key == "figure" and isinstance(value, str):
-                yield value
-            else:
-                yield from _rule_figures(value)
-    elif isinstance(rule, list):
-        for item in rule:
-            yield from _rule_figures(item)
-
-
 def _benefit_figures(benefit: dict[str, Any]) -> list[str]:
     used = []
     for read, key in ((lambda raw: read_amount(raw).figure, "amount"), (read_duration, "duration")):
@@ -116,7 +105,7 @@ def _benefit_figures(benefit: dict[str, Any]) -> list[str]:
             pass
     for _, condition in items(benefit.get("conditions")):
         if not condition.get("in_force"):  # a dated condition may use a figure only while it applies
-            used.extend(_rule_figures(condition.get("rule")))
+            used.extend(rule_refs(condition.get("rule"), "figure"))
     return sorted({f for f in used if isinstance(f, str)})
 
 
@@ -149,20 +138,9 @@ def dated_condition_not_reused(ctx: Context, doc: Doc, measure: dict[str, Any]) 
         conditions = list(items(benefit.get("conditions")))
         dated = {c["id"] for _, c in conditions if c.get("in_force") and isinstance(c.get("id"), str)}
         for j, condition in conditions:
-            for ref in _condition_refs(condition.get("rule")):
+            for ref in rule_refs(condition.get("rule"), "condition"):
                 if ref in dated:
                     ctx.add(doc, ("benefits", i, "conditions", j, "rule"), "dated_condition_referenced", ident=ref)
-
-
-def _condition_refs(rule: Any) -> Iterator[str]:
-    if isinstance(rule, dict):
-        if isinstance(rule.get("condition"), str):
-            yield rule["condition"]
-        for value in rule.values():
-            yield from _condition_refs(value)
-    elif isinstance(rule, list):
-        for item in rule:
-            yield from _condition_refs(item)
 
 
 def _known_notice(ctx: Context, doc: Doc, path: PathT, ident: str) -> bool:
