@@ -25,6 +25,25 @@ def canonical_json(data: Any) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
+# What the engine reads of a measure (subsidy_calculator/engine.py); the rest (summary, sources,
+# change log, documents, contacts) is on the pages and in the open data, and would only be
+# downloaded and parsed by every visitor's browser for nothing.
+_MEASURE_KEYS = ("id", "number", "notice", "title", "in_force", "figures", "benefits")
+_NOT_READ = ("rests_on",)   # of a benefit or a condition: which sentence of the notice it rests on
+
+
+def _engine_measure(measure: dict[str, Any]) -> dict[str, Any]:
+    out = {k: measure[k] for k in _MEASURE_KEYS if k in measure}
+    how = (measure.get("apply") or {}).get("how")
+    if how is not None:
+        out["apply"] = {"how": how}
+    out["benefits"] = [{**{k: v for k, v in b.items() if k not in _NOT_READ},
+                        **({"conditions": [{k: v for k, v in c.items() if k not in _NOT_READ}
+                                           for c in b["conditions"]]} if b.get("conditions") else {})}
+                       for b in measure.get("benefits") or ()]
+    return out
+
+
 def build_bundle(policy: dict[str, Any] | None = None) -> dict[str, Any]:
     """{"version", "notices", "recipients", "questions", "lists", "measures", "texts": {"results", "lists"}}
     from a loaded policy
@@ -38,7 +57,7 @@ def build_bundle(policy: dict[str, Any] | None = None) -> dict[str, Any]:
         "recipients": policy["library"]["recipients"],
         "questions": policy["questions"],
         "lists": policy.get("lists", []),
-        "measures": policy["measures"],
+        "measures": [_engine_measure(m) for m in policy["measures"]],
         "texts": {"results": policy.get("texts", {}).get("results"),
                   # the list check's own words (the page's are in the page)
                   "lists": {"check": (policy.get("texts", {}).get("lists") or {}).get("check")}},

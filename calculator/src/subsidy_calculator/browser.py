@@ -3,7 +3,9 @@
     load_rules(rules_json)   -> the rules version (raises RulesError on a broken bundle)
     rules_version()          -> the version of the rules loaded, "" before load_rules (after a
                                 memory snapshot is restored: the rules it was made with)
-    evaluate_json(request)   -> the result as JSON text; never raises
+    evaluate_json(request)   -> the result as JSON text (engine.browser_shape); never raises
+    evaluate_utf8(request)   -> the same as UTF-8 bytes (what the worker reads: one copy into
+                                JavaScript, where a str of Chinese text converts character by character)
     warm_up_requests()       -> requests the worker evaluates while the visitor reads the form
     check_list(data, request, progress) -> a whole list checked (lists.py), as JSON text; never raises
 The request is {"answers": {...}, "on": "YYYY-MM-DD" | null, "lang": "zh" | "en"}; for check_list
@@ -16,7 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .engine import ROLE, Rules
+from .engine import ROLE, Rules, browser_shape
 from .texts import LANGS, fill
 
 _REQUEST_FIELDS = ("answers", "on", "lang", "what_if")
@@ -58,15 +60,31 @@ def _parse(request_json: Any) -> tuple[dict[str, Any], list[tuple[str, dict[str,
 
 def evaluate_request(rules: Rules, request_json: Any) -> dict[str, Any]:
     """Parse and check a request, then evaluate it; problems with the request come first in
-    `errors`. Used by evaluate_json and by the command line."""
+    `errors`. Used by the command line."""
     request, problems = _parse(request_json)
     result = rules.evaluate(request.get("answers"), request.get("on"), request.get("lang"),
                             what_if=request.get("what_if") is True)
-    words = rules.texts[result["lang"]]
-    result["errors"][:0] = [{"question": None, "label": None, "code": code,
-                             "message": fill(words["errors." + code], **values)}
-                            for code, values in problems]
+    result["errors"][:0] = _request_errors(rules, problems, result["lang"])
     return result
+
+
+def _request_errors(rules: Rules, problems: list[tuple[str, dict[str, str]]], lang: str) -> list[dict[str, Any]]:
+    words = rules.texts[lang]
+    return [{"question": None, "label": None, "code": code, "message": fill(words["errors." + code], **values)}
+            for code, values in problems]
+
+
+def result_json(rules: Rules, request_json: Any) -> str:
+    """The result for a request as the page gets it (engine.browser_shape), as JSON text."""
+    request, problems = _parse(request_json)
+    lang = request.get("lang") if request.get("lang") in LANGS else LANGS[0]
+    first = _request_errors(rules, problems, lang)
+    if request.get("what_if") is True:
+        result = rules.evaluate(request.get("answers"), request.get("on"), request.get("lang"), what_if=True,
+                                shared=True)
+        result["errors"][:0] = first
+        return dumps(browser_shape(result, rules.texts[result["lang"]]))
+    return rules.evaluate_json(request.get("answers"), request.get("on"), request.get("lang"), errors_first=first)
 
 
 def warm_up_requests() -> list[str]:
@@ -85,7 +103,7 @@ def evaluate_json(request_json: str) -> str:
         return dumps({"errors": [{"question": None, "label": None, "code": "rules_not_loaded",
                                   "message": "load_rules() must be called first"}]})
     try:
-        return dumps(evaluate_request(_rules, request_json))
+        return result_json(_rules, request_json)
     except Exception:  # a bug must not break the page: report it as an error it can show
         lang = LANGS[0]
         try:
@@ -96,6 +114,11 @@ def evaluate_json(request_json: str) -> str:
         return dumps({"rules_version": _rules.version, "lang": lang, "groups": [], "measures": [],
                       "errors": [{"question": None, "label": None, "code": "internal",
                                   "message": _rules.texts[lang]["errors.internal"]}]})
+
+
+def evaluate_utf8(request_json: str) -> bytes:
+    """evaluate_json as UTF-8 bytes. Never raises."""
+    return evaluate_json(request_json).encode("utf-8")
 
 
 def check_list(data: Any, request_json: Any, progress: Any = None) -> str:

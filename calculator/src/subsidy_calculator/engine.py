@@ -8,17 +8,19 @@ cache, so `Rules.evaluate` only checks answers, runs the rules and assembles the
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import re
 from fractions import Fraction
 from math import floor
-from typing import Any, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from .amounts import ShapeError, problems as amount_problems, read_amount, read_duration
 from .answers import Question, check_answers, compile_questions
 from .formatting import (format_count, format_date, format_money, format_numeral, format_quantity, in_period,
                          render_text, value_on)
 from .library import Ended, change_days, measure_endings
-from .rules import ON_DAY, Rule, RulesError, compile_conditions
+from .rules import ON_DAY, Rule, RulesError, compile_conditions, question_refs
 from .texts import LANGS, fill, result_texts, with_duration
 from . import whatif
 
@@ -31,6 +33,7 @@ _UNITS = ("yuan", "month", "year")
 # How a benefit is paid, only as the notice says it; not_stated where the notice is silent.
 FREQUENCIES = ("one_time", "recurring", "not_stated")
 _VIEW_CACHE = 64                   # (day, language) pairs kept
+_UNANSWERED = object()             # an answer not given, in the key of an assessment
 
 
 def _yuan(value: Any, count: int = 1) -> int:
@@ -98,7 +101,8 @@ class Benefit:
 
 
 class Measure:
-    __slots__ = ("id", "number", "raw", "figures", "benefits", "roles", "period", "notice", "ended")
+    __slots__ = ("id", "number", "raw", "figures", "benefits", "roles", "period", "notice", "ended", "reads",
+                 "unanswered")
 
     def __init__(self, raw: Mapping[str, Any], where: str, questions: Mapping[str, Question],
                  recipients: Mapping[str, Any], role_values: frozenset, notices: Mapping[str, Any],
@@ -126,6 +130,12 @@ class Measure:
         for b in self.benefits:
             roles.extend(r for r in (b.raw.get("roles") or ()) if r not in roles)
         self.roles = tuple(roles)
+        # the answers its assessment reads (besides the role): its conditions' questions and the
+        # counts its amounts multiply by; nothing else of the answers can change its result
+        reads = {q for b in self.benefits for c, _ in b.conditions for q in question_refs(c.get("rule"))}
+        reads.update(q for b in self.benefits for q in (b.amount.count, b.amount.total) if q)
+        self.reads = tuple(sorted(reads))
+        self.unanswered = (_UNANSWERED,) * len(self.reads)
 
 
 class Rules:
@@ -165,13 +175,11 @@ class Rules:
         self._views: dict[tuple[str, str], _View] = {}
         self.change_days = change_days(bundle)  # when the rules read differently
         self.measures_using = whatif.measures_using(self)  # question -> measures whose result it can change
-        # Prepare today's texts now: a missing or malformed text fails here, not in evaluate().
-        today = _dt.date.today().isoformat()
-        try:
-            for lang in LANGS:
-                self.view(today, lang)
-        except (KeyError, TypeError, AttributeError, ValueError) as error:
-            raise RulesError(f"a text of the bundle is missing or malformed: {error!r}") from error
+        # A missing text fails here, not in evaluate(); the texts are prepared for a day and a
+        # language when first asked for (the first evaluation, or the worker's warm-up after ready)
+        for where, text in _texts(self):
+            if not isinstance(text, Mapping) or not all(isinstance(text.get(lang), str) for lang in LANGS):
+                raise RulesError(f"{where}: a text needs {' and '.join(LANGS)}")
 
     # -- preparation per (day, language) --------------------------------------------------------
 
@@ -187,11 +195,51 @@ class Rules:
     # -- evaluation ------------------------------------------------------------------------------
 
     def evaluate(self, answers: Any, on: Any = None, lang: Any = "zh", what_if: bool = False,
-                 only: Any = None) -> dict[str, Any]:
+                 only: Any = None, shared: bool = False) -> dict[str, Any]:
         """The result for `answers` on day `on` (YYYY-MM-DD; None: today) in `lang`. Never raises
         on any answers, day or language: what cannot be used is reported in `errors`.
         `what_if`: add what would change the answer (whatif.py). `only`: a set of measure ids to
-        assess, the others left out (what-if compares only the measures a change can touch)."""
+        list, the others left out (what-if compares only the measures a change can touch).
+        `shared`: the measures and items are the kept assessments themselves, to be read and never
+        changed (faster: for the browser, which writes the result out at once, and the what-if);
+        otherwise they are the caller's own copies."""
+        view, clean, errors, done = self._assess(answers, on, lang)
+        measures_out = [d.entry for d in done if only is None or d.entry["id"] in only]
+        if not shared:
+            measures_out = _copy(measures_out)
+        elif what_if is True:  # the what-if writes into the items: copies, not the kept assessments
+            measures_out = [{**entry, "items": [dict(item) for item in entry["items"]]} for entry in measures_out]
+        items = [item for entry in measures_out for item in entry["items"]]
+        result = self._head(view, errors)
+        result["groups"] = [{**head, "items": [items[i] for i in members]}
+                            for head, members in self._groups([i["status"] for i in items],
+                                                              [i["recipient"] for i in items],
+                                                              [i["amount"] for i in items], view)]
+        result["measures"] = measures_out
+        if what_if is True:
+            whatif.annotate(self, result, clean, view, done)
+        return result
+
+    def evaluate_json(self, answers: Any, on: Any = None, lang: Any = "zh", errors_first: list[dict] = ()) -> str:
+        """evaluate(answers, on, lang) as the browser gets it (browser_shape), as JSON text, with
+        `errors_first` before the result's errors. Written from the JSON of each measure's
+        assessment, kept with it: a visitor changes one answer at a time, and most of the result
+        stays the same text."""
+        view, _, errors, done = self._assess(answers, on, lang)
+        result = self._head(view, [*errors_first, *errors])
+        texts = [fragment for d in done for fragment in d.json()[1]]
+        items = [item for d in done for item in d.entry["items"]]
+        groups = [_json(head)[:-1] + ',"items":[' + ",".join(texts[i] for i in members) + "]}"
+                  for head, members in self._groups([i["status"] for i in items], [i["recipient"] for i in items],
+                                                    [i["amount"] for i in items], view)]
+        shown = [d.json()[0] for d in done if not _for_others(d.entry)]
+        others = _others_text(len(done) - len(shown), view.lang, view.text)
+        return (_json(result)[:-1] + ',"groups":[' + ",".join(groups) + '],"measures":[' + ",".join(shown)
+                + '],"other_measures":' + _json(others) + "}")
+
+    def _assess(self, answers: Any, on: Any, lang: Any) -> tuple["_View", dict[str, Any], list[dict], list["_Done"]]:
+        """The view of the day and language, the checked answers, the errors so far and every
+        measure's assessment, in the order of the bundle."""
         errors: list[dict] = []
         if lang is None:
             lang = LANGS[0]
@@ -205,33 +253,27 @@ class Rules:
         view = self.view(day.isoformat(), lang)
         clean, answer_errors = check_answers(self.questions, answers, view)
         errors.extend(answer_errors)
-        role = clean.get(ROLE)
+        return view, clean, errors, view.assess(clean, clean.get(ROLE))
 
-        measures_out = []
-        assessed: list[dict] = []
-        for mv in view.measures:
-            if only is not None and mv.measure.id not in only:
-                continue
-            entry, items = self._measure(mv, view, clean, role)
-            measures_out.append(entry)
-            assessed.extend(items)
+    def assessments(self, clean: Mapping[str, Any], iso: str, lang: str) -> list["_Done"]:
+        """Every measure's assessment for answers already checked, on day `iso` in `lang`."""
+        view = self.view(iso, lang)
+        clean, _ = check_answers(self.questions, clean, view)
+        return view.assess(clean, clean.get(ROLE))
 
-        result = {
+    def _head(self, view: "_View", errors: list[dict]) -> dict[str, Any]:
+        return {
             "rules_version": self.version,
             "date": view.iso,
             "date_text": view.date_text,
-            "lang": lang,
+            "lang": view.lang,
             "errors": errors,
             "disclaimer": view.text["disclaimer"],
-            "groups": self._groups(assessed, view),
-            "measures": measures_out,
         }
-        if what_if is True:
-            whatif.annotate(self, result, clean, view)
-        return result
 
-    def _measure(self, mv: "_MeasureView", view: "_View", clean: Mapping[str, Any],
-                 role: str | None) -> tuple[dict, list[dict]]:
+    def measure(self, mv: "_MeasureView", view: "_View", clean: Mapping[str, Any],
+                role: str | None) -> dict[str, Any]:
+        """A measure's entry of the result, with its items (one per benefit for the role)."""
         text = view.text
         items: list[dict] = []
         missing: list[dict] = []
@@ -264,7 +306,7 @@ class Rules:
             "missing": missing,
             "items": items,
         }
-        return entry, items
+        return entry
 
     @staticmethod
     def _measure_reasons(status: str, items: list[dict], view: "_View") -> tuple[list[str], list[dict]]:
@@ -373,26 +415,103 @@ class Rules:
             "url": mv.url,
         }
 
-    def _groups(self, items: list[dict], view: "_View") -> list[dict]:
-        by_recipient: dict[str, list[dict]] = {}
-        for item in items:  # what the visitor may get on the day: not what has ended or not started
-            if item["status"] not in ("not_eligible", "not_in_force"):
-                by_recipient.setdefault(item["recipient"], []).append(item)
+    def _groups(self, statuses: list[str], recipients: list[str], amounts: list[Any],
+                view: "_View") -> list[tuple[dict, list[int]]]:
+        """The items (given by their status, recipient and amount) by recipient: each group's
+        head and the indices of its items, in the order of the recipients in the bundle."""
+        by_recipient: dict[str, list[int]] = {}
+        for i, status in enumerate(statuses):  # what the visitor may get on the day: not what has ended or not started
+            if status not in ("not_eligible", "not_in_force"):
+                by_recipient.setdefault(recipients[i], []).append(i)
         order = [r for r in self.recipients if r in by_recipient]
         order += [r for r in by_recipient if r not in self.recipients]
         groups = []
         for rid in order:
-            group_items = by_recipient[rid]
-            fixed = [i["amount"] for i in group_items if i["status"] == "eligible" and i["amount"] is not None]
+            members = by_recipient[rid]
+            fixed = [amounts[i] for i in members if statuses[i] == "eligible" and amounts[i] is not None]
             total = sum(fixed) if fixed else None
-            groups.append({
+            groups.append(({
                 "recipient": rid,
                 "title": view.recipient_titles.get(rid, rid),
                 "total": total,
                 "total_text": format_money(total, view.lang) if total is not None else None,
-                "items": group_items,
-            })
+            }, members))
         return groups
+
+
+def browser_shape(result: dict[str, Any], text: Mapping[str, str]) -> dict[str, Any]:
+    """The result as the page gets it: each item once, in its group; the measures without their
+    items (the page lists them by status), and without those whose benefits are all for other
+    visitors: `other_measures` says how many (a library of many notices would list hundreds);
+    `text`: the result's language's texts."""
+    shown = [{k: v for k, v in m.items() if k != "items"} for m in result["measures"] if not _for_others(m)]
+    return {**result, "measures": shown,
+            "other_measures": _others_text(len(result["measures"]) - len(shown), result["lang"], text)}
+
+
+def _others_text(count: int, lang: str, text: Mapping[str, str]) -> str | None:
+    return fill(text["labels.other_measures"], count=format_count(count, lang)) if count else None
+
+
+def _for_others(entry: Mapping[str, Any]) -> bool:
+    """A measure's entry says its benefits are all for other kinds of visitor."""
+    return entry["status"] == "not_eligible" and not entry["items"]
+
+
+def _copy(data: Any) -> Any:
+    """A copy of JSON-like data (dicts and lists of them, strings, numbers) sharing nothing changeable."""
+    if type(data) is dict:
+        return {k: _copy(v) if type(v) in (dict, list) else v for k, v in data.items()}
+    if type(data) is list:
+        return [_copy(v) if type(v) in (dict, list) else v for v in data]
+    return data
+
+
+def _json(data: Any) -> str:
+    """JSON text as the browser gets it (browser.dumps writes the same)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+class _Done:
+    """One measure's assessment for one set of the answers it reads: its entry of the result (with
+    its items) and, once asked for, its JSON text and its items' and its benefits' dated changes
+    ahead (whatif.py). Shared: never change its entry."""
+    __slots__ = ("entry", "_json", "ahead")
+
+    def __init__(self, entry: dict[str, Any]) -> None:
+        self.entry = entry
+        self._json: tuple[str, list[str]] | None = None
+        self.ahead: dict[str, list[str]] | None = None
+
+    def json(self) -> tuple[str, list[str]]:
+        """(the entry without its items, as the browser gets it; each item)."""
+        if self._json is None:
+            self._json = (_json({k: v for k, v in self.entry.items() if k != "items"}),
+                          [_json(item) for item in self.entry["items"]])
+        return self._json
+
+
+def _texts(rules: Rules) -> Iterator[tuple[str, Any]]:
+    """(where, {zh, en}) of every text of the bundle that the result shows."""
+    for q in rules.questions:
+        yield f"questions[{q.id}].label", q.raw.get("label")
+        for o in q.raw.get("options") or ():
+            yield f"questions[{q.id}].options", o.get("label") if isinstance(o, Mapping) else None
+    for n in rules.notices.values():
+        yield f"notices[{n['id']}].short_title", n.get("short_title")
+    for r in rules.recipients.values():
+        yield f"recipients[{r.get('id')}].name", r.get("name")
+    for m in rules.measures:
+        yield f"measures[{m.id}].title", m.raw.get("title")
+        how = (m.raw.get("apply") or {}).get("how")
+        if how is not None:
+            yield f"measures[{m.id}].apply.how", how
+        for b in m.benefits:
+            yield f"measures[{m.id}].benefits({b.id}).name", b.raw.get("name")
+            for c, _ in b.conditions:
+                yield f"measures[{m.id}].benefits({b.id}).conditions({c.get('id')}).text", c.get("text")
+            for t in b.raw.get("self_check") or ():
+                yield f"measures[{m.id}].benefits({b.id}).self_check", t
 
 
 def _error(question: str | None, code: str, message: str) -> dict:
@@ -441,6 +560,38 @@ class _View:
         self.recipient_titles = {rid: r["name"][lang] for rid, r in rules.recipients.items()}
         role_labels = {o["value"]: o["label"][lang] for o in rules.question_by_id[ROLE].raw["options"]}
         self.measures = [_MeasureView(m, self, role_labels) for m in rules.measures]
+        self.rules = rules
+        # measures that read the same answers, assessed together: (those answers, a placeholder
+        # for each unanswered one, the measures' positions)
+        together: dict[tuple[str, ...], list[int]] = {}
+        for i, mv in enumerate(self.measures):
+            together.setdefault(mv.measure.reads, []).append(i)
+        self._together = [(reads, (_UNANSWERED,) * len(reads), positions) for reads, positions in together.items()]
+        # assessments already made on this day in this language, by role and the answers read: a
+        # visitor changes one answer at a time, and most measures do not read it
+        # (the what-if tries several answers for each change: room for about 16 full results)
+        self._assessed: dict[tuple, list[_Done]] = {}
+        self._assessed_count, self._assessed_limit = 0, 16 * len(self.measures) + 64
+
+    def assess(self, clean: Mapping[str, Any], role: str | None) -> list["_Done"]:
+        """Every measure's assessment for these answers (Rules.measure), in the bundle's order;
+        made once for each role and each distinct set of the answers the measure reads."""
+        out: list[Any] = [None] * len(self.measures)
+        for reads, unanswered, positions in self._together:
+            values = tuple(map(clean.get, reads, unanswered))
+            # the types too: True == 1 and 1 == 1.0 in a key, not in a rule
+            key = (reads, role, values, tuple(map(type, values)))
+            done = self._assessed.get(key)
+            if done is None:
+                if self._assessed_count >= self._assessed_limit:
+                    self._assessed.clear()
+                    self._assessed_count = 0
+                self._assessed_count += len(positions)
+                done = self._assessed[key] = [_Done(self.rules.measure(self.measures[i], self, clean, role))
+                                              for i in positions]
+            for i, d in zip(positions, done):
+                out[i] = d
+        return out
 
     def missing_entry(self, question: str) -> dict:
         return {"question": question, "label": self.labels[question]}

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from .vocabulary import FIGURE_REF
 

@@ -22,7 +22,8 @@ import datetime as _dt
 import io
 import re
 import unicodedata
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from .engine import ROLE, Rules, _day, _render
 from .formatting import NO_WORDS as _NO, YES_WORDS as _YES, format_count, format_date, read_date as parse_date

@@ -3,7 +3,8 @@ arithmetic, the reasons and what is still to answer or check. All words come fro
 itself or from texts.results."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from .texts import fill, with_duration
 

@@ -7,7 +7,8 @@ evaluating it is a few dictionary look-ups. Anything the policy format does not 
 from __future__ import annotations
 
 import operator
-from typing import Any, Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
+from typing import Any
 
 from .vocabulary import COMPARISONS, DATED, QUESTION_OPS
 

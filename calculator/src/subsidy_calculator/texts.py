@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from .rules import RulesError
 
@@ -20,13 +21,13 @@ REQUIRED = (
     "reasons.measure_ended", "reasons.measure_not_started", "reasons.benefit_ended", "reasons.benefit_not_started",
     "reasons.notice_not_in_force", "reasons.measure_repealed", "reasons.measure_superseded",
     "reasons.info_only", "reasons.benefit", "reasons.quoted",
-    "separator", "links.measure", "labels.measure", "disclaimer", "guidance",
+    "separator", "links.measure", "labels.measure", "labels.other_measures", "disclaimer", "guidance",
     "errors.not_an_object", "errors.request", "errors.request_field", "errors.invalid_json",
     "errors.unknown_question", "errors.unknown_option", "errors.boolean", "errors.month", "errors.whole_number",
     "errors.money", "errors.above_other", "errors.invalid_date", "errors.invalid_lang", "errors.internal",
     "what_if.remaining", "what_if.yes", "what_if.no", "what_if.count", "what_if.answer",
     "what_if.would_be_eligible", "what_if.would_maybe", "what_if.change", "what_if.closes", "what_if.opens",
-    "what_if.named_amount", "what_if.named_maybe", "what_if.adds",
+    "what_if.named_amount", "what_if.named_maybe", "what_if.adds", "what_if.adds_many",
     "what_if.each_more", "what_if.one_more", "what_if.ahead_ends", "what_if.ahead_amount",
     "report.heading", "report.what_if", "report.errors", "report.nothing", "report.total", "report.measures",
     "report.self_check", "report.how_to_apply", "report.line",

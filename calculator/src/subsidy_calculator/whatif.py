@@ -15,26 +15,29 @@ unmet condition stays the reason. Nothing leaves the process; the same code runs
 from __future__ import annotations
 
 from itertools import product
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from .formatting import format_count, format_date, format_money
 from .rules import question_refs
 from .texts import fill, with_duration
 
 if TYPE_CHECKING:
-    from .engine import Rules, _BenefitView, _MeasureView, _View
+    from .engine import Rules, _BenefitView, _Done, _MeasureView, _View
 
 MAX_AHEAD = 4            # dated changes shown ahead of the chosen day
 _OPENS = ("eligible", "may_be_eligible")
 _HOLDS = ("eligible", "may_be_eligible", "needs_answers")
 
 
-def annotate(rules: "Rules", result: dict[str, Any], clean: Mapping[str, Any], view: "_View") -> None:
-    """Add `what_if` to every item of `result` (evaluated from `clean` answers on `view`'s day),
-    and `what_if` to the result: the nearest changes, each once, with the benefits they open."""
+def annotate(rules: "Rules", result: dict[str, Any], clean: Mapping[str, Any], view: "_View",
+             done: list["_Done"]) -> None:
+    """Add `what_if` to every item of `result` (evaluated from `clean` answers on `view`'s day;
+    `done`: the assessment of every measure it was made from), and `what_if` to the result: the
+    nearest changes, each once, with the benefits they open."""
     views = {(mv.measure.id, bv.benefit.id): (mv, bv) for mv in view.measures for bv in mv.benefits}
     text = view.text
-    ahead = _ahead(rules, result, clean, view)
+    ahead = _ahead(rules, clean, view, done)
     one_more = _one_more(rules, result, clean, view, views)
     wanted: dict[tuple, list[dict[str, Any]]] = {}   # a change -> the items it would open
     for measure in result["measures"]:
@@ -57,11 +60,8 @@ def measures_using(rules: "Rules") -> dict[str, frozenset[str]]:
     conditions or amount, or through a question it decides is asked (ask_when, max)."""
     direct: dict[str, set[str]] = {}
     for m in rules.measures:
-        for b in m.benefits:
-            names = {q for raw, _ in b.conditions for q in question_refs(raw.get("rule"))}
-            names.update(q for q in (b.amount.count, b.amount.total) if q)
-            for name in names:
-                direct.setdefault(name, set()).add(m.id)
+        for name in m.reads:  # its conditions' questions and the counts its amounts multiply by
+            direct.setdefault(name, set()).add(m.id)
     depends = {q.id: set(question_refs({k: q.raw.get(k) for k in ("ask_when", "max", "min")})) for q in rules.questions}
     out: dict[str, frozenset[str]] = {}
     for q in rules.questions:
@@ -155,7 +155,7 @@ def _opened(rules: "Rules", result: dict[str, Any], clean: Mapping[str, Any], vi
     """Evaluate one change once, over the measures it can touch: the items it opens (each item's
     `what_if.changes` gets it), the benefits it closes, and the sentence."""
     touched = frozenset().union(*(rules.measures_using.get(q, frozenset()) for q in change))
-    after = rules.evaluate({**clean, **change}, view.iso, view.lang, only=touched)
+    after = rules.evaluate({**clean, **change}, view.iso, view.lang, only=touched, shared=True)
     opened = []
     now = _index(after)
     for item in items:
@@ -261,9 +261,9 @@ def _one_more(rules: "Rules", result: Mapping[str, Any], clean: Mapping[str, Any
         if more > q.max or (q.max_question and isinstance(clean.get(q.max_question), int)
                             and more > clean[q.max_question]):
             continue  # one more would not be a valid answer (e.g. more than the placements made)
-        after = rules.evaluate({**clean, qid: more}, view.iso, view.lang,
+        after = rules.evaluate({**clean, qid: more}, view.iso, view.lang, shared=True,
                                only={item["measure_id"] for item in items})
-        effects = []
+        gains: dict[str, list[tuple[int, str]]] = {}  # recipient -> (amount, its effect) of each benefit
         now = _index(after)
         for item in items:
             new = now.get((item["measure_id"], item["benefit_id"]))
@@ -272,11 +272,19 @@ def _one_more(rules: "Rules", result: Mapping[str, Any], clean: Mapping[str, Any
             if new["arithmetic"]:  # per: the total grows
                 gain = (new["amount"] or 0) - (item["amount"] or 0)
                 if gain:
-                    effects.append(fill(text["what_if.adds"], recipient=item["recipient_title"],
-                                        amount=format_money(gain, view.lang), arithmetic=new["arithmetic"][0]))
+                    gains.setdefault(item["recipient_title"], []).append((gain, fill(
+                        text["what_if.adds"], recipient=item["recipient_title"],
+                        amount=format_money(gain, view.lang), arithmetic=new["arithmetic"][0])))
             elif item["amount"] is not None:  # each: one more recipient gets the amount
-                effects.append(fill(text["what_if.each_more"], recipient=item["recipient_title"],
-                                    amount=format_money(item["amount"], view.lang)))
+                gains.setdefault(item["recipient_title"], []).append((item["amount"], fill(
+                    text["what_if.each_more"], recipient=item["recipient_title"],
+                    amount=format_money(item["amount"], view.lang))))
+        # one effect per recipient: a benefit's own, or the sum of several (a library may hold many)
+        effects = [found[0][1] if len(found) == 1 else
+                   fill(text["what_if.adds_many"], recipient=recipient,
+                        amount=format_money(sum(g for g, _ in found), view.lang),
+                        count=format_count(len(found), view.lang))
+                   for recipient, found in gains.items()]
         if effects:
             sentence = fill(text["what_if.one_more"], label=view.labels[qid], unit=view.units.get(qid, ""),
                             effects=sep.join(effects))
@@ -287,23 +295,41 @@ def _one_more(rules: "Rules", result: Mapping[str, Any], clean: Mapping[str, Any
 
 # ---- dated changes ahead ----------------------------------------------------------------------------
 
-def _ahead(rules: "Rules", result: Mapping[str, Any], clean: Mapping[str, Any],
-           view: "_View") -> dict[tuple[str, str], list[str]]:
-    """For each benefit the visitor may get: how it reads from each later day the policy dates."""
+def _ahead(rules: "Rules", clean: Mapping[str, Any], view: "_View",
+           done: list["_Done"]) -> dict[tuple[str, str], list[str]]:
+    """For each benefit the visitor may get: how it reads from each later day the policy dates.
+    Kept with each measure's assessment: the same answers it reads give the same days ahead."""
     days = [d for d in rules.change_days if d > view.iso][:MAX_AHEAD]
-    shown = {(i["measure_id"], i["benefit_id"]): i for m in result["measures"] for i in m["items"]
-             if i["status"] in _HOLDS}
     out: dict[tuple[str, str], list[str]] = {}
-    last = dict(shown)
+    if not days:
+        return out
+    later: list[list["_Done"]] | None = None  # every measure on each later day, when first needed
+    for i, d in enumerate(done):
+        if d.ahead is None:
+            if not any(item["status"] in _HOLDS for item in d.entry["items"]):
+                d.ahead = {}
+            else:
+                if later is None:
+                    later = [rules.assessments(clean, day, view.lang) for day in days]
+                d.ahead = _ahead_of(d.entry, [on_day[i].entry for on_day in later], days, view)
+        for benefit, lines in d.ahead.items():
+            out[(d.entry["id"], benefit)] = lines
+    return out
+
+
+def _ahead_of(entry: Mapping[str, Any], later: list[Mapping[str, Any]], days: list[str],
+              view: "_View") -> dict[str, list[str]]:
+    """{benefit id: lines} of one measure's entry, from its entries on the later `days`."""
+    last = {item["benefit_id"]: item for item in entry["items"] if item["status"] in _HOLDS}
+    out: dict[str, list[str]] = {}
     text = view.text
-    only = {key[0] for key in shown}
-    for day in days:
+    for day, on_day in zip(days, later):
         if not last:
             break
-        later = _index(rules.evaluate(clean, day, view.lang, only=only))
+        now = {item["benefit_id"]: item for item in on_day["items"]}
         date = format_date(day, view.lang)
         for key, item in list(last.items()):
-            new = later.get(key)
+            new = now.get(key)
             if new is None:
                 continue
             if new["status"] == "not_in_force":

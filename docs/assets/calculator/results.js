@@ -208,7 +208,9 @@ export function createResults(root, T, lang, focusQuestion) {
               ? h("span", { class: "calc-measure-when", text: " " + m.reasons.join(" ") }) : null;
             return h("li", { "data-measure": m.id || "", "data-status": status }, href ? h("a", { href, text: title }) : title, " ",
               h("span", { class: `calc-badge calc-badge-${status}`, text: m.status_text || "" }), when);
-          }))))));
+          })))),
+        // the measures whose benefits are all for other kinds of visitor: how many, not each
+        typeof r.other_measures === "string" ? h("p", { class: "calc-other-measures", text: r.other_measures }) : null));
     }
     if (r.disclaimer) nodes.push(h("p", { class: "calc-disclaimer", text: r.disclaimer }));
     nodes.push(h("p", { class: "calc-applied", text: fmt(T.results.applied, { version: r.rules_version || rulesVersion, date: r.date_text || r.date || "" }) }));

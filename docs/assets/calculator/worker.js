@@ -123,8 +123,17 @@ function warmUp(requests) {
   channel.port2.postMessage(0);
 }
 
+// The result as UTF-8 bytes, decoded here: Pyodide copies bytes into JavaScript at once, while a
+// Python str of Chinese text is converted character by character (ARCHITECTURE.md, D9).
+const utf8 = new TextDecoder();
 function evaluate(request) {
-  return String(calculator.evaluate_json(request));
+  const bytes = calculator.evaluate_utf8(request);
+  try {
+    const view = bytes.getBuffer("u8");
+    try { return utf8.decode(view.data); } finally { view.release(); }
+  } finally {
+    bytes.destroy();
+  }
 }
 
 self.addEventListener("message", async (event) => {
