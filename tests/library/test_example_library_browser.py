@@ -82,6 +82,9 @@ def test_the_calculator_groups_results_by_notice(visitor: Page, library_server: 
     old = visitor.locator('.calc-measures li[data-measure="employment-internships"]')
     expect(old).to_have_attribute("data-status", "not_in_force")
     expect(old).to_contain_text("本措施已由2027年第2号通知替代，自2028年1月1日起不再执行。")
+    # measures only for other visitors (a person's flexible employment subsidy) are counted, not listed
+    expect(visitor.locator('.calc-measures li[data-measure="flexible-employment"]')).to_have_count(0)
+    expect(visitor.locator(".calc-measures .calc-other-measures")).to_have_text("另有4项措施的补贴面向其他对象，未在此列出。")
     # where to ask: the publisher's own line beside the results, said to be the publisher's
     where = visitor.locator(".calc-where")
     expect(where).to_contain_text("以下为本站发布单位的咨询渠道，并非通知内容。")
