@@ -42,7 +42,7 @@ def test_small_enterprise_hiring_three_graduates_zh(rules) -> None:
     assert award["reasons"] == [{"met": True, "text": "为小型或微型企业"},
                                 {"met": True, "text": "招用了毕业年度或择业期内的高校毕业生"}]
     each = item(r, "graduate-employment-subsidy")
-    assert (each["amount"], each["amount_text"], each["recipient"]) == (2111, "每名2111元（共3名）", "graduate")
+    assert (each["amount"], each["amount_text"], each["recipient"]) == (2111, "每名2111元，共3名，6333元", "graduate")
     assert each["arithmetic"] == []
     insurance = item(r, "hiring-social-insurance-subsidy")
     assert (insurance["amount"], insurance["amount_text"], insurance["duration_text"]) == \
@@ -58,7 +58,7 @@ def test_small_enterprise_hiring_three_graduates_zh(rules) -> None:
 def test_small_enterprise_hiring_three_graduates_en(rules) -> None:
     r = rules.evaluate(SMALL_3, DAY, "en")
     assert item(r, "graduate-hiring-award")["arithmetic"] == ["3 graduates × 2,111 yuan = 6,333 yuan"]
-    assert item(r, "graduate-employment-subsidy")["amount_text"] == "2,111 yuan for each of the 3 graduates"
+    assert item(r, "graduate-employment-subsidy")["amount_text"] == "2,111 yuan for each of the 3 graduates, 6,333 yuan in all"
     insurance = item(r, "hiring-social-insurance-subsidy")
     assert (insurance["amount_text"], insurance["duration_text"]) == ("The notice does not state the amount", "for up to 1.2 months")
     assert group(r, "graduate")["title"] == "Each graduate"
@@ -68,7 +68,7 @@ def test_small_enterprise_hiring_three_graduates_en(rules) -> None:
 def test_one_graduate_reads_well_in_english(rules) -> None:
     r = rules.evaluate({**SMALL_3, "graduates_hired": 1}, DAY, "en")
     assert item(r, "graduate-hiring-award")["arithmetic"] == ["graduates: 1 × 2,111 yuan = 2,111 yuan"]
-    assert item(r, "graduate-employment-subsidy")["amount_text"] == "2,111 yuan for each of the graduates (1 in all)"
+    assert item(r, "graduate-employment-subsidy")["amount_text"] == "2,111 yuan for each of the graduates (1 in all), 2,111 yuan in all"
 
 
 def test_group_total_adds_only_eligible_fixed_amounts(rules) -> None:

@@ -212,9 +212,7 @@ class Rules:
         items = [item for entry in measures_out for item in entry["items"]]
         result = self._head(view, errors)
         result["groups"] = [{**head, "items": [items[i] for i in members]}
-                            for head, members in self._groups([i["status"] for i in items],
-                                                              [i["recipient"] for i in items],
-                                                              [i["amount"] for i in items], view)]
+                            for head, members in self._groups(items, view)]
         result["measures"] = measures_out
         if what_if is True:
             whatif.annotate(self, result, clean, view, done)
@@ -230,8 +228,7 @@ class Rules:
         texts = [fragment for d in done for fragment in d.json()[1]]
         items = [item for d in done for item in d.entry["items"]]
         groups = [_json(head)[:-1] + ',"items":[' + ",".join(texts[i] for i in members) + "]}"
-                  for head, members in self._groups([i["status"] for i in items], [i["recipient"] for i in items],
-                                                    [i["amount"] for i in items], view)]
+                  for head, members in self._groups(items, view)]
         shown = [d.json()[0] for d in done if not _for_others(d.entry)]
         others = _others_text(len(done) - len(shown), view.lang, view.text)
         return (_json(result)[:-1] + ',"groups":[' + ",".join(groups) + '],"measures":[' + ",".join(shown)
@@ -383,9 +380,10 @@ class Rules:
                         left_out.append(fill(text["amount.left_out"], count=format_count(total - count, view.lang),
                                              total=format_count(total, view.lang), unit=view.units[b.amount.total],
                                              reason=bv.left_out_reason))
-                else:  # each: the amount is per recipient, never added up
+                else:  # each: `amount` is what one of them receives; the text also says all of it
                     amount_text = fill(text["amount.each_one" if count == 1 else "amount.each"],
-                                       count=format_count(count, view.lang), unit=unit, amount=figure_text)
+                                       count=format_count(count, view.lang), unit=unit, amount=figure_text,
+                                       total=format_money(_yuan(bv.value, count), view.lang))
             elif b.amount.count is not None:
                 amount, amount_text = None, bv.rate_text
 
@@ -415,26 +413,27 @@ class Rules:
             "url": mv.url,
         }
 
-    def _groups(self, statuses: list[str], recipients: list[str], amounts: list[Any],
-                view: "_View") -> list[tuple[dict, list[int]]]:
-        """The items (given by their status, recipient and amount) by recipient: each group's
-        head and the indices of its items, in the order of the recipients in the bundle."""
+    def _groups(self, items: list[dict], view: "_View") -> list[tuple[dict, list[int]]]:
+        """The items by recipient: each group's head and the indices of its items, in the order of
+        the recipients in the bundle. The total adds the eligible items' amounts (what one
+        recipient receives)."""
         by_recipient: dict[str, list[int]] = {}
-        for i, status in enumerate(statuses):  # what the visitor may get on the day: not what has ended or not started
-            if status not in ("not_eligible", "not_in_force"):
-                by_recipient.setdefault(recipients[i], []).append(i)
+        for i, item in enumerate(items):  # what the visitor may get on the day: not what has ended or not started
+            if item["status"] not in ("not_eligible", "not_in_force"):
+                by_recipient.setdefault(item["recipient"], []).append(i)
         order = [r for r in self.recipients if r in by_recipient]
         order += [r for r in by_recipient if r not in self.recipients]
         groups = []
         for rid in order:
             members = by_recipient[rid]
-            fixed = [amounts[i] for i in members if statuses[i] == "eligible" and amounts[i] is not None]
-            total = sum(fixed) if fixed else None
+            fixed = [items[i] for i in members if items[i]["status"] == "eligible" and items[i]["amount"] is not None]
+            total = sum(item["amount"] for item in fixed) if fixed else None
+            total_text = format_money(total, view.lang) if total is not None else None
             groups.append(({
                 "recipient": rid,
                 "title": view.recipient_titles.get(rid, rid),
                 "total": total,
-                "total_text": format_money(total, view.lang) if total is not None else None,
+                "total_text": total_text,
             }, members))
         return groups
 
