@@ -14,6 +14,9 @@ export NO_MKDOCS_2_WARNING := 1
 # "make: *** [Makefile:NN: validate] Error 1" line: SIGPIPE ends make silently and still gives the
 # caller a non-zero status (141) for scripts and CI. LANG=zh or POLICY_LANG=zh: Chinese first.
 QUIET_FAIL = kill -PIPE $$PPID
+# One line per step: $(QUIET) runs a command with its output kept aside, and prints that output
+# whole (errors, warnings and all) only when the command fails, with its status.
+QUIET = quiet() { log=$$(mktemp); "$$@" >"$$log" 2>&1; s=$$?; [ $$s = 0 ] || cat "$$log"; rm -f "$$log"; return $$s; }; quiet
 # `make validate` ends with status 1 on a policy problem, as `python -m scripts.policy.cli` does
 # and as scripts expect, still without make's line. GNU make exits 1 only in question mode (-q),
 # so `make validate` alone runs in it once its Python is installed: the check is a `+` line (run
@@ -76,11 +79,14 @@ audit: $(SYS_STAMP) $(NGINX_STAMP) site ## Lighthouse (mobile) on the main pages
 
 setup: $(PY_STAMP) $(NODE_STAMP) $(SYS_STAMP) $(NGINX_STAMP)
 
+# One pip run for both. Its output is shown, whole, only if it fails: a machine's own pip
+# configuration can name an extra index that lacks most packages, and pip then warns "Location
+# ... is ignored" for each package it looked up there.
 $(PY_STAMP): requirements.txt calculator/pyproject.toml
-	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check -e calculator
-	touch $@
+	@echo "python packages: $(VENV) <- requirements.txt and calculator/"
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@$(QUIET) $(PY) -m pip install --disable-pip-version-check -r requirements.txt -e calculator
+	@touch $@
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
