@@ -12,7 +12,7 @@ import json
 import re
 from fractions import Fraction
 from math import floor
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from .amounts import ShapeError, problems as amount_problems, read_amount, read_duration
@@ -220,7 +220,7 @@ class Rules:
             whatif.annotate(self, result, clean, view, done)
         return result
 
-    def evaluate_json(self, answers: Any, on: Any = None, lang: Any = "zh", errors_first: list[dict] = ()) -> str:
+    def evaluate_json(self, answers: Any, on: Any = None, lang: Any = "zh", errors_first: Sequence[dict] = ()) -> str:
         """evaluate(answers, on, lang) as the browser gets it (browser_shape), as JSON text, with
         `errors_first` before the result's errors. Written from the JSON of each measure's
         assessment, kept with it: a visitor changes one answer at a time, and most of the result
