@@ -59,8 +59,11 @@ rules: $(PY_STAMP) ## write build/rules.json (for the command-line calculator)
 test: lint $(SYS_STAMP) $(NGINX_STAMP) site ## the whole suite: lint, unit, policy, browser
 	$(PY) -m pytest
 
-lint: $(PY_STAMP) ## Python style and mistakes (ruff.toml)
-	$(VENV)/bin/ruff check --quiet scripts calculator/src tests
+lint: $(PY_STAMP) ## Python: ruff (ruff.toml), the import layering (.importlinter)
+	@echo "lint: ruff"
+	@$(VENV)/bin/ruff check --quiet scripts calculator/src tests
+	@echo "lint: import layering"
+	@$(QUIET) $(VENV)/bin/lint-imports --no-logo --no-cache
 
 test-unit: $(PY_STAMP) ## fast tests only, no browser
 	$(PY) -m pytest -m "not browser"
