@@ -76,7 +76,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     """The theme's templates compiled once and kept (build/jinja/, keyed by each template's
-    source): compiling Material's templates was a third of a rebuild, twice (once per language)."""
+    source): compiling Material's templates was a large part of every rebuild, twice (once per language)."""
     from jinja2 import FileSystemBytecodeCache
 
     cache = ROOT / "build" / "jinja"

@@ -41,7 +41,7 @@ BUNDLE_EDITS = (
     ('L($(location.protocol!=="file:"),Je("search"))', 'Je("search")'),
     # the index of the page's language: `search_index` in the page's __config, relative to its base
     ('ze(new URL("search/search_index.json",Or.base))', 'ze(new URL(Or.search_index||"search/search_index.json",Or.base))'),
-    # the search worker (lunr, 12 KB gzip) started when it is first given the index, not with the
+    # the search worker (lunr) started when it is first given the index, not with the
     # page: a stand-in that Material's script listens to, which starts the worker on its first message
     ('function Ei(e,t){let r=Mn(e);',
      'function Ei(e,t){let r=Mn(e,(()=>{let w,s=new EventTarget;s.postMessage=d=>{w||(w=new Worker(e),'

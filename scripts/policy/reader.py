@@ -22,7 +22,7 @@ from scripts.policy.problems import PathT, Problem, path_text
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "policy"
 
-MAX_BYTES = 1_000_000        # the biggest real file is ~15 KB
+MAX_BYTES = 1_000_000        # far more than any policy file holds
 MAX_NODES = 100_000          # values after alias expansion, per file
 MAX_ALIASES = 100            # "*name" uses, per file (staff files need none)
 MAX_DEPTH = 60               # nesting levels
