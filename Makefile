@@ -59,9 +59,12 @@ rules: $(PY_STAMP) ## write build/rules.json (for the command-line calculator)
 test: lint $(SYS_STAMP) $(NGINX_STAMP) site ## the whole suite: lint, unit, policy, browser
 	$(PY) -m pytest
 
-lint: $(PY_STAMP) ## Python: ruff (ruff.toml), the import layering (.importlinter)
+lint: $(PY_STAMP) ## Python: ruff (ruff.toml), mypy (mypy.ini), the import layering (.importlinter)
 	@echo "lint: ruff"
 	@$(VENV)/bin/ruff check --quiet scripts calculator/src tests
+	@echo "lint: mypy"
+	@$(QUIET) $(VENV)/bin/mypy
+	@for conftest in tests/conftest.py tests/*/conftest.py; do $(QUIET) $(VENV)/bin/mypy "$$conftest" || exit; done
 	@echo "lint: import layering"
 	@$(QUIET) $(VENV)/bin/lint-imports --no-logo --no-cache
 
