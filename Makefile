@@ -95,26 +95,29 @@ $(PY_STAMP): requirements.txt calculator/pyproject.toml
 	@touch $@
 
 $(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+	@echo "node packages: node_modules <- package-lock.json"
+	@$(QUIET) npm ci --no-audit --no-fund
+	@touch $@
 
 # Debian's Chromium for Playwright (it cannot download its own browser here), a CJK font, and
 # Java for the Nu HTML checker (npm vnu-jar).
 $(SYS_STAMP):
+	@echo "system packages: chromium, a CJK font, java (apt-get, only what is missing)"
 	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh 2>/dev/null | grep -q . || ! command -v java >/dev/null; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei default-jre-headless >/dev/null; \
 	fi
-	mkdir -p build && touch $@
+	@mkdir -p build && touch $@
 
 # Debian's nginx and its brotli module: the browser tests and `make preview` serve site/ with the
 # production configuration (run from build/nginx/, the system's nginx is left alone).
 $(NGINX_STAMP):
+	@echo "system packages: nginx and its brotli module (apt-get, only what is missing)"
 	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ] || [ ! -e /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx libnginx-mod-http-brotli-static >/dev/null; \
 	fi
-	mkdir -p build && touch $@
+	@mkdir -p build && touch $@
 
 clean:
 	rm -rf site .site-* .site.link-* build dist test-results
