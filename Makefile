@@ -14,6 +14,9 @@ export NO_MKDOCS_2_WARNING := 1
 # "make: *** [Makefile:NN: validate] Error 1" line: SIGPIPE ends make silently and still gives the
 # caller a non-zero status (141) for scripts and CI. LANG=zh or POLICY_LANG=zh: Chinese first.
 QUIET_FAIL = kill -PIPE $$PPID
+# One line per step: $(QUIET) runs a command with its output kept aside, and prints that output
+# whole (errors, warnings and all) only when the command fails, with its status.
+QUIET = quiet() { log=$$(mktemp); "$$@" >"$$log" 2>&1; s=$$?; [ $$s = 0 ] || cat "$$log"; rm -f "$$log"; return $$s; }; quiet
 # `make validate` ends with status 1 on a policy problem, as `python -m scripts.policy.cli` does
 # and as scripts expect, still without make's line. GNU make exits 1 only in question mode (-q),
 # so `make validate` alone runs in it once its Python is installed: the check is a `+` line (run
@@ -56,8 +59,14 @@ rules: $(PY_STAMP) ## write build/rules.json (for the command-line calculator)
 test: lint $(SYS_STAMP) $(NGINX_STAMP) site ## the whole suite: lint, unit, policy, browser
 	$(PY) -m pytest
 
-lint: $(PY_STAMP) ## Python style and mistakes (ruff.toml)
-	$(VENV)/bin/ruff check --quiet scripts calculator/src tests
+lint: $(PY_STAMP) ## Python: ruff (ruff.toml), mypy (mypy.ini), the import layering (.importlinter)
+	@echo "lint: ruff"
+	@$(VENV)/bin/ruff check --quiet scripts calculator/src tests
+	@echo "lint: mypy"
+	@$(QUIET) $(VENV)/bin/mypy
+	@for conftest in tests/conftest.py tests/*/conftest.py; do $(QUIET) $(VENV)/bin/mypy "$$conftest" || exit; done
+	@echo "lint: import layering"
+	@$(QUIET) $(VENV)/bin/lint-imports --no-logo --no-cache
 
 test-unit: $(PY_STAMP) ## fast tests only, no browser
 	$(PY) -m pytest -m "not browser"
@@ -76,33 +85,39 @@ audit: $(SYS_STAMP) $(NGINX_STAMP) site ## Lighthouse (mobile) on the main pages
 
 setup: $(PY_STAMP) $(NODE_STAMP) $(SYS_STAMP) $(NGINX_STAMP)
 
+# One pip run for both. Its output is shown, whole, only if it fails: a machine's own pip
+# configuration can name an extra index that lacks most packages, and pip then warns "Location
+# ... is ignored" for each package it looked up there.
 $(PY_STAMP): requirements.txt calculator/pyproject.toml
-	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check -e calculator
-	touch $@
+	@echo "python packages: $(VENV) <- requirements.txt and calculator/"
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@$(QUIET) $(PY) -m pip install --disable-pip-version-check -r requirements.txt -e calculator
+	@touch $@
 
 $(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+	@echo "node packages: node_modules <- package-lock.json"
+	@$(QUIET) npm ci --no-audit --no-fund
+	@touch $@
 
 # Debian's Chromium for Playwright (it cannot download its own browser here), a CJK font, and
 # Java for the Nu HTML checker (npm vnu-jar).
 $(SYS_STAMP):
+	@echo "system packages: chromium, a CJK font, java (apt-get, only what is missing)"
 	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh 2>/dev/null | grep -q . || ! command -v java >/dev/null; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei default-jre-headless >/dev/null; \
 	fi
-	mkdir -p build && touch $@
+	@mkdir -p build && touch $@
 
 # Debian's nginx and its brotli module: the browser tests and `make preview` serve site/ with the
 # production configuration (run from build/nginx/, the system's nginx is left alone).
 $(NGINX_STAMP):
+	@echo "system packages: nginx and its brotli module (apt-get, only what is missing)"
 	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ] || [ ! -e /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx libnginx-mod-http-brotli-static >/dev/null; \
 	fi
-	mkdir -p build && touch $@
+	@mkdir -p build && touch $@
 
 clean:
 	rm -rf site .site-* .site.link-* build dist test-results

@@ -94,7 +94,7 @@ def pyodide_version() -> str:
 
 def pyodide_lock() -> dict:
     """What the worker hands loadPyodide as its lock file: the pinned lock's `info` (Pyodide checks
-    its ABI version) and no packages, as the calculator loads none; saves fetching the 119 KB file."""
+    its ABI version) and no packages, as the calculator loads none, so the full file is never fetched."""
     lock = json.loads((PYODIDE_DIR / "pyodide-lock.json").read_text(encoding="utf-8"))
     return {"info": lock["info"], "packages": {}}
 

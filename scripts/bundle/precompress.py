@@ -1,15 +1,14 @@
 """Write `name.br` (brotli, quality 11) and `name.gz` (gzip: level 9, or Zopfli for a file of
 1 MB or more) beside every compressible file of a built site, so that the server sends them as
 they are (nginx's brotli_static and gzip_static) instead of compressing on every request, or not
-at all. Zopfli writes ordinary gzip that every browser reads, 3-5% smaller than level 9
-(Pyodide's WebAssembly 3.53 -> 3.42 MB), about 20 times slower, so only for the few large files
-(most of a first visit to the calculator), which change only with Pyodide or the standard library
-the calculator uses.
+at all (ARCHITECTURE.md, D10). Zopfli writes ordinary gzip that every browser reads, a few percent
+smaller than level 9 and many times slower, so only for the few large files (most of a first
+visit to the calculator), which change only with Pyodide or the standard library the calculator
+uses.
 
 Which files are compressible is said once, in scripts/server/headers.yaml (`types`). A copy is
-kept only when it is smaller. Compressing Pyodide's WebAssembly takes about a minute for brotli
-and 20 s for Zopfli, so every result is kept in build/precompressed/, by content hash: a rebuild
-compresses only what changed.
+kept only when it is smaller. Compressing Pyodide's WebAssembly at these levels is slow, so every
+result is kept in build/precompressed/, by content hash: a rebuild compresses only what changed.
 
     python -m scripts.bundle.precompress [SITE_DIR]    (make site does it for site/)
 """
@@ -52,7 +51,7 @@ def compressible(path: Path) -> bool:
 def _compress(data: bytes, encoding: str) -> bytes:
     if encoding == ".br":
         return brotli.compress(data, quality=11, lgwin=24)
-    if len(data) >= ZOPFLI_FROM:  # one iteration: 15 (its default) gave the WebAssembly 0.1% in 42 s, not 18
+    if len(data) >= ZOPFLI_FROM:  # one iteration: Zopfli's default of 15 gains almost nothing for far longer (D10)
         return zopfli.gzip.compress(data, numiterations=1)
     return gzip.compress(data, compresslevel=9, mtime=0)
 

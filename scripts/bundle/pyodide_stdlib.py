@@ -1,10 +1,9 @@
-"""The Python standard library the site ships to the browser: only the files of Pyodide's
-python_stdlib.zip (2.5 MB, already deflated, so no host can compress it) that Pyodide's own start,
-the calculator wheel and BROWSER_IMPORTS load, compiled (`.pyc`, without docstrings, column
-ranges or line numbers inside a function: see pyodide_stdlib.mjs), stored uncompressed so that
-the host compresses it (about 0.5-0.65 MB on the wire instead of 2.5 MB). Compiled, because
-compiling these sources was most of Python's start in the browser (about 1.5 s of a 2.5 s
-ordinary start on this machine; see README, Performance).
+"""The Python standard library the site ships to the browser (ARCHITECTURE.md, D3): only the files
+of Pyodide's python_stdlib.zip (already deflated, so no host can compress it further) that
+Pyodide's own start, the calculator wheel and BROWSER_IMPORTS load, compiled (`.pyc`, without
+docstrings, column ranges or line numbers inside a function: see pyodide_stdlib.mjs), stored
+uncompressed so that the host compresses it: a fraction of Pyodide's zip on the wire. Compiled,
+because compiling these sources was most of Python's start in the browser.
 
 Which files: found by running the real thing (scripts/bundle/pyodide_stdlib.mjs imports every module of
 the wheel under the pinned npm Pyodide and lists what Python loaded). A module imported only inside

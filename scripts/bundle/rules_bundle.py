@@ -12,7 +12,7 @@ import hashlib
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from scripts.policy import POLICY_DIR, PolicyError, load_policy
 
@@ -44,7 +44,7 @@ def _engine_measure(measure: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def build_bundle(policy: dict[str, Any] | None = None) -> dict[str, Any]:
+def build_bundle(policy: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """{"version", "notices", "recipients", "questions", "lists", "measures", "texts": {"results", "lists"}}
     from a loaded policy
     (load_policy() of policy/ when none is given, which raises PolicyError if it is invalid)."""

@@ -38,12 +38,17 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "calculator" / "src")]
 
 from scripts.dev.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, Playwright
+
+    from scripts.server.local_nginx import LocalNginx
 
 SITE = ROOT / "site"
 HISTORY = ROOT / "scripts" / "dev" / "bench-history.jsonl"
@@ -132,10 +137,10 @@ def bench_builds(runs: int, scale: bool) -> dict[str, Any]:
         out.update(build_real_s=median(times), real_total_mb=round(total / 1e6, 1),
                    real_largest_page_kb=round(largest / 1e3, 1), real_largest_page=name)
         if scale:
-            from scripts.dev import scale
+            from scripts.dev.scale import prepare
             work = Path(tmp) / "scale"
             work.mkdir()
-            config_file = scale.prepare(work, 1000, hostile=False)
+            config_file = prepare(work, 1000, hostile=False)
             cpu: list[float] = []
             times = [_scale_build(config_file, work, cpu) for _ in range(max(1, runs // 2))]
             total, largest, name = _sizes(work / "site")
@@ -175,22 +180,22 @@ def _bench_site(tmp: Path, site: Path = SITE, name: str = "site") -> Path:
     return copy
 
 
-def _host(site_dir: Path):
+def _host(site_dir: Path) -> tuple[LocalNginx, str]:
     """(server with .url/.port/.start/.stop, description): nginx as deployed."""
     from scripts.server.local_nginx import LocalNginx
     return LocalNginx(site_dir), "nginx, precompressed brotli q11 / gzip -9, Zopfli from 1 MB (scripts/server)"
 
 
-def _port(server) -> int:
+def _port(server: LocalNginx) -> int:
     return int(server.url.rsplit(":", 1)[1])
 
 
-def _launch(playwright, profile: Path, executable: str = CHROMIUM):
+def _launch(playwright: Playwright, profile: Path, executable: str = CHROMIUM) -> BrowserContext:
     return playwright.chromium.launch_persistent_context(
         str(profile), executable_path=executable, args=CHROMIUM_ARGS, headless=True)
 
 
-def _visit(context, url: str, ready: str, mark: str, marks: tuple[str, ...] = ()) -> dict[str, float]:
+def _visit(context: BrowserContext, url: str, ready: str, mark: str, marks: tuple[str, ...] = ()) -> dict[str, float]:
     """Navigation start to `mark` (and to each of `marks`), in seconds, on the page's own clock
     (app.js and worker_client.js mark the moments): timing it from here would add Playwright's polling."""
     page = context.pages[0] if context.pages else context.new_page()
@@ -202,7 +207,7 @@ def _visit(context, url: str, ready: str, mark: str, marks: tuple[str, ...] = ()
     return out
 
 
-def _settle(context) -> float:
+def _settle(context: BrowserContext) -> float:
     """Let the first visit finish keeping its files and Python's snapshot, as a visitor who reads.
     Returns what the site then keeps on the device (the browser's own estimate), in bytes."""
     page = context.pages[0]
@@ -272,7 +277,7 @@ def bench_visitor(runs: int, slow_runs: int) -> dict[str, Any]:
     return out
 
 
-def _bench_evaluations(p, tmp: Path, base: str, key: str = "eval_page") -> dict[str, Any]:
+def _bench_evaluations(p: Playwright, tmp: Path, base: str, key: str = "eval_page") -> dict[str, Any]:
     context = _launch(p, tmp / f"profile-{key}")
     page = context.new_page()
     page.goto(base + "/calculator/?test=1")
@@ -505,7 +510,7 @@ def _list_checks(library_site: Path, runs: int) -> dict[str, Any]:
 
 def bench_stress(libs: Libraries) -> dict[str, Any]:
     """300 notices / 4,500 measures, and the build time at three sizes of library."""
-    growth = []
+    growth: list[dict[str, Any]] = []
     out: dict[str, Any] = {}
     for measures, notices in (LIBRARY, *STRESS):
         work, seconds = libs.build(measures, notices)
@@ -669,7 +674,7 @@ PHONE_QUOTA_US = 50_000  # of each 100 ms: half a core for every process of the 
 
 
 @contextlib.contextmanager
-def _phone_chromium(tmp: Path, stats: dict[str, int]):
+def _phone_chromium(tmp: Path, stats: dict[str, int]) -> Iterator[str]:
     """A Chromium whose processes all run in a CPU-limited cgroup (v1 `cpu` controller): a
     wrapper script that moves itself into the group, then becomes Chromium. DevTools' CPU
     throttling slows the page's main thread only, not the calculator's worker. The servers and the

@@ -114,8 +114,8 @@ def write(out: Path, count: int = 1500, hostile: bool = False, notices: int | No
     out.mkdir(parents=True)
     for name in ("questions.yaml", "library.yaml"):
         shutil.copy2(POLICY / name, out / name)
-    for folder in ("texts", "schema"):
-        shutil.copytree(POLICY / folder, out / folder)
+    for name in ("texts", "schema"):
+        shutil.copytree(POLICY / name, out / name)
     real_folder = POLICY / "notices" / REAL_NOTICE
     real_notice = _read(real_folder / "notice.yaml")
     reals = sorted((_read(p) for p in (real_folder / "measures").glob("*.yaml")), key=lambda m: m["number"])
@@ -137,7 +137,7 @@ def write(out: Path, count: int = 1500, hostile: bool = False, notices: int | No
         _dump(path, measure, "../../../schema/measure.schema.json")
 
     serial = len(reals)
-    previous = None
+    previous: str | None = None
     for k, size in enumerate(sizes, start=1):
         ident = f"synthetic-{k:03d}"
         folder = out / "notices" / ident
@@ -153,7 +153,7 @@ def write(out: Path, count: int = 1500, hostile: bool = False, notices: int | No
             paragraphs.append(measure["source"]["as_published"])
             _dump(folder / "measures" / f"{number:02d}-{measure['id']}.yaml", measure,
                   "../../../schema/measure.schema.json")
-        acts = []
+        acts: list[dict[str, Any]] = []
         if k % 10 == 0 and previous is not None:
             quote = f"Measure 1 of {previous} is repealed from 1 January 2124."
             acts.append({"action": "repeals", "notice": previous, "measures": [1], "from": "2124-01-01",

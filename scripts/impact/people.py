@@ -106,8 +106,9 @@ class Difference:
     @property
     def status_changes(self) -> list[tuple[str, str | None, str | None, str | None]]:
         """(measure, benefit or None for the measure itself, status before, status after)."""
-        out = [(m, None, self.before.statuses.get(m), self.after.statuses.get(m)) for m in self.measures
-               if self.before.statuses.get(m) != self.after.statuses.get(m)]
+        out: list[tuple[str, str | None, str | None, str | None]] = [
+            (m, None, self.before.statuses.get(m), self.after.statuses.get(m)) for m in self.measures
+            if self.before.statuses.get(m) != self.after.statuses.get(m)]
         old, new = self.before.items, self.after.items
         for key in list(new) + [k for k in old if k not in new]:
             was, now = (old[key][0] if key in old else None), (new[key][0] if key in new else None)

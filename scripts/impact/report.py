@@ -296,8 +296,8 @@ def document(report: Report) -> list[Block]:
     blocks: list[Block] = [("h1", w("title"))]
     if report.problems:
         return blocks + [("p", w("invalid")), ("ul", [p.format("policy", lang) for p in report.problems])]
-    key, values = report.source
-    blocks.append(("p", w("compared", source=w(key, **values))))
+    source, values = report.source
+    blocks.append(("p", w("compared", source=w(source, **values))))
     blocks.append(("p", w("days", days=w("list_separator").join(format_date(d, lang) for d in report.days))))
     blocks += _summary(report, w)
 

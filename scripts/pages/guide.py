@@ -11,17 +11,21 @@ import json
 import math
 import re
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from subsidy_calculator.formatting import format_date, format_numeral
 
 from scripts.pages import jinja_env, list_page
 from scripts.pages.feed import build_feed
+from scripts.pages.i18n_build import other_language
 from scripts.pages.words import LANGS, Texts, pick
 from scripts.files import write_if_changed
 from scripts.pages.view import (PolicyIndex, act_text, benefit_rows, condition_blocks, contact_lines, key_amounts,
                                measure_state, measure_state_kind, newest_first, publisher_contact, quote_label, render,
                                state, traced)
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
 GENERATED_DIRS = ("measures", "parts", "audiences", "changes", "notices", "data")
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "policy" / "schema"
@@ -501,17 +505,17 @@ def compact_html(html_text: str) -> str:
 _not_found_pages: dict[str, bytes] = {}
 
 
-def keep_not_found_pages(config: Any) -> None:
+def keep_not_found_pages(config: MkDocsConfig) -> None:
     """Give each language its own 404 page. MkDocs writes a theme's 404.html to site/404.html in
     every language build, so the last build would overwrite the first: after each build, move
     a non-default language's page to site/<lang>/404.html and put the default one back."""
-    i18n = config.plugins["i18n"]
+    lang = other_language(config)
     site = Path(config["site_dir"])
     page = site / "404.html"
-    if i18n.is_default_language_build:
+    if lang is None:
         _not_found_pages["default"] = page.read_bytes()
     elif "default" in _not_found_pages:
-        page.replace(site / i18n.current_language / "404.html")
+        page.replace(site / lang / "404.html")
         page.write_bytes(_not_found_pages["default"])
 
 
@@ -519,26 +523,27 @@ _SITEMAP_ENTRY = re.compile(r"[ \t]*<url>.*?</url>\n?", re.S)
 _SITEMAP_LOC = re.compile(r"<loc>(.*?)</loc>")
 
 
-def write_language_sitemap(config: Any) -> None:
+def write_language_sitemap(config: MkDocsConfig) -> None:
     """Material's language switcher reads the sitemap.xml next to each <link rel="alternate"> of
     a page; on an English page that is the English feed's, so en/sitemap.xml must exist (else a
     404 in every English page's console). After a non-default language's build, write it: the
     entries of the site's sitemap.xml that are pages of that language."""
-    i18n = config.plugins["i18n"]
-    if i18n.is_default_language_build:
+    lang = other_language(config)
+    if lang is None:
         return
     site = Path(config["site_dir"])
     text = (site / "sitemap.xml").read_text(encoding="utf-8")
     # overrides/sitemap.xml writes site_url + the page's URL, or (no site_url) the URL relative
     # to the site's root, which this copy one folder down must rebase
     base = config["site_url"] or ""
-    here = f"{base}{i18n.current_language}/"
-    entries = "".join(e for e in _SITEMAP_ENTRY.findall(text) if _SITEMAP_LOC.search(e).group(1).startswith(here))
+    here = f"{base}{lang}/"
+    entries = "".join(e for e in _SITEMAP_ENTRY.findall(text)
+                      if (loc := _SITEMAP_LOC.search(e)) is not None and loc.group(1).startswith(here))
     if not base:
         entries = _SITEMAP_URL.sub(lambda m: m.group(1) + _rebase(m.group(2), here), entries)
     first = _SITEMAP_ENTRY.search(text)
     head = text[:first.start()] if first else text[:text.index("</urlset>")]
-    write_if_changed(site / i18n.current_language / "sitemap.xml", head + entries + "</urlset>\n")
+    write_if_changed(site / lang / "sitemap.xml", head + entries + "</urlset>\n")
 
 
 _SITEMAP_URL = re.compile(r'(<loc>|href=")([^"<]*)')

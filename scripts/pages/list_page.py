@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from scripts.pages import jinja_env
 from scripts.pages.calculator_page import LANGS, _Renderer, one_language
@@ -21,11 +21,14 @@ from subsidy_calculator.formatting import format_count
 from subsidy_calculator.texts import fill
 from scripts.files import write_if_changed
 
+if TYPE_CHECKING:
+    from subsidy_calculator.lists import Lists, ListSpec, _ListView
+
 PAGE = "calculator/list"
 TEMPLATES = "calculator/list-templates"
 
 
-def _checker(policy: Mapping[str, Any]):
+def _checker(policy: Mapping[str, Any]) -> Lists:
     from scripts.bundle.rules_bundle import build_bundle
     from subsidy_calculator import Rules
     from subsidy_calculator.lists import Lists
@@ -34,14 +37,14 @@ def _checker(policy: Mapping[str, Any]):
 
 
 class _Page:
-    def __init__(self, policy: Mapping[str, Any], lang: str, today: str, docs_dir: Path, checker) -> None:
+    def __init__(self, policy: Mapping[str, Any], lang: str, today: str, docs_dir: Path, checker: Lists) -> None:
         self.policy, self.lang, self.today = policy, lang, today
         self.form = _Renderer(policy, lang, today, docs_dir)     # the calculator's own questions
         self.t = one_language(policy["texts"]["lists"]["page"], lang, "lists")
         self.checker = checker
         self.questions = {q["id"]: q for q in policy.get("questions", [])}
 
-    def columns(self, spec, view) -> list[dict[str, str]]:
+    def columns(self, spec: ListSpec, view: _ListView) -> list[dict[str, str]]:
         """The template's columns: heading, required or optional, what to enter."""
         t = self.t
         rows = []
@@ -55,14 +58,14 @@ class _Page:
                          "what": what})
         return rows
 
-    def counts(self, spec, view) -> list[str]:
+    def counts(self, spec: ListSpec, view: _ListView) -> list[str]:
         """What each count of the list takes: "counts as ... when ..."."""
         sep = self.checker.words[self.lang]["separator"]
         return [fill(self.t["counts_as"], label=view.count_labels[q],
                      conditions=sep.join(view.condition_texts[i] for i in idx))
                 for q, idx in spec.counts]
 
-    def list_view(self, spec) -> dict[str, Any]:
+    def list_view(self, spec: ListSpec) -> dict[str, Any]:
         view = self.checker.view(spec, self.today, self.lang)
         href = (f"../list-templates/{spec.id}.csv" if self.lang == "zh"
                 else f"../../../calculator/list-templates/{spec.id}.csv")
@@ -90,7 +93,6 @@ def links(policy: Mapping[str, Any], lang: str, prefix: str, measure: Mapping[st
           role: str | None = None) -> list[dict[str, str]]:
     """Links to the list page for a measure page (lists whose counts its amounts use) or an
     audience page (lists for its calculator role): [{href, text}]."""
-    page = ((policy.get("texts") or {}).get("lists") or {}).get("page")
     out = []
     for spec in policy.get("lists") or []:
         counted = set(spec.get("counts") or {})
@@ -103,7 +105,7 @@ def links(policy: Mapping[str, Any], lang: str, prefix: str, measure: Mapping[st
             continue
         title = spec["title"][lang]
         out.append({"href": f"{prefix}calculator/list.md#list={spec['id']}",
-                    "text": fill(page["link"][lang], title=title)})
+                    "text": fill(policy["texts"]["lists"]["page"]["link"][lang], title=title)})
     return out
 
 

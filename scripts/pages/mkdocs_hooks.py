@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
@@ -20,10 +21,17 @@ from scripts.impact import report as impact_report  # noqa: E402
 from scripts.pages import list_page  # noqa: E402
 
 from scripts.pages import guide  # noqa: E402
+from scripts.pages.i18n_build import language_build  # noqa: E402
 from scripts.pages import search  # noqa: E402
 from scripts.policy import load_policy  # noqa: E402
 
-_state: dict = {"command": "build"}
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+_state: dict[str, Any] = {"command": "build"}
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -36,10 +44,10 @@ def on_shutdown() -> None:
         search.compact_indexes(_state["site_dir"], *_state["languages"])
 
 
-def on_config(config):
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """The site's name, description and menu come from policy/, in the language being built
     (static-i18n builds each language with this same config, calling on_config again)."""
-    i18n = config.plugins["i18n"]
+    i18n = language_build(config)
     if not (i18n.building and "policy" in _state):  # another language of the same build: reuse
         # POLICY_DIR: build from another policy folder (e.g. scripts/dev/synthetic_policy.py output)
         root = os.environ.get("POLICY_DIR")
@@ -54,8 +62,8 @@ def on_config(config):
     return config
 
 
-def on_pre_build(config) -> None:
-    if config.plugins["i18n"].building:
+def on_pre_build(config: MkDocsConfig) -> None:
+    if language_build(config).building:
         return  # static-i18n's build of another language: the first build generated every page
     policy = _state["policy"]
     _state["impact_written"] = False
@@ -66,9 +74,9 @@ def on_pre_build(config) -> None:
     list_page.generate(policy, docs)
 
 
-def on_env(env, config, files):
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     """The theme's templates compiled once and kept (build/jinja/, keyed by each template's
-    source): compiling Material's templates was a third of a rebuild, twice (once per language)."""
+    source): compiling Material's templates was a large part of every rebuild, twice (once per language)."""
     from jinja2 import FileSystemBytecodeCache
 
     cache = ROOT / "build" / "jinja"
@@ -77,13 +85,13 @@ def on_env(env, config, files):
     return env
 
 
-def on_post_page(output: str, page, config) -> str:
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return guide.compact_html(output)
 
 
-def on_post_build(config) -> None:
+def on_post_build(config: MkDocsConfig) -> None:
     _state["site_dir"] = Path(config["site_dir"])
-    i18n = config.plugins["i18n"]
+    i18n = language_build(config)
     _state["languages"] = (list(i18n.build_languages), i18n.default_language)
     search.write_language_index(config)
     search.install_bundle(_state["site_dir"])

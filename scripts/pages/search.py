@@ -24,9 +24,13 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scripts.files import write_if_changed
+from scripts.pages.i18n_build import language_build, other_language
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
 INDEX = "search/search_index.json"
 MATERIAL_BUNDLE = "assets/javascripts/bundle.a5f9d56c.min.js"  # Material 9.8.2's, as overrides/base.html had it
@@ -37,7 +41,7 @@ BUNDLE_EDITS = (
     ('L($(location.protocol!=="file:"),Je("search"))', 'Je("search")'),
     # the index of the page's language: `search_index` in the page's __config, relative to its base
     ('ze(new URL("search/search_index.json",Or.base))', 'ze(new URL(Or.search_index||"search/search_index.json",Or.base))'),
-    # the search worker (lunr, 12 KB gzip) started when it is first given the index, not with the
+    # the search worker (lunr) started when it is first given the index, not with the
     # page: a stand-in that Material's script listens to, which starts the worker on its first message
     ('function Ei(e,t){let r=Mn(e);',
      'function Ei(e,t){let r=Mn(e,(()=>{let w,s=new EventTarget;s.postMessage=d=>{w||(w=new Worker(e),'
@@ -92,22 +96,22 @@ def index_path(lang: str, default: str) -> str:
     return INDEX if lang == default else f"{lang}/{INDEX}"
 
 
-def _search_plugin(config) -> Any:
+def _search_plugin(config: MkDocsConfig) -> Any:
     return config.plugins.get("material/search") or config.plugins["search"]
 
 
-def write_language_index(config) -> None:
+def write_language_index(config: MkDocsConfig) -> None:
     """After a language's build (static-i18n's builds of the other languages come after the
     default one's, into the same site/): a language other than the default writes its own index
     from the pages just built, and hands none of them on, so that static-i18n's index of every
     language, written last to search/search_index.json, holds the default language's pages only.
     (compact_indexes makes sure of it once the build is over; `mkdocs serve` never gets there.)"""
-    i18n = config.plugins["i18n"]
-    if i18n.is_default_language_build:
+    lang = other_language(config)
+    if lang is None:
         return
     plugin = _search_plugin(config)
     data = json.loads(plugin.search_index.generate_search_index(None))
-    _write(Path(config["site_dir"]) / index_path(i18n.current_language, i18n.default_language), data)
+    _write(Path(config["site_dir"]) / index_path(lang, language_build(config).default_language), data)
     plugin.search_index.entries.clear()
 
 

@@ -227,9 +227,9 @@ def amount_texts(index: PolicyIndex, measure: Mapping[str, Any], benefit: Mappin
     if amount.figure is None:
         text = t("measure.by_regulations" if amount.kind == "by_regulations" else "measure.not_money", lang)
         return [(text, _intersect(*limits))]
-    pairs = [(text, _intersect(v, *limits)) for text, v in _figure_values(measure, amount.figure, lang)]
-    pairs = [(text, period) for text, period in pairs if period is not None]
-    if amount.kind != "per":  # `each`: the recipient column already says "each graduate"
+    cut = [(text, _intersect(v, *limits)) for text, v in _figure_values(measure, amount.figure, lang)]
+    pairs: list[tuple[str, Mapping | None]] = [(text, period) for text, period in cut if period is not None]
+    if amount.kind != "per" or amount.count is None:  # `each`: the recipient column already says "each graduate"
         return pairs
     unit = _question_unit(index, amount.count, lang)
     if unit:
@@ -339,7 +339,7 @@ def key_amounts(index: PolicyIndex, measure: Mapping[str, Any], lang: str, t: Te
                   "recipient": recipient_text(index, benefit, lang, t)}
         for text, entry in pairs:
             if len(pairs) > 1 or (entry or {}).get("from") or (entry or {}).get("until"):
-                line = t("audience.key_amount_dated", lang, amount=text, period=period_text(entry, lang, t),
+                line = t("audience.key_amount_dated", lang, amount=text, period=period_text(entry or {}, lang, t),
                          **values)
             else:
                 line = t("audience.key_amount", lang, amount=text, **values)

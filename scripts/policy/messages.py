@@ -104,6 +104,10 @@ class Message:
         return self.render("en")
 
 
+# What a problem's hint can be: a catalogue message, a schema's description, or values joined
+Hint = Message | SchemaWords | Joined
+
+
 def _frozen(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return tuple(_frozen(v) for v in value)
@@ -167,7 +171,7 @@ def say(code: str, langs: tuple[str, ...], **args: Any) -> str:
     return "\n".join(message.render(lang) for lang in langs)
 
 
-def render_problem_text(message: Message, hint: Message | None, lang: str) -> str:
+def render_problem_text(message: Message, hint: Hint | None, lang: str) -> str:
     """'message — hint: hint' in one language (the part after file:line:column: field:)."""
     text = message.render(lang)
     if hint is not None and (shown := hint.render(lang)):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from scripts.policy.messages import Message, render_problem_text, say, staff_languages
+from scripts.policy.messages import Hint, Message, render_problem_text, say, staff_languages
 
 PathT = tuple[str | int, ...]
 
@@ -27,7 +27,7 @@ class Problem:
     col: int
     path: str
     what: Message
-    fix: Message | None = None
+    fix: Hint | None = None
 
     def message_in(self, lang: str) -> str:
         return self.what.render(lang)

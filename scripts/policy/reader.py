@@ -13,23 +13,23 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from scripts.policy.messages import Message, hint_of, msg
+from scripts.policy.messages import Hint, Message, hint_of, msg
 from scripts.policy.problems import PathT, Problem, path_text
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "policy"
 
-MAX_BYTES = 1_000_000        # the biggest real file is ~15 KB
+MAX_BYTES = 1_000_000        # far more than any policy file holds
 MAX_NODES = 100_000          # values after alias expansion, per file
 MAX_ALIASES = 100            # "*name" uses, per file (staff files need none)
 MAX_DEPTH = 60               # nesting levels
 MAX_SYNTAX_ERRORS = 20       # syntax errors reported per file (each one costs a parse)
 
 
-def problem(file: str, line: int, col: int, path: str, code: str, hint: Message | None = None,
+def problem(file: str, line: int, col: int, path: str, code: str, hint: Hint | None = None,
             **args: Any) -> Problem:
     """A Problem from a catalogue code; the entry's own hint unless `hint` is given."""
     return Problem(file, line, col, path, msg(code, **args), hint if hint is not None else hint_of(code, **args))
@@ -58,13 +58,13 @@ class Doc:
             path = path[:-1]
             key = False
 
-    def problem(self, path: PathT, code: str, hint: Message | None = None, key: bool = False,
+    def problem(self, path: PathT, code: str, hint: Hint | None = None, key: bool = False,
                 **args: Any) -> Problem:
         """The catalogue message `code` (with its own hint unless `hint` is given) at `path`."""
         line, col = self.where(path, key)
         return problem(self.file, line, col, path_text(path), code, hint, **args)
 
-    def report(self, path: PathT, message: Message, hint: Message | None = None, key: bool = False) -> Problem:
+    def report(self, path: PathT, message: Message, hint: Hint | None = None, key: bool = False) -> Problem:
         """A problem at `path` from messages already made."""
         line, col = self.where(path, key)
         return Problem(self.file, line, col, path_text(path), message, hint)
@@ -86,28 +86,37 @@ class _Loader(yaml.SafeLoader):
         super().__init__(stream)
         self.alias_uses: list[tuple[yaml.Mark, yaml.Node]] = []
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:  # type: ignore[override]
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         if not self.check_event(yaml.AliasEvent):
             return super().compose_node(parent, index)
         mark = self.peek_event().start_mark
         node = super().compose_node(parent, index)
+        assert node is not None  # an alias stands for a node composed before it
         self.alias_uses.append((mark, node))
         if len(self.alias_uses) > MAX_ALIASES:
             raise _AliasLimit(mark, "too_many_aliases", limit=MAX_ALIASES)
         return node
 
-    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> str:  # type: ignore[override]
-        try:
-            value = yaml.constructor.SafeConstructor.construct_yaml_timestamp(self, node)
-        except ValueError:  # 2026-02-30: keep the text, the schema says "not a date"
-            return str(node.value)
-        return value.isoformat()
+
+def _timestamp_as_text(loader: yaml.SafeLoader | yaml.CSafeLoader, node: yaml.ScalarNode) -> str:
+    """A YAML date as its ISO text (what the rules and pages compare and show)."""
+    try:
+        value = yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:  # 2026-02-30: keep the text, the schema says "not a date"
+        return str(node.value)
+    return value.isoformat()
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
-class _FastLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
+if TYPE_CHECKING:
+    _LibyamlLoader = yaml.CSafeLoader
+else:  # PyYAML built without libyaml has no CSafeLoader
+    _LibyamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _FastLoader(_LibyamlLoader):
     """libyaml's parser, for the common case: a file with no anchors (so no alias to count) that
     parses cleanly. Anything else goes through _Loader, whose messages the hints are made for."""
 
@@ -115,10 +124,8 @@ class _FastLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.Saf
         super().__init__(stream)
         self.alias_uses: list[tuple[yaml.Mark, yaml.Node]] = []
 
-    construct_yaml_timestamp = _Loader.construct_yaml_timestamp
 
-
-_FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _FastLoader.construct_yaml_timestamp)
+_FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
 def _fast_node(text: str) -> tuple[_FastLoader, yaml.Node | None] | None:
@@ -240,19 +247,19 @@ def _syntax_errors(file: str, text: str, first: yaml.YAMLError) -> list[Problem]
 class _Builder:
     """Turns PyYAML nodes into plain data, recording positions and refusing what staff never need."""
 
-    def __init__(self, doc: Doc, loader: _Loader) -> None:
+    def __init__(self, doc: Doc, loader: _Loader | _FastLoader) -> None:
         self.doc, self.loader = doc, loader
         self.nodes = 0
         self.aliases = 0
         self.seen: set[int] = set()
         self.problems: list[Problem] = []
 
-    def note(self, node: yaml.Node, code: str, path: PathT = (), hint: Message | None = None,
+    def note(self, node: yaml.Node, code: str, path: PathT = (), hint: Hint | None = None,
              **args: Any) -> None:
         m = node.start_mark
         self.problems.append(problem(self.doc.file, m.line + 1, m.column + 1, path_text(path), code, hint, **args))
 
-    def fail(self, node: yaml.Node, code: str, hint: Message | None = None, **args: Any) -> _Stop:
+    def fail(self, node: yaml.Node, code: str, hint: Hint | None = None, **args: Any) -> _Stop:
         self.note(node, code, (), hint, **args)
         return _Stop()
 
@@ -492,12 +499,12 @@ def read_policy(root: Path = POLICY_DIR) -> PolicyDocs:
             doc = read(path)
             if doc is not None:
                 notice.measures.append(doc)
-    for folder in ("texts", "scenarios"):
-        for path in _yaml_files(root, root / folder, docs):
+    for kind in ("texts", "scenarios"):
+        for path in _yaml_files(root, root / kind, docs):
             doc = read(path)
             if doc is None:
                 continue
-            if folder == "texts":
+            if kind == "texts":
                 docs.texts[path.stem] = doc
             else:
                 docs.scenarios.append(doc)

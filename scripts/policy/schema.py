@@ -15,7 +15,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from scripts.policy.messages import Joined, Message, SchemaWords, Shown, did_you_mean, msg
+from scripts.policy.messages import Hint, Joined, Message, SchemaWords, Shown, did_you_mean, msg
 from scripts.policy.problems import PathT, Problem
 from scripts.policy.reader import Doc
 
@@ -53,7 +53,7 @@ def _type_of(value: Any) -> Message:
     return msg("got.list") if isinstance(value, list) else msg("got.mapping")
 
 
-def _type_problem(error: ValidationError) -> tuple[Message, Message | None]:
+def _type_problem(error: ValidationError) -> tuple[Message, Hint | None]:
     wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
     value = error.instance
     names = tuple(msg(f"type.{w}") if f"type.{w}" in _TYPES else w for w in wanted)
@@ -122,7 +122,10 @@ def _date_hint(value: Any) -> Message | None:
 def _schema_problems(doc: Doc, error: ValidationError) -> list[Problem]:
     """One jsonschema error -> problems in the staff's terms, at the right line."""
     path: PathT = tuple(error.absolute_path)
-    value, kind, rule = error.instance, error.validator, error.validator_value
+    # the value in the file and the keyword's value in the schema: set on every error validation makes
+    value: Any = error.instance
+    rule: Any = error.validator_value
+    kind = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
     described = _described(schema)
     if "propertyNames" in error.absolute_schema_path and isinstance(value, str) \
@@ -158,8 +161,8 @@ def _schema_problems(doc: Doc, error: ValidationError) -> list[Problem]:
         return [doc.problem(path + (k,), "needs_too", key=True, key_name=k, need=need)
                 for k, needs in rule.items() if k in value for need in needs if need not in value]
     if kind == "not" and isinstance(rule, dict) and "required" in rule:
-        keys = Joined(tuple(Shown.of(k) for k in rule["required"]), "word.and")
-        return [doc.problem(path, "cannot_be_together", keys=keys)]
+        together = Joined(tuple(Shown.of(k) for k in rule["required"]), "word.and")
+        return [doc.problem(path, "cannot_be_together", keys=together)]
     if kind == "type":
         return [doc.report(path, *_type_problem(error))]
     if kind == "pattern":

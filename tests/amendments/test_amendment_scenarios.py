@@ -8,11 +8,17 @@ from typing import Any
 import pytest
 
 from scenario_check import check_case
-from scripts.policy.reader import read_yaml
+from scripts.policy.reader import Doc, read_yaml
 from scripts.policy.schema import schema_check
 
 FOLDER = Path(__file__).resolve().parent / "scenarios"
-DOCS = {path.stem: read_yaml(path, path.name)[0] for path in sorted(FOLDER.glob("*.yaml"))}
+def _read(path: Path) -> Doc:
+    doc, problems = read_yaml(path, path.name)
+    assert doc is not None, problems
+    return doc
+
+
+DOCS = {path.stem: _read(path) for path in sorted(FOLDER.glob("*.yaml"))}
 CASES = [(stem, case) for stem, doc in DOCS.items() for case in doc.data["cases"]]
 
 

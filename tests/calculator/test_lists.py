@@ -75,7 +75,7 @@ def test_list_and_calculator_never_disagree(lists, rules, seed: int) -> None:
     if seed % 2:
         spec, headers = "placements", PLACEMENT_HEADERS
         rows = _placement_rows(rng, rng.randint(0, 30))
-        answers = {"agency_qualified": rng.choice([True, False])}
+        answers: dict[str, Any] = {"agency_qualified": rng.choice([True, False])}
         qualifying = sum(1 for r in rows if r[1] != "其他人员" and all(c in ("是", "Y", "yes") for c in r[2:]))
         free = sum(1 for r in rows if r[1] != "其他人员" and r[2] in ("是", "Y", "yes"))
         typed = {"role": "hr_agency", **answers, "placements_free": free, "placements_qualifying": qualifying}

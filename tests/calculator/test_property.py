@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 import json
 import os
-from typing import Any
+from typing import Any, Mapping
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -34,7 +34,7 @@ json_value = st.recursive(json_scalar, lambda inner: st.lists(inner, max_size=3)
                           | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8)
 
 
-def _valid(q: dict[str, Any]) -> st.SearchStrategy:
+def _valid(q: Mapping[str, Any]) -> st.SearchStrategy:
     if q["type"] == "choice":
         return st.sampled_from([o["value"] for o in q["options"]])
     if q["type"] == "boolean":

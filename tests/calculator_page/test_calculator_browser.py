@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from calc_page_helpers import (
     PY_TIMEOUT, SITE_DIR, SNAPSHOT_KEPT, TOTAL_TEXT, calculator_path, choose, deployment_folder, fill, small_enterprise_three_graduates,
@@ -48,7 +48,7 @@ def test_small_enterprise_three_graduates(page: Page, lang: str) -> None:
     assert version and version not in page.inner_text("#calc-status") and version in page.inner_text(".calc-applied")
     # the link to the measure page is right for this language
     href = item.locator("a").get_attribute("href")
-    assert href.startswith("/en/") == (lang == "en"), href
+    assert href is not None and href.startswith("/en/") == (lang == "en"), href
     # Pyodide's WebAssembly came once (boot.js's head start, then Pyodide's own request from the
     # browser's cache): the same on this "later" visit, whose service worker has not kept it
     assert wasm.bytes() == (SITE_DIR / "assets" / "pyodide" / "pyodide.asm.wasm.br").stat().st_size
@@ -98,7 +98,12 @@ def test_hostile_fragment_is_ignored(started_calculator) -> None:
 
 def _hostile_fragment_is_ignored(page: Page) -> None:
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     page.goto(calculator_path("zh", "#role=<img src=x onerror=alert(1)>&evil=<script>alert(2)</script>&graduates_hired=1e9"))
     expect(page.locator("#calc-notice")).to_be_visible()
     expect(page.locator("#calc-notice")).to_contain_text("3")  # three items ignored, none echoed

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, expect
+from playwright.sync_api import Browser, BrowserContext, FilePayload, expect
 
 from scripts.bundle import precompress
 from calc_page_helpers import (PY_TIMEOUT, SITE_DIR, TOTAL_TEXT, calculator_path, seed_kept_snapshot,
@@ -70,8 +70,8 @@ def test_list_page_checks_a_list_offline_after_first_visit(browser: Browser, sit
             page.locator('#q-agency_qualified input[value="true"]').check()
             page.wait_for_selector('#lc[data-phase="ready"], #lc[data-phase="failed"]', state="attached", timeout=PY_TIMEOUT)
             expect(page.locator("#lc")).to_have_attribute("data-phase", "ready")
-            page.set_input_files("#lc-file", files=[{"name": "名单.csv", "mimeType": "text/csv",
-                                                     "buffer": ("\r\n".join(rows) + "\r\n").encode("gb18030")}])
+            page.set_input_files("#lc-file", files=[FilePayload(name="名单.csv", mimeType="text/csv",
+                                                                buffer=("\r\n".join(rows) + "\r\n").encode("gb18030"))])
             page.wait_for_selector('#lc[data-phase="done"]', state="attached", timeout=30_000)
             expect(page.locator("#lc-totals")).to_contain_text("622元")
             expect(page.locator("#lc-totals")).to_contain_text("2人")
@@ -158,7 +158,9 @@ def test_a_redeploy_never_mixes_two_versions_and_the_offline_claim_holds(browser
 
     def active_cache(page) -> None:
         """Wait until the deployment's service worker is in charge: its cache is the only site cache."""
-        wanted = SITE_CACHE.search((site / "sw.js").read_text(encoding="utf-8")).group(1)
+        found = SITE_CACHE.search((site / "sw.js").read_text(encoding="utf-8"))
+        assert found is not None, "sw.js names its cache"
+        wanted = found.group(1)
         for _ in range(240):
             names = page.evaluate("async () => (await caches.keys()).filter((n) => n.startsWith('site-'))")
             if names == [wanted]:
@@ -242,7 +244,7 @@ def test_offline_every_link_of_a_result_and_the_page_the_visit_came_from(browser
         small_enterprise_three_graduates(page)
         expect(total(page)).to_have_text(TOTAL_TEXT["zh"])
         page.wait_for_selector(OFFLINE_READY, state="attached", timeout=60_000)
-        links = sorted({a.get_attribute("href") for a in page.locator("#calc-results a[href]").all()})
+        links = sorted({href for a in page.locator("#calc-results a[href]").all() if (href := a.get_attribute("href"))})
         assert len(links) >= 3, links
         wanted = links + [start, "/en/calculator/", "/calculator/list/", "/en/calculator/list/", "/"]
         # the pages are kept while the visitor reads the result

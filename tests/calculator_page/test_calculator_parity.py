@@ -32,7 +32,7 @@ def _scenario_requests() -> list[dict[str, Any]]:
 
 def _generated_requests(questions: list[dict[str, Any]], count: int, seed: int = 20261126) -> list[dict[str, Any]]:
     rng = random.Random(seed)
-    odd = [None, True, -1, 2.5, 10 ** 12, "", "<b>x</b>", [], {"a": 1}]
+    odd: list[Any] = [None, True, -1, 2.5, 10 ** 12, "", "<b>x</b>", [], {"a": 1}]
     out = []
     for i in range(count):
         answers: dict[str, Any] = {}

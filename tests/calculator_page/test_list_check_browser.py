@@ -5,7 +5,7 @@ as a CSV Excel opens, and bad files get a clear message."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from axe_check import axe_violations, report
 from calc_page_helpers import PY_TIMEOUT
@@ -32,7 +32,7 @@ def _open(page: Page, lang: str) -> None:
 
 
 def _pick(page: Page, name: str, data: bytes, mime: str = "text/csv") -> None:
-    page.set_input_files("#lc-file", files=[{"name": name, "mimeType": mime, "buffer": data}])
+    page.set_input_files("#lc-file", files=[FilePayload(name=name, mimeType=mime, buffer=data)])
 
 
 def _done(page: Page) -> None:

@@ -122,7 +122,7 @@ def test_fills(i: int, javascript: dict) -> None:
 
 
 def test_every_question_type_and_rule_form_is_covered() -> None:
-    forms = set()
+    forms: set[str] = set()
 
     def walk(rule: Any) -> None:
         if isinstance(rule, dict):

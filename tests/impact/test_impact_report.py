@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,6 +67,12 @@ def log_entry(policy: Path, file: str, zh: str, en: str, quote: str = "", notice
 def report_text(policy: Path, lang: str) -> tuple[impact_report.Report, str]:
     report = impact_report.build(policy, lang, today=TODAY)
     return report, impact_report.as_text(impact_report.document(report))
+
+
+def pages_of(report: impact_report.Report) -> set[str]:
+    """The pages that read differently (the report compared them: not against a bare bundle)."""
+    assert report.pages is not None
+    return {p.page for p in report.pages}
 
 
 def on(report: impact_report.Report, day: str) -> impact_people.Summary:
@@ -139,7 +146,7 @@ def test_an_amount_raised_from_a_date(policy: Path) -> None:
     assert later.totals_after["graduate"] == later.totals_before["graduate"]
     assert f"{later.gain:,} get more money in all, 0 less, 0 see a status change" in text
     # the pages that read differently
-    pages = {p.page for p in report.pages}
+    pages = pages_of(report)
     assert {"measures/employment-entrepreneurship-subsidies.en.md", "measures/employment-entrepreneurship-subsidies.zh.md",
             "changes.en.md", "changes.zh.md", "feed.zh.xml", "audiences/enterprises.zh.md"} <= pages
     assert "measures/job-placement-subsidy.en.md" not in pages
@@ -194,7 +201,7 @@ def test_a_condition_removed(policy: Path) -> None:
                 if (m, b, new) == ("employment-entrepreneurship-subsidies", "job-seeking-subsidy", "eligible"))
     assert moved > 0 and today.gain >= moved and today.lose == 0
     assert today.totals_after["individual"] - today.totals_before["individual"] == 1111 * today.recipients_changed["individual"]
-    assert {p.page for p in report.pages} == {"measures/employment-entrepreneurship-subsidies.en.md",
+    assert pages_of(report) == {"measures/employment-entrepreneurship-subsidies.en.md",
                                               "measures/employment-entrepreneurship-subsidies.zh.md",
                                               "calculator/index.en.md", "calculator/index.zh.md"}  # one question fewer
     assert "removed: You graduated from full-time study" in text
@@ -250,8 +257,8 @@ def test_a_text_edit_needs_no_change_log_entry(policy: Path) -> None:
     assert "title (English) | text | Employment and entrepreneurship subsidies | Employment and business start-up subsidies" in text
     assert "title (Chinese)" not in text
     assert all(s.status == 0 and s.gain == 0 and s.lose == 0 for s in report.population)
-    assert "measures/employment-entrepreneurship-subsidies.en.md" in {p.page for p in report.pages}
-    assert "measures/employment-entrepreneurship-subsidies.zh.md" not in {p.page for p in report.pages}
+    assert "measures/employment-entrepreneurship-subsidies.en.md" in pages_of(report)
+    assert "measures/employment-entrepreneurship-subsidies.zh.md" not in pages_of(report)
 
 
 def test_publishing_refuses_a_change_the_change_log_does_not_name(policy: Path, tmp_path: Path) -> None:
@@ -345,8 +352,8 @@ def test_against_the_rules_bundle_of_a_built_site(policy: Path, tmp_path: Path) 
 def test_a_field_the_model_does_not_know_yet_is_reported() -> None:
     from scripts.policy.diff import diff
 
-    before = {("measure", "m"): {"benefits": [{"id": "b", "name": {"zh": "甲", "en": "A"}}]}}
-    after = {("measure", "m"): {"benefits": [{"id": "b", "name": {"zh": "甲", "en": "A"},
+    before: dict[tuple[str, ...], Any] = {("measure", "m"): {"benefits": [{"id": "b", "name": {"zh": "甲", "en": "A"}}]}}
+    after: dict[tuple[str, ...], Any] = {("measure", "m"): {"benefits": [{"id": "b", "name": {"zh": "甲", "en": "A"},
                                               "in_force": {"from": "2027-01-01", "until": None}}]}}
     [change] = diff(before, after)
     assert (change.path, change.kind, change.needs_log) == ("benefits[b].in_force", "date", True)

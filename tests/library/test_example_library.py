@@ -21,7 +21,9 @@ from scripts.pages.view import PolicyIndex
 from scripts.policy import validate
 from scripts.policy.reader import read_yaml
 
-CASES = read_yaml(EXAMPLE / "scenarios" / "youth-employment.yaml", "youth-employment.yaml")[0].data["cases"]
+SCENARIOS, _ = read_yaml(EXAMPLE / "scenarios" / "youth-employment.yaml", "youth-employment.yaml")
+assert SCENARIOS is not None
+CASES = SCENARIOS.data["cases"]
 
 
 def _plain(text: str) -> str:
@@ -111,7 +113,7 @@ def test_after_the_date_the_superseded_measure_is_not_offered(library: dict[str,
     assert not index.in_force(index.measure_by_id["employment-internships"])
 
 
-def _guide_block(lang: str, marker: str) -> dict[str, Any]:
+def _guide_block(lang: str, marker: str) -> Any:
     """The YAML block of the staff guide that holds `marker`, read (its comments dropped)."""
     text = (ROOT / "docs" / f"staff-guide.{lang}.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```yaml\n(.*?)```", text, re.S)

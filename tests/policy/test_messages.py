@@ -235,6 +235,7 @@ def test_the_change_log_hint_says_what_the_staff_guide_says() -> None:
     """The entry's date is the notice's date (not the day of the change), with notice and quote."""
     from scripts.policy.messages import hint_of
     hint = hint_of("change_log.not_announced", kind=msg("thing.figure_change"))
+    assert hint is not None
     en, zh = hint.render("en"), hint.render("zh")
     assert "the date of the notice that makes the change" in en and "'notice:'" in en and "'quote:'" in en
     assert "the day of the change" not in en

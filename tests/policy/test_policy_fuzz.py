@@ -74,7 +74,8 @@ def _mutate(data: Any, draw: Any) -> Any:
 def _docs(target: str, data: Any) -> PolicyDocs:
     """A small policy (library, one notice with its text and measure 5, questions, results texts, one
     scenario) with one document replaced."""
-    def doc(original: Doc, name: str) -> Doc:
+    def doc(original: Doc | None, name: str) -> Doc:
+        assert original is not None
         return Doc(original.file, data if name == target else copy.deepcopy(original.data),
                    original.values, original.keys)
     notice = NoticeDocs(NOTICE.id, NOTICE.folder, doc(NOTICE.notice, "notice"), NOTICE.text,
@@ -85,8 +86,10 @@ def _docs(target: str, data: Any) -> PolicyDocs:
 
 
 def _original(target: str) -> Doc:
-    return {"library": REAL.library, "notice": NOTICE.notice, "questions": REAL.questions, "measure": MEASURE,
+    found = {"library": REAL.library, "notice": NOTICE.notice, "questions": REAL.questions, "measure": MEASURE,
             "texts": REAL.texts["results"], "scenario": REAL.scenarios[0]}[target]
+    assert found is not None
+    return found
 
 
 @FUZZ

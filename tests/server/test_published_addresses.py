@@ -14,7 +14,7 @@ def test_every_published_address_still_answers(base_url: str) -> None:
     host = urlsplit(base_url)
     failed = []
     for path in ADDRESSES:
-        conn = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
+        conn = http.client.HTTPConnection(host.netloc, timeout=30)
         try:
             conn.request("GET", path)
             response = conn.getresponse()

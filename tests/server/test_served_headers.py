@@ -26,7 +26,7 @@ TEXT_TYPES = ("text/", "application/json", "application/manifest+json", "applica
 
 def _get(base_url: str, path: str, accept: str | None) -> tuple[int, dict[str, str], bytes]:
     host = urlsplit(base_url)
-    conn = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
+    conn = http.client.HTTPConnection(host.netloc, timeout=30)
     try:
         conn.request("GET", path, headers={"Accept-Encoding": accept} if accept else {})
         response = conn.getresponse()

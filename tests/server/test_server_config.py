@@ -176,12 +176,17 @@ def test_tls_is_mozillas_intermediate(tmp_path: Path) -> None:
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=5) as raw, \
                         context.wrap_socket(raw) as tls:
-                    return tls.version(), tls.cipher()[0]
+                    version, cipher = tls.version(), tls.cipher()
+                    assert version is not None and cipher is not None  # both known once the handshake is done
+                    return version, cipher[0]
             except (ssl.SSLError, OSError):
                 return None
 
-        assert handshake(ssl.TLSVersion.TLSv1_3, ssl.TLSVersion.TLSv1_3)[0] == "TLSv1.3"
-        version, cipher = handshake(ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_2)
+        tls13 = handshake(ssl.TLSVersion.TLSv1_3, ssl.TLSVersion.TLSv1_3)
+        assert tls13 is not None and tls13[0] == "TLSv1.3"
+        tls12 = handshake(ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_2)
+        assert tls12 is not None
+        version, cipher = tls12
         assert version == "TLSv1.2" and cipher.startswith("ECDHE-") and ("GCM" in cipher or "CHACHA20" in cipher)
         assert handshake(ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_2, "AES128-SHA") is None
         assert handshake(ssl.TLSVersion.MINIMUM_SUPPORTED, ssl.TLSVersion.TLSv1_1, "ALL:@SECLEVEL=0") is None

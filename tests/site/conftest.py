@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, ViewportSize
 
 sys.path.insert(0, str(Path(__file__).parent))  # site_helpers, next to this file
 
@@ -38,5 +38,6 @@ def reader(reader_tab: Page, browser_context_args: dict) -> Page:
     """The module's reader tab for a test that only reads pages, on the screen and at the default
     size whatever the test before did."""
     reader_tab.emulate_media(media="screen")
-    reader_tab.set_viewport_size(browser_context_args.get("viewport") or {"width": 1280, "height": 720})
+    default: ViewportSize = {"width": 1280, "height": 720}
+    reader_tab.set_viewport_size(browser_context_args.get("viewport") or default)
     return reader_tab

@@ -20,7 +20,7 @@ def measure_path(measure: dict, lang: str) -> str:
 
 def amounts(measure: dict, lang: str) -> list[str]:
     """Every dated value of every figure a benefit pays or lasts, as the visitor reads it."""
-    out = set()
+    out: set[str] = set()
     for benefit in measure.get("benefits") or []:
         for key in ("amount", "duration"):
             ref = benefit.get(key) or {}

@@ -5,12 +5,12 @@ state a visitor sees, are checked by tests/calculator_page/test_calculator_acces
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from axe_check import axe_violations, report
 from site_helpers import LANGS, SITE, amounts, measure_path, prefix
 
-PHONE = {"width": 375, "height": 800}
+PHONE: ViewportSize = {"width": 375, "height": 800}
 
 
 def _built_pages() -> list[str]:
@@ -42,6 +42,7 @@ def _reads_on_a_phone(page: Page, measure: dict, lang: str) -> None:
     """The measure page just checked, narrowed to a phone's width: its title, every amount,
     nothing wider than the screen, and the table of amounts as one card per benefit."""
     desktop = page.viewport_size
+    assert desktop is not None
     page.set_viewport_size(PHONE)
     try:
         expect(page.locator("h1")).to_have_text(measure["title"][lang])

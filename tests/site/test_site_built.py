@@ -29,8 +29,8 @@ class _Links(HTMLParser):
         if tag == "html":
             self.html_lang = found.get("lang")
         for attr in ("href", "src"):
-            if found.get(attr):
-                self.links.append((tag, attr, found[attr]))
+            if value := found.get(attr):
+                self.links.append((tag, attr, value))
         rel = set((found.get("rel") or "").split())
         if found.get("src") or (tag == "link" and rel & {"stylesheet", "icon", "preload", "modulepreload",
                                                           "preconnect", "dns-prefetch", "manifest"}):
@@ -134,7 +134,8 @@ def test_sitemap_addresses_lead_to_the_pages_in_each_language(path: str) -> None
     urls = ET.parse(SITE / path).getroot().findall("s:url", ns)
     assert len(urls) >= 20
     for url in urls:
-        loc = url.find("s:loc", ns).text
+        loc = url.findtext("s:loc", namespaces=ns)
+        assert loc, f"{path}: a <url> without <loc>"
         page = urljoin(base, loc)
         lang = "en" if page.startswith("/en/") else "zh"
         assert lang == "en" or base == "/", f"{path}: {loc} is not an English page"   # the root's has both

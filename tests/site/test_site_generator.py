@@ -28,6 +28,16 @@ def generated(policy, tmp_path_factory) -> Path:
     return docs
 
 
+def _child(element: ET.Element, tag: str) -> ET.Element:
+    found = element.find(tag)
+    assert found is not None, f"no {tag} in {element.tag}"
+    return found
+
+
+def _text(element: ET.Element, tag: str) -> str:
+    return _child(element, tag).text or ""
+
+
 def _markdown_to_html(text: str) -> str:
     """Render like the site does: the Markdown extensions of mkdocs.yml."""
     config = load_config(str(ROOT / "mkdocs.yml"))
@@ -173,15 +183,15 @@ def test_feed_lists_every_change_newest_first(policy, generated: Path) -> None:
         assert feed.tag == f"{ATOM}feed"
         entries = feed.findall(f"{ATOM}entry")
         assert len(entries) == min(len(changes), 100)
-        updated = [e.find(f"{ATOM}updated").text for e in entries]
+        updated = [_text(e, f"{ATOM}updated") for e in entries]
         assert updated == sorted(updated, reverse=True)
-        assert feed.find(f"{ATOM}updated").text == updated[0]
-        titles = " ".join(e.find(f"{ATOM}title").text for e in entries)
-        links = {e.find(f"{ATOM}link").get("href") for e in entries}
+        assert _text(feed, f"{ATOM}updated") == updated[0]
+        titles = " ".join(_text(e, f"{ATOM}title") for e in entries)
+        links = {_child(e, f"{ATOM}link").get("href") for e in entries}
         for _, measure in changes:
             assert measure["title"][lang] in titles
             assert f"measures/{measure['id']}/" in links
-        assert len({e.find(f"{ATOM}id").text for e in entries}) == len(entries)
+        assert len({_text(e, f"{ATOM}id") for e in entries}) == len(entries)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

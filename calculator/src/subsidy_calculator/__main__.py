@@ -14,6 +14,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from .engine import Rules
 from .report import text_report
@@ -30,8 +31,8 @@ def terminal_text(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
 
 
-def _json_file(text: str) -> object:
-    """JSON text read, or ValueError (also for nesting too deep for Python to read)."""
+def _json_file(text: str) -> Any:
+    """JSON text read (any JSON value), or ValueError (also for nesting too deep for Python to read)."""
     try:
         return json.loads(text)
     except RecursionError:

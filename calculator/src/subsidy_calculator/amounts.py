@@ -18,6 +18,7 @@ F and D are figures of the benefit's own measure; Q and T are count questions (t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 KINDS = ("fixed", "per", "each", "by_regulations", "none")
@@ -27,7 +28,9 @@ DURATION_UNITS = ("month", "year")      # the units of a duration figure
 COUNT_TYPES = ("integer",)              # the question types that count (per, each, left_out.total)
 
 
-class Amount(NamedTuple):
+@dataclass(frozen=True)
+class Amount:
+    """A benefit's `amount:` as read (a dataclass: a NamedTuple's `count` field would hide tuple.count)."""
     kind: str
     figure: str | None = None            # the yuan figure (fixed, per, each)
     count: str | None = None             # the question that counts (per, each)

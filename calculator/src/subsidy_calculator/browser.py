@@ -77,7 +77,8 @@ def _request_errors(rules: Rules, problems: list[tuple[str, dict[str, str]]], la
 def result_json(rules: Rules, request_json: Any) -> str:
     """The result for a request as the page gets it (engine.browser_shape), as JSON text."""
     request, problems = _parse(request_json)
-    lang = request.get("lang") if request.get("lang") in LANGS else LANGS[0]
+    requested = request.get("lang")
+    lang = requested if isinstance(requested, str) and requested in LANGS else LANGS[0]
     first = _request_errors(rules, problems, lang)
     if request.get("what_if") is True:
         result = rules.evaluate(request.get("answers"), request.get("on"), request.get("lang"), what_if=True,
@@ -129,7 +130,8 @@ def check_list(data: Any, request_json: Any, progress: Any = None) -> str:
     from .lists import Lists, result_csv
 
     request, _ = _parse(request_json)
-    lang = request.get("lang") if request.get("lang") in LANGS else LANGS[0]
+    requested = request.get("lang")
+    lang = requested if isinstance(requested, str) and requested in LANGS else LANGS[0]
     if _rules is None:
         return dumps({"problems": [{"row": None, "column": None, "code": "rules_not_loaded",
                                     "message": "load_rules() must be called first"}], "rows": []})

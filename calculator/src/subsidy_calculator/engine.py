@@ -12,7 +12,7 @@ import json
 import re
 from fractions import Fraction
 from math import floor
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from .amounts import ShapeError, problems as amount_problems, read_amount, read_duration
@@ -218,7 +218,7 @@ class Rules:
             whatif.annotate(self, result, clean, view, done)
         return result
 
-    def evaluate_json(self, answers: Any, on: Any = None, lang: Any = "zh", errors_first: list[dict] = ()) -> str:
+    def evaluate_json(self, answers: Any, on: Any = None, lang: Any = "zh", errors_first: Sequence[dict] = ()) -> str:
         """evaluate(answers, on, lang) as the browser gets it (browser_shape), as JSON text, with
         `errors_first` before the result's errors. Written from the JSON of each measure's
         assessment, kept with it: a visitor changes one answer at a time, and most of the result
@@ -365,10 +365,11 @@ class Rules:
         if status in _SHOWS_AMOUNT:
             amount, amount_text, duration_text = bv.amount, bv.amount_text, bv.duration_text
             count = clean.get(b.amount.count) if b.amount.count is not None else None
-            if count is not None:
+            if count is not None and b.amount.count is not None:
                 text = view.text
                 unit = view.units[b.amount.count]
                 figure_text = bv.amount_text
+                assert figure_text is not None  # a benefit in force has its amount written
                 if b.amount.kind == "per":
                     amount = _yuan(bv.value, count)
                     amount_text = format_money(amount, view.lang)
@@ -376,7 +377,8 @@ class Rules:
                                            count=format_count(count, view.lang), unit=unit, amount=figure_text,
                                            total=amount_text))
                     total = clean.get(b.amount.total) if b.amount.total is not None else None
-                    if total is not None and total > count:
+                    if total is not None and b.amount.total is not None and total > count:
+                        assert bv.left_out_reason is not None  # a `left_out` has its reason, written with the amount
                         left_out.append(fill(text["amount.left_out"], count=format_count(total - count, view.lang),
                                              total=format_count(total, view.lang), unit=view.units[b.amount.total],
                                              reason=bv.left_out_reason))
@@ -604,7 +606,7 @@ class _View:
 def _period_reason(period: Mapping[str, Any] | None, view: "_View", kind: str, **values: str) -> str | None:
     """None when the day is in the period; else "... ended on <until>" / "... applies from <from>"."""
     iso, lang, text = view.iso, view.lang, view.text
-    if in_period(period, iso):
+    if period is None or in_period(period, iso):
         return None
     end = period.get("until")
     if end is not None and iso > str(end):
@@ -640,8 +642,8 @@ class _MeasureView:
         how = (m.raw.get("apply") or {}).get("how")
         self.how_to_apply = _render(how, lang, m.figures, iso) if how else None
         if how and how.get("guidance") is True:
-            self.how_to_apply = fill(text["guidance"], text=self.how_to_apply)
-        self.figure_values = {fid: (value_on(fig, iso) or {}).get("value") for fid, fig in m.figures.items()}
+            self.how_to_apply = fill(text["guidance"], text=_render(how, lang, m.figures, iso))
+        self.figure_values: dict[str, Any] = {fid: (value_on(fig, iso) or {}).get("value") for fid, fig in m.figures.items()}
         self.figure_values[ON_DAY] = iso  # for dated rules (`within`, `same_year`)
         self.for_roles = fill(text["reasons.for_roles"],
                               roles=text["separator"].join(role_labels.get(r, r) for r in m.roles))
@@ -679,6 +681,7 @@ class _BenefitView:
             self.amount = _yuan(self.value)
             self.amount_text = format_money(self.amount, lang)
         elif kind == "per":  # the rate as published; only the product is rounded
+            assert self.value is not None  # in force: every figure it uses has a value on the day
             self.amount_text = format_money(self.value, lang)
         elif kind == "by_regulations":
             self.amount_text = text["amount.by_regulations"]

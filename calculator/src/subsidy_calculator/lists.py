@@ -65,6 +65,7 @@ def decode(data: bytes) -> tuple[str, str]:
         raise ListFileError("xlsx")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ListFileError("xls")
+    candidates: tuple[tuple[str, str], ...]
     if data.startswith(b"\xef\xbb\xbf"):
         candidates = (("utf-8-sig", "UTF-8"),)
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -362,7 +363,8 @@ class Lists:
     def _rows(self, spec: ListSpec, view: _ListView, words: Mapping[str, str], header: list[str],
               body: list[list[str]], where: Mapping[int, int], progress: Callable | None) -> tuple[list[dict], int]:
         # (column index, column, position in the file, what each text written there reads as)
-        columns = [(i, c, where[i], {}) for i, c in enumerate(spec.columns) if i in where]
+        columns: list[tuple[int, _Column, int, dict[str, tuple[Any, str | None]]]] = [
+            (i, c, where[i], {}) for i, c in enumerate(spec.columns) if i in where]
         conditions = [rule.test for _, rule in spec.conditions]
         benefit_counts = [(q, idx) for q, idx in spec.counts if spec.benefits.get(q)]
         all_used = sorted({i for _, idx in spec.counts for i in idx})

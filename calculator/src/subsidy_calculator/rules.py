@@ -87,7 +87,7 @@ def _dated(op: str, operand: Any, where: str, figures: Any) -> tuple[Callable[[A
         raise RulesError(f"{where}.within: no month or year figure {fid!r} here")
     per = 12 if unit == "year" else 1
 
-    def within(v: Any, f: Figures, fid=fid, per=per) -> bool | None:
+    def within(v: Any, f: Figures, fid: str = fid, per: int = per) -> bool | None:
         n, day = f.get(fid), _month_index(f.get(ON_DAY))
         if n is None or day is None:
             return None
@@ -164,15 +164,24 @@ def _leaf(rule: Mapping[str, Any], where: str, questions: Collection[str],
         if op == "equals":
             if not _scalar(operand):
                 raise RulesError(f"{where}.equals: must be a text, number or true/false")
-            checks.append(lambda v, f, x=operand: _same(v, x))
+
+            def equals(v: Any, f: Figures, x: Any = operand) -> bool | None:
+                return _same(v, x)
+
+            checks.append(equals)
         elif op == "in":
             if not isinstance(operand, list) or not operand or not all(map(_scalar, operand)):
                 raise RulesError(f"{where}.in: must be a non-empty list of texts, numbers or true/false")
             if all(type(x) is str for x in operand):
-                options = frozenset(operand)
-                checks.append(lambda v, f, s=options: type(v) is str and v in s)
+                def in_texts(v: Any, f: Figures, s: frozenset[str] = frozenset(operand)) -> bool | None:
+                    return type(v) is str and v in s
+
+                checks.append(in_texts)
             else:
-                checks.append(lambda v, f, xs=tuple(operand): any(_same(v, x) for x in xs))
+                def in_values(v: Any, f: Figures, xs: tuple[Any, ...] = tuple(operand)) -> bool | None:
+                    return any(_same(v, x) for x in xs)
+
+                checks.append(in_values)
         elif op in DATED:
             check, fid = _dated(op, operand, where, figures)
             if fid is not None:
@@ -181,14 +190,19 @@ def _leaf(rule: Mapping[str, Any], where: str, questions: Collection[str],
         else:
             compare = _COMPARISONS[op]
             if _number(operand):
-                checks.append(lambda v, f, c=compare, n=operand: _number(v) and c(v, n))
+                def against_number(v: Any, f: Figures, c: Callable[[Any, Any], bool] = compare,
+                                   n: float = operand) -> bool | None:
+                    return _number(v) and c(v, n)
+
+                checks.append(against_number)
             elif isinstance(operand, Mapping) and set(operand) == {"figure"}:
                 fid = operand["figure"]
                 if figures is None or fid not in figures:
                     raise RulesError(f"{where}.{op}: no figure {fid!r} here")
                 used_figures.add(fid)
 
-                def against_figure(v: Any, f: Figures, c=compare, fid=fid) -> bool | None:
+                def against_figure(v: Any, f: Figures, c: Callable[[Any, Any], bool] = compare,
+                                   fid: str = fid) -> bool | None:
                     n = f.get(fid)
                     if n is None:
                         return None
@@ -279,11 +293,11 @@ def compile_conditions(conditions: Any, where: str, questions: Collection[str],
         raise RulesError(f"{where}: must be a list")
     by_id: dict[str, tuple[int, Mapping[str, Any]]] = {}
     for i, c in enumerate(conditions):
-        if not isinstance(c, Mapping) or "rule" not in c or "text" not in c:
+        if not isinstance(c, Mapping) or not isinstance(c.get("id"), str) or "rule" not in c or "text" not in c:
             raise RulesError(f"{where}[{i}]: a condition needs id, rule and text")
-        if c.get("id") in by_id:
-            raise RulesError(f"{where}[{i}]: duplicate condition id {c.get('id')!r}")
-        by_id[c.get("id")] = (i, c)
+        if c["id"] in by_id:
+            raise RulesError(f"{where}[{i}]: duplicate condition id {c['id']!r}")
+        by_id[c["id"]] = (i, c)
     compiled: dict[str, Rule] = {}
     active: list[str] = []
 
@@ -300,4 +314,4 @@ def compile_conditions(conditions: Any, where: str, questions: Collection[str],
         active.pop()
         return compiled[cid]
 
-    return [(c, resolve(c.get("id"), f"{where}[{i}]")) for i, c in enumerate(conditions)]
+    return [(c, resolve(c["id"], f"{where}[{i}]")) for i, c in enumerate(conditions)]

@@ -16,13 +16,12 @@ if (typeof WebAssembly === "object" && typeof WebAssembly.instantiate === "funct
   }
 }
 
-// A head start on a first visit: Pyodide's WebAssembly (2.8 of the 3.7 MB a first visit downloads)
-// is asked for now, while the page and the worker's own files load, not only once the worker has
-// read manifest.json (cold ready on Fast 4G 5.01 s -> 4.78 s, form usable 0.50 s -> 0.63 s:
-// medians of 5 cold visits each, interleaved, on `make bench`'s shaped link). It is read to its
+// A head start on a first visit (ARCHITECTURE.md, D5): Pyodide's WebAssembly, most of what a first
+// visit downloads, is asked for now, while the page and the worker's own files load, not only once
+// the worker has read manifest.json, so that the connection is not idle in between. It is read to its
 // end and dropped: the browser's HTTP cache (and the site's service worker, where it runs) keeps
 // it, so Pyodide's own request does not download it again. Not when the service worker already
-// has it (a later visit): reading 9.6 MB twice would slow the start. The folder is the one
+// has it (a later visit): reading the largest file twice would slow the start. The folder is the one
 // worker.js's head start names (where the build puts Pyodide; this module is in the deployment's
 // folder assets/calculator/v-<hash>/).
 const WASM = new URL("../../pyodide/pyodide.asm.wasm", import.meta.url).href;

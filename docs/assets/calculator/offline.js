@@ -28,7 +28,7 @@ export function keepOffline(entry, { files = [], modules = {} } = {}, extra = []
 
 // Keep some more pages for offline use, when they can be (the pages a result links to, the page
 // the visit started from): the service worker in charge stores them in this deployment's cache.
-// At most MAX_PAGES a page asks for: a measure page is about 20 KB on the device.
+// At most MAX_PAGES a page asks for, so that what the device keeps stays small beside Pyodide's files.
 export const MAX_PAGES = 40;
 export function keepPages(urls) {
   const controller = "serviceWorker" in navigator ? navigator.serviceWorker.controller : null;

@@ -1,9 +1,9 @@
 // Python's memory snapshot (made in this browser after a first ordinary start, see pyodide_start.js)
-// kept in Cache Storage for later visits. A snapshot is the whole WebAssembly memory (about 30 MB),
-// half of it pages of zeros: it is kept without them (about 14 MB), as
+// kept in Cache Storage for later visits (ARCHITECTURE.md, D4). A snapshot is the whole WebAssembly
+// memory, much of it pages of zeros: it is kept without them, as
 //   "PYSNAP1\n", u32 length of the memory, u32 number of runs, runs [u32 offset, u32 length]...,
 //   then the bytes of each run in order (all numbers little-endian),
-// which reads back in a few milliseconds (a gzip copy took about a second to inflate).
+// which reads back at once, where a compressed copy would be inflated on every later visit.
 // The key names the Pyodide version, standard library, calculator wheel and rules the snapshot was
 // made with; the cache (named in manifest.json, "snapshot_cache") holds one snapshot only, so a new
 // deployment's first one replaces the old.

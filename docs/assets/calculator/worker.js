@@ -17,8 +17,8 @@ import { StageError, startPyodide } from "./pyodide_start.js";
 import { keepSnapshot, keptSnapshot } from "./snapshot.js";
 
 const MANIFEST = new URL("manifest.json", import.meta.url);
-// A head start: Pyodide's loader and the module it imports next (1.2 MB of JavaScript to compile)
-// are fetched while the manifest is, from where the build puts Pyodide. The manifest's
+// A head start (ARCHITECTURE.md, D5): Pyodide's loader and the module it imports next, JavaScript
+// the browser must also compile, are fetched while the manifest is, from where the build puts Pyodide. The manifest's
 // "pyodide_index" decides; when it names this folder, the loader's import below is the one already
 // under way (a URL is imported once), else this one was only a wasted request. This module is in the
 // deployment's folder, assets/calculator/v-<hash>/, beside its manifest.
@@ -105,9 +105,9 @@ async function start() {
 }
 
 // While the visitor reads the form: evaluate sample requests, one per task so that a real request
-// waits for one evaluation at most, until the browser has optimised the code they run. Evaluated
-// in the page 2 s after ready (5 starts each, localhost): 600 give p95 1.2-1.3 ms, as 1,000 did,
-// for about 0.4 s less CPU after each start; 300 gave 1.3-1.7 ms, none 1.5-2.0 ms.
+// waits for one evaluation at most, until the browser has optimised the code they run, so that the
+// first answers are as quick as the later ones. The count and the time limit bound the CPU this
+// costs after every start (ARCHITECTURE.md, D11).
 const WARM_UP = { evaluations: 600, ms: 1500 };
 function warmUp(requests) {
   if (!requests.length) return;

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeGuard
 
 from subsidy_calculator.amounts import ShapeError, read_amount, read_duration
 from subsidy_calculator.rules import rule_refs
@@ -38,13 +38,15 @@ def check(ctx: Context) -> None:
 
 # ---- helpers ---------------------------------------------------------------------------------
 
-def _day(value: Any) -> _dt.date | None:
-    if isinstance(value, str) and _DAY.match(value):
-        try:
-            return _dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
+def _day(value: Any) -> TypeGuard[str]:
+    """A real day written YYYY-MM-DD."""
+    if not (isinstance(value, str) and _DAY.match(value)):
+        return False
+    try:
+        _dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _shift(value: str, days: int) -> str:

@@ -2,17 +2,17 @@
 of file (rules, [[figure]] references, date ranges, numbering).
 
 Checks run even when the shape is wrong (the schema reports that), so they never trust it:
-read values through `as_dict` and `items`.
+read values through `as_dict`, `as_list` and `items`.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from subsidy_calculator.vocabulary import COMPARISONS, DATED, FIGURE_REF, NUMBER_TYPES  # noqa: F401 (FIGURE_REF: for the checks)
-from scripts.policy.messages import Joined, Message, Shown, did_you_mean, msg
+from scripts.policy.messages import Hint, Joined, Message, Shown, did_you_mean, msg
 from scripts.policy.problems import PathT, Problem
 from scripts.policy.reader import Doc, NoticeDocs, PolicyDocs, as_text_file
 
@@ -24,6 +24,15 @@ TEXT_KEYS = frozenset(("zh", "en", "rests_on", "guidance"))
 
 def as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def is_number(value: Any) -> TypeGuard[int | float]:
+    """A number as the schema counts one: true and false are not."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def items(value: Any) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -107,7 +116,7 @@ class Context:
 
     # -- reporting --
 
-    def add(self, doc: Doc, path: PathT, code: str, hint: Message | None = None, key: bool = False,
+    def add(self, doc: Doc, path: PathT, code: str, hint: Hint | None = None, key: bool = False,
             **args: Any) -> None:
         """Report the catalogue message `code` (with its own hint unless `hint` is given) at `path`."""
         self.problems.append(doc.problem(path, code, hint, key, **args))
@@ -163,7 +172,7 @@ class Context:
         if not isinstance(rule, dict):
             return
         for op in ("all", "any"):
-            for i, sub in enumerate(rule.get(op) if isinstance(rule.get(op), list) else []):
+            for i, sub in enumerate(as_list(rule.get(op))):
                 self.rule(doc, path + (op, i), sub, figures, conditions, before)
         if "not" in rule:
             self.rule(doc, path + ("not",), rule["not"], figures, conditions, before)
@@ -185,7 +194,7 @@ class Context:
             self.add(doc, path + ("question",), "ask_when_order", question=qid, before=before)
         qtype = question.get("type")
         options = [o.get("value") for _, o in items(question.get("options"))]
-        values = [(("equals",), rule["equals"])] if "equals" in rule else []
+        values: list[tuple[PathT, Any]] = [(("equals",), rule["equals"])] if "equals" in rule else []
         if isinstance(rule.get("in"), list):
             values += [(("in", i), v) for i, v in enumerate(rule["in"])]
         for sub, value in values:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scripts.policy.checks.context import Context, as_dict, hashable, items
+from scripts.policy.checks.context import Context, as_dict, as_list, hashable, items
 from scripts.policy.messages import msg
 from scripts.policy.problems import PathT
 from scripts.policy.reader import Doc
@@ -33,7 +33,7 @@ def check(ctx: Context) -> None:
         ids.add(spec.get("id"))
         if role and spec.get("role") not in roles:
             ctx.unknown(doc, path + ("role",), msg("thing.role"), spec.get("role"), roles, msg("where.role_options"))
-        for j, qid in enumerate(spec.get("asks") if isinstance(spec.get("asks"), list) else []):
+        for j, qid in enumerate(as_list(spec.get("asks"))):
             if not hashable(qid) or qid not in questions:
                 ctx.unknown(doc, path + ("asks", j), msg("thing.question"), qid, questions, msg("where.questions"))
         columns: dict[Any, dict[str, Any]] = {}

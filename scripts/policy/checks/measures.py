@@ -9,7 +9,7 @@ from typing import Any
 from subsidy_calculator.amounts import ShapeError, read_amount, read_duration
 from subsidy_calculator.amounts import problems as amount_problems
 
-from scripts.policy.checks.context import FIGURE_REF, Context, as_dict, flat, hashable, items, texts
+from scripts.policy.checks.context import FIGURE_REF, Context, as_dict, as_list, flat, hashable, items, texts
 from scripts.policy.checks.trace import check_trace
 from scripts.policy.messages import Joined, did_you_mean, msg
 from scripts.policy.problems import PathT
@@ -20,7 +20,7 @@ def collect(ctx: Context) -> None:
     """Index measures first: questions' and texts' [[measure.figure]] refer to them. A measure's id
     is its page's address, so it is unique in the whole library; its number, within its notice."""
     for notice in ctx.docs.notices:
-        numbered = []
+        numbered: list[tuple[Doc, PathT, Any]] = []
         for doc in notice.measures:
             measure = as_dict(doc.data)
             ident = measure.get("id")
@@ -53,7 +53,7 @@ def check_measure(ctx: Context, doc: Doc, measure: dict[str, Any]) -> None:
     if isinstance(part, str) and notice is not None and notice.notice is not None and part not in parts:
         ctx.unknown(doc, ("part",), msg("thing.part"), part, parts,
                     msg("where.notice_parts", file=f"{notice.folder}/notice.yaml"))
-    for i, audience in enumerate(measure.get("audiences") if isinstance(measure.get("audiences"), list) else []):
+    for i, audience in enumerate(as_list(measure.get("audiences"))):
         if isinstance(audience, str) and ctx.have_library and audience not in ctx.audiences:
             ctx.unknown(doc, ("audiences", i), msg("thing.audience"), audience, ctx.audiences,
                         msg("where.library_audiences"))
@@ -76,7 +76,7 @@ def check_measure(ctx: Context, doc: Doc, measure: dict[str, Any]) -> None:
     check_trace(ctx, doc, measure)
     published = source.get("as_published")
     text = ctx.notice_texts.get(notice.id) if notice else None
-    if text is not None and isinstance(published, str) and flat(published) not in text:
+    if notice is not None and text is not None and isinstance(published, str) and flat(published) not in text:
         ctx.add(doc, ("source", "as_published"), "not_in_notice", source_file=ctx.text_file(notice.id))
 
 
@@ -142,7 +142,7 @@ def check_figure(ctx: Context, doc: Doc, path: PathT, figure: dict[str, Any], qu
 
 
 def check_benefit(ctx: Context, doc: Doc, path: PathT, benefit: dict[str, Any], figures: dict[str, Any]) -> None:
-    roles = benefit.get("roles") if isinstance(benefit.get("roles"), list) else []
+    roles = as_list(benefit.get("roles"))
     if ctx.roles is not None:
         for i, role in enumerate(roles):
             if hashable(role) and role not in ctx.roles:
@@ -223,7 +223,7 @@ def _condition_refs(rule: Any, path: PathT) -> Iterator[tuple[str, PathT]]:
     if isinstance(rule.get("condition"), str):
         yield rule["condition"], path
     for op in ("all", "any"):
-        for i, sub in enumerate(rule.get(op) if isinstance(rule.get(op), list) else []):
+        for i, sub in enumerate(as_list(rule.get(op))):
             yield from _condition_refs(sub, path + (op, i))
     if "not" in rule:
         yield from _condition_refs(rule["not"], path + ("not",))

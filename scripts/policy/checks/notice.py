@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scripts.policy.checks.context import Context, as_dict, flat, hashable, items
+from scripts.policy.checks.context import Context, as_dict, as_list, flat, hashable, items
 from scripts.policy.messages import msg
 from scripts.policy.reader import NoticeDocs, as_text_file
 
@@ -28,9 +28,9 @@ def library(ctx: Context) -> None:
             ctx.unknown(doc, ("audience_groups", i, "role"), msg("thing.role"), role, ctx.roles,
                         msg("where.role_options"))
     for i, audience in items(ctx.library.get("audiences")):
-        group = audience.get("group")
-        if isinstance(group, str) and group not in ctx.groups:
-            ctx.unknown(doc, ("audiences", i, "group"), msg("thing.audience_group"), group, ctx.groups,
+        group_id = audience.get("group")
+        if isinstance(group_id, str) and group_id not in ctx.groups:
+            ctx.unknown(doc, ("audiences", i, "group"), msg("thing.audience_group"), group_id, ctx.groups,
                         msg("where.audience_groups"))
 
 
@@ -53,7 +53,7 @@ def one_notice(ctx: Context, notice: NoticeDocs, part_owner: dict[str, str]) -> 
         part_owner.setdefault(ident, notice.id)
         if ident not in used and ctx.all_measures:
             ctx.add(doc, ("parts", i, "id"), "part_empty", ident=ident, folder=f"{notice.folder}/measures/")
-    for i, topic in enumerate(data.get("topics") if isinstance(data.get("topics"), list) else []):
+    for i, topic in enumerate(as_list(data.get("topics"))):
         if isinstance(topic, str) and ctx.have_library and topic not in ctx.topics:
             ctx.unknown(doc, ("topics", i), msg("thing.topic"), topic, ctx.topics, msg("where.library_topics"))
     ctx.date_range(doc, ("in_force",), as_dict(data.get("in_force")))
@@ -75,7 +75,7 @@ def acts_on(ctx: Context, notice: NoticeDocs, path: tuple, act: dict[str, Any]) 
             ctx.unknown(doc, path + ("notice",), msg("thing.notice"), target, ctx.notices, msg("where.notices"))
         else:
             numbers = {as_dict(m.data).get("number") for m in ctx.notices[target].measures}
-            for j, number in enumerate(act.get("measures") if isinstance(act.get("measures"), list) else []):
+            for j, number in enumerate(as_list(act.get("measures"))):
                 if isinstance(number, int) and not isinstance(number, bool) and number not in numbers \
                         and ctx.all_measures:
                     ctx.add(doc, path + ("measures", j), "acts_on_no_measure", number=number, ident=target,

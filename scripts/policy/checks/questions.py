@@ -7,7 +7,7 @@ from typing import Any
 from subsidy_calculator.amounts import ShapeError, read_amount
 from subsidy_calculator.rules import RulesError, compile_rule, question_refs
 
-from scripts.policy.checks.context import NUMERIC, Context, as_dict, hashable, items
+from scripts.policy.checks.context import NUMERIC, Context, as_dict, hashable, is_number, items
 from scripts.policy.messages import Joined, Shown, msg
 from scripts.policy.problems import PathT
 from scripts.policy.reader import Doc
@@ -43,7 +43,7 @@ def check(ctx: Context) -> None:
                     ctx.add(doc, path + (limit, "question"), "limit_asked_later", other=ref["question"],
                             question=qid, limit=limit)
         low, high = question.get("min"), question.get("max")
-        if all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (low, high)) and low > high:
+        if is_number(low) and is_number(high) and low > high:
             ctx.add(doc, path + ("max",), "max_below_min", max=high, min=low)
     if ctx.roles is None and ctx.have_questions and questions:
         ctx.add(doc, ("questions",), "no_role_question")

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from scripts.policy.checks.context import Context, as_dict, items, wrapped_in_chinese_quotes
-from scripts.policy.messages import Joined, Message, msg
+from scripts.policy.checks.context import Context, as_dict, as_list, items, wrapped_in_chinese_quotes
+from scripts.policy.messages import Joined, msg
 from scripts.policy.problems import PathT
 from scripts.policy.reader import Doc
 
@@ -23,7 +23,7 @@ def _quoted(value: Any, quotes: list[str]) -> bool:
 
 
 def _check(ctx: Context, doc: Doc, item: Any, path: PathT, what: str, quotes: list[str],
-           guidance_allowed: bool, amended: Message | None = None) -> None:
+           guidance_allowed: bool, amended: Joined | None = None) -> None:
     if not isinstance(item, dict):
         return
     thing = msg(f"thing.{what}")
@@ -46,8 +46,8 @@ def _check(ctx: Context, doc: Doc, item: Any, path: PathT, what: str, quotes: li
 def check_trace(ctx: Context, doc: Doc, measure: dict[str, Any]) -> None:
     """The measure's statements that name no sentence of the notice, or misquote it."""
     source = as_dict(measure.get("source"))
-    quotes = [source.get("as_published")] + [e.get("quote") for _, e in items(measure.get("change_log"))]
-    quotes = [q for q in quotes if isinstance(q, str)]
+    written = [source.get("as_published")] + [e.get("quote") for _, e in items(measure.get("change_log"))]
+    quotes = [q for q in written if isinstance(q, str)]
     logged = tuple(msg("trace.logged_quote", i=i, ident=str(e.get("notice") or "-"))
                    for i, e in items(measure.get("change_log")) if isinstance(e.get("quote"), str))
     amended = Joined(logged, "word.semicolon") if logged else None
@@ -63,7 +63,7 @@ def check_trace(ctx: Context, doc: Doc, measure: dict[str, Any]) -> None:
         for j, condition in items(benefit.get("conditions")):
             _check(ctx, doc, condition, path + ("conditions", j), "this_condition", quotes, guidance_allowed=False,
                    amended=amended)
-        for j, entry in enumerate(benefit.get("self_check") or [] if isinstance(benefit.get("self_check"), list) else []):
+        for j, entry in enumerate(as_list(benefit.get("self_check"))):
             _check(ctx, doc, entry, path + ("self_check", j), "this_self_check", quotes, guidance_allowed=True, amended=amended)
     apply = as_dict(measure.get("apply"))
     for key in ("how", "where"):
@@ -72,6 +72,5 @@ def check_trace(ctx: Context, doc: Doc, measure: dict[str, Any]) -> None:
     if "contacts_note" in measure:
         _check(ctx, doc, measure["contacts_note"], ("contacts_note",), "contacts_note", quotes, guidance_allowed=False,
                amended=amended)
-    documents = apply.get("documents") if isinstance(apply.get("documents"), list) else []
-    for j, entry in enumerate(documents):
+    for j, entry in enumerate(as_list(apply.get("documents"))):
         _check(ctx, doc, entry, ("apply", "documents", j), "this_document", quotes, guidance_allowed=True, amended=amended)
