@@ -55,3 +55,22 @@ def test_a_question_left_blank_brings_no_card_asking_for_it(started_calculator) 
     field.blur()
     expect(page.locator('#calc-results[data-state="done"] .calc-skipped')).to_have_count(0)
     expect(page.locator('#calc-results[data-state="done"] .calc-item[data-benefit="counter-guarantee-exemption"]')).to_be_visible()
+
+
+def test_the_amounts_for_each_recipient_are_written_alike(started_calculator) -> None:
+    """A small enterprise hiring 3 graduates, on a phone: the enterprise's card and the graduates'
+    card both say 6333 and how it is made up (issue 33: they disagreed in form)."""
+    words = {"zh": ("6333元", "3名 × 2111元 = 6333元", "每名2111元，共3名，6333元"),
+             "en": ("6,333 yuan", "3 graduates × 2,111 yuan = 6,333 yuan",
+                    "2,111 yuan for each of the 3 graduates, 6,333 yuan in all")}
+    for lang, (amount, arithmetic, each) in words.items():
+        page = started_calculator(lang)
+        page.set_viewport_size({"width": 390, "height": 844})
+        small_enterprise_three_graduates(page)
+        expect(total(page)).to_have_text(TOTAL_TEXT[lang])
+        enterprise = page.locator('.calc-group[data-recipient="enterprise"] .calc-item[data-benefit="graduate-hiring-award"]')
+        expect(enterprise.locator(".calc-amount")).to_have_text(amount)
+        expect(enterprise.locator(".calc-arithmetic")).to_contain_text(arithmetic)
+        graduate = page.locator('.calc-group[data-recipient="graduate"] .calc-item[data-benefit="graduate-employment-subsidy"]')
+        expect(graduate.locator(".calc-amount")).to_have_text(each)
+        assert graduate.bounding_box()["width"] <= 390
