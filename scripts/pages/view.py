@@ -12,7 +12,8 @@ import os
 from typing import Any, Iterator, Mapping
 
 from subsidy_calculator.amounts import read_amount
-from subsidy_calculator.formatting import PLACEHOLDER, format_date, format_numeral, format_quantity, value_on
+from subsidy_calculator.formatting import PLACEHOLDER, format_date, format_numeral, format_quantity
+from subsidy_calculator.periods import value_on
 from subsidy_calculator.library import Ended, change_days, measure_endings, notice_endings
 from subsidy_calculator.library import period as cut_period
 
