@@ -173,7 +173,7 @@ class _Site:
         period = index.notice_period(notice)
         found = state(index, period)
         if ended is not None and period.get("until") == ended.last_day:
-            kind = "ended" if ended.date <= index.day else "in_force"
+            kind = "ended" if ended.in_effect(index.day) else "in_force"
             return kind, t(f"notice.state_{ended.action}{'' if kind == 'ended' else '_to_come'}", lang,
                            notice=index.notice_title(ended.by, lang), date=format_date(ended.date, lang))
         if found is None:

@@ -12,7 +12,8 @@ import os
 from typing import Any, Iterator, Mapping
 
 from subsidy_calculator.amounts import read_amount
-from subsidy_calculator.formatting import PLACEHOLDER, format_date, format_numeral, format_quantity, value_on
+from subsidy_calculator import periods
+from subsidy_calculator.formatting import PLACEHOLDER, format_date, format_numeral, format_quantity
 from subsidy_calculator.library import Ended, change_days, measure_endings, notice_endings
 from subsidy_calculator.library import period as cut_period
 
@@ -67,7 +68,7 @@ class PolicyIndex:
         notice = self.notice_of(measure)
         own = dict(measure.get("in_force") or {"from": None, "until": None})
         outer = notice.get("in_force") or {}
-        found = _intersect(own, outer) or {"from": own.get("from"), "until": own.get("until")}
+        found = periods.intersection(own, outer) or {"from": own.get("from"), "until": own.get("until")}
         return cut_period({"in_force": found}, self.ended.get(measure["id"]))
 
     def notice_period(self, notice: Mapping[str, Any]) -> dict:
@@ -102,28 +103,15 @@ class PolicyIndex:
         return roles.pop() if len(roles) == 1 else None
 
 
-def _intersect(*periods: Mapping[str, Any] | None) -> dict | None:
-    """The days common to all periods ({from, until}, null = open); None when there are none."""
-    start = max((str(p["from"]) for p in periods if p and p.get("from")), default=None)
-    end = min((str(p["until"]) for p in periods if p and p.get("until")), default=None)
-    if start and end and start > end:
-        return None
-    return {"from": start, "until": end}
-
-
 def state(index: PolicyIndex, period: Mapping[str, Any] | None) -> tuple[str, str] | None:
     """("ended" | "not_started" | "ends", date) of a period on the build day; None when it is in
     force with no end date (nothing to say)."""
-    if not period:
-        return None
-    start, end = period.get("from"), period.get("until")
-    if end and str(end) < index.day:
+    start, end = periods.start(period), periods.end(period)
+    if periods.ended(period, index.day):
         return "ended", str(end)
-    if start and str(start) > index.day:
+    if periods.to_come(period, index.day):
         return "not_started", str(start)
-    if end:
-        return "ends", str(end)
-    return None
+    return None if end is None else ("ends", end)
 
 
 def ended_by(index: PolicyIndex, ended: Ended | None, lang: str, short: bool = False) -> str:
@@ -132,7 +120,7 @@ def ended_by(index: PolicyIndex, ended: Ended | None, lang: str, short: bool = F
     if ended is None:
         return ""
     kind = "repealed" if ended.action == "repeals" else "superseded"
-    tense = "" if ended.date <= index.day else "_to_come"
+    tense = "" if ended.in_effect(index.day) else "_to_come"
     return index.t(f"measure.{'short' if short else 'state'}_{kind}{tense}", lang,
                    notice=index.notice_title(ended.by, lang), date=format_date(ended.date, lang))
 
@@ -172,8 +160,8 @@ def figure_text(index: PolicyIndex, figure: Mapping[str, Any], lang: str) -> str
     t, day = index.t, index.day
     values, unit = figure["values"], figure["unit"]
     quantity = lambda v: format_quantity(v["value"], unit, lang)  # noqa: E731
-    current = value_on(figure, day)
-    later = [v for v in values if v.get("from") and str(v["from"]) > day]
+    current = periods.value_on(figure, day)
+    later = [v for v in values if periods.to_come(v, day)]
     notes = []
     if current is not None:
         text = quantity(current)
@@ -182,13 +170,14 @@ def figure_text(index: PolicyIndex, figure: Mapping[str, Any], lang: str) -> str
         text = t("measure.figure_starts", lang, value=quantity(first), date=format_date(str(first["from"]), lang))
         current = first
     else:  # every value has ended: the last one, with its end
-        current = [v for v in values if v.get("until")][-1]
+        current = [v for v in values if periods.end(v) is not None][-1]
         text = quantity(current)
     notes = [t("measure.figure_change", lang, value=quantity(v), date=format_date(str(v["from"]), lang))
              for v in later]
     last = later[-1] if later else current
-    if last.get("until"):
-        notes.append(t("measure.figure_until", lang, date=format_date(str(last["until"]), lang)))
+    last_day = periods.end(last)
+    if last_day is not None:
+        notes.append(t("measure.figure_until", lang, date=format_date(last_day, lang)))
     if not notes:
         return text
     return t("measure.figure_with_notes", lang, value=text, notes=t("measure.figure_note_separator", lang).join(notes))
@@ -196,12 +185,12 @@ def figure_text(index: PolicyIndex, figure: Mapping[str, Any], lang: str) -> str
 
 def period_text(entry: Mapping[str, Any], lang: str, t: Texts) -> str:
     """'From 1 February 2123 until ...' for one dated value (the table's column says 'In force')."""
-    start, end = entry.get("from"), entry.get("until")
+    start, end = periods.start(entry), periods.end(entry)
     values = {}
     if start:
-        values["from"] = format_date(str(start), lang)
+        values["from"] = format_date(start, lang)
     if end:
-        values["until"] = format_date(str(end), lang)
+        values["until"] = format_date(end, lang)
     key = {(False, False): "period_open", (True, False): "period_from",
            (False, True): "period_until", (True, True): "period_from_until"}[(bool(start), bool(end))]
     return t(f"measure.{key}", lang, **values)
@@ -226,8 +215,8 @@ def amount_texts(index: PolicyIndex, measure: Mapping[str, Any], benefit: Mappin
     limits = (benefit.get("in_force"), index.period_of(measure))
     if amount.figure is None:
         text = t("measure.by_regulations" if amount.kind == "by_regulations" else "measure.not_money", lang)
-        return [(text, _intersect(*limits))]
-    cut = [(text, _intersect(v, *limits)) for text, v in _figure_values(measure, amount.figure, lang)]
+        return [(text, periods.intersection(*limits))]
+    cut = [(text, periods.intersection(v, *limits)) for text, v in _figure_values(measure, amount.figure, lang)]
     pairs: list[tuple[str, Mapping | None]] = [(text, period) for text, period in cut if period is not None]
     if amount.kind != "per" or amount.count is None:  # `each`: the recipient column already says "each graduate"
         return pairs
@@ -338,7 +327,7 @@ def key_amounts(index: PolicyIndex, measure: Mapping[str, Any], lang: str, t: Te
         values = {"name": render(index, measure, benefit["name"], lang),
                   "recipient": recipient_text(index, benefit, lang, t)}
         for text, entry in pairs:
-            if len(pairs) > 1 or (entry or {}).get("from") or (entry or {}).get("until"):
+            if len(pairs) > 1 or periods.dated(entry):
                 line = t("audience.key_amount_dated", lang, amount=text, period=period_text(entry or {}, lang, t),
                          **values)
             else:

@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
+from subsidy_calculator import periods
+
 from scripts.policy.problems import PathT
 from scripts.policy.reader import Doc, PolicyDocs
 
@@ -200,19 +202,13 @@ def by_unit(changes: list[Change]) -> Iterator[tuple[Unit, list[Change]]]:
 def changed_dates(changes: list[Change]) -> set[str]:
     """Every date an edit set or moved (an `until` also gives the day after it), for the report's
     days of comparison."""
-    import datetime as _dt
-
     days: set[str] = set()
 
     def collect(value: Any, key: str) -> None:
-        if is_date(value):
-            try:
-                day = _dt.date.fromisoformat(value)
-            except ValueError:
-                return
+        if periods.is_day(value):
             days.add(value)
             if key == "until":
-                days.add((day + _dt.timedelta(days=1)).isoformat())
+                days.add(periods.day_after(value))
         elif isinstance(value, Mapping):
             for k, v in value.items():
                 if k != "change_log":

@@ -17,12 +17,11 @@ from typing import Any
 
 from .amounts import ShapeError, problems as amount_problems, read_amount, read_duration
 from .answers import Question, check_answers, compile_questions
-from .formatting import (format_count, format_date, format_money, format_numeral, format_quantity, in_period,
-                         render_text, value_on)
+from .formatting import format_count, format_date, format_money, format_numeral, format_quantity, render_text
 from .library import Ended, change_days, measure_endings
 from .rules import ON_DAY, Rule, RulesError, compile_conditions, question_refs
 from .texts import LANGS, fill, result_texts, with_duration
-from . import whatif
+from . import periods, whatif
 
 ROLE = "role"                      # the question that says who is asking
 STATUSES = ("eligible", "may_be_eligible", "needs_answers", "not_eligible", "not_in_force")  # best first
@@ -606,21 +605,20 @@ class _View:
 def _period_reason(period: Mapping[str, Any] | None, view: "_View", kind: str, **values: str) -> str | None:
     """None when the day is in the period; else "... ended on <until>" / "... applies from <from>"."""
     iso, lang, text = view.iso, view.lang, view.text
-    if period is None or in_period(period, iso):
+    if periods.contains(period, iso):
         return None
-    end = period.get("until")
-    if end is not None and iso > str(end):
-        return fill(text[f"reasons.{kind}_ended"], date=format_date(str(end), lang), **values)
-    return fill(text[f"reasons.{kind}_not_started"], date=format_date(str(period["from"]), lang), **values)
+    if periods.ended(period, iso):
+        return fill(text[f"reasons.{kind}_ended"], date=format_date(str(periods.end(period)), lang), **values)
+    return fill(text[f"reasons.{kind}_not_started"], date=format_date(str(periods.start(period)), lang), **values)
 
 
 def _ended_reason(m: Measure, view: "_View") -> str | None:
     """Why a measure does not apply on the day because of its notice: another notice ended it,
     or its notice is not in force; None when neither."""
-    if m.ended is not None and view.iso >= m.ended.date:
+    if m.ended is not None and m.ended.in_effect(view.iso):
         return fill(view.text[f"reasons.measure_{'repealed' if m.ended.action == 'repeals' else 'superseded'}"],
                     notice=view.notice_titles[m.ended.by], date=format_date(m.ended.date, view.lang))
-    if not in_period(m.notice.get("in_force"), view.iso):
+    if not periods.contains(m.notice.get("in_force"), view.iso):
         return fill(view.text["reasons.notice_not_in_force"], notice=view.notice_titles[m.notice["id"]],
                     date=view.date_text)
     return None
@@ -643,7 +641,8 @@ class _MeasureView:
         self.how_to_apply = _render(how, lang, m.figures, iso) if how else None
         if how and how.get("guidance") is True:
             self.how_to_apply = fill(text["guidance"], text=_render(how, lang, m.figures, iso))
-        self.figure_values: dict[str, Any] = {fid: (value_on(fig, iso) or {}).get("value") for fid, fig in m.figures.items()}
+        self.figure_values: dict[str, Any] = {fid: (periods.value_on(fig, iso) or {}).get("value")
+                                              for fid, fig in m.figures.items()}
         self.figure_values[ON_DAY] = iso  # for dated rules (`within`, `same_year`)
         self.for_roles = fill(text["reasons.for_roles"],
                               roles=text["separator"].join(role_labels.get(r, r) for r in m.roles))
@@ -662,7 +661,7 @@ class _BenefitView:
         self.benefit = b
         self.name = name = _render(raw["name"], lang, figures, iso)
         # a condition dated with in_force applies only in its period
-        active = [(c, rule) for (c, rule), period in zip(b.conditions, b.condition_periods) if in_period(period, iso)]
+        active = [(c, rule) for (c, rule), period in zip(b.conditions, b.condition_periods) if periods.contains(period, iso)]
         self.conditions = [rule for _, rule in active]
         self.condition_texts = [_render(c["text"], lang, figures, iso) for c, _ in active]
         # general guidance the notice does not give is labelled as such in the result

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from . import periods
 from .vocabulary import FIGURE_REF
 
 PLACEHOLDER = FIGURE_REF  # [[figure]] in a text (vocabulary.py)
@@ -83,32 +84,15 @@ def format_numeral(number: int, lang: str) -> str:
             + (_ZH_DIGITS[units] if units else ""))
 
 
-def in_period(period: Mapping[str, Any] | None, iso: str) -> bool:
-    """Whether day `iso` (YYYY-MM-DD) lies in `{from, until}` (both inclusive; null = open)."""
-    if not period:
-        return True
-    start, end = period.get("from"), period.get("until")
-    return (start is None or str(start) <= iso) and (end is None or iso <= str(end))
-
-
-def value_on(figure: Mapping[str, Any], day: _dt.date | str | None) -> Mapping[str, Any] | None:
-    """The dated value of a figure in force on `day` (None: today), or None."""
-    iso = _iso(day)
-    for entry in figure["values"]:
-        if in_period(entry, iso):
-            return entry
-    return None
-
-
 def nearest_value(figure: Mapping[str, Any], day: _dt.date | str | None) -> Mapping[str, Any]:
     """The value in force on `day`; else the last one that ended before it; else the first one
     still to come (a text always has something to show)."""
     iso = _iso(day)
     values = figure["values"]
-    current = value_on(figure, iso)
+    current = periods.value_on(figure, iso)
     if current is not None:
         return current
-    ended = [v for v in values if v.get("until") is not None and str(v["until"]) < iso]
+    ended = [v for v in values if periods.ended(v, iso)]
     return ended[-1] if ended else values[0]
 
 

@@ -7,11 +7,11 @@ within its own `in_force`, within its notice's `in_force`, and before any act th
 """
 from __future__ import annotations
 
-import datetime as _dt
 from dataclasses import dataclass
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from . import periods
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,11 @@ class Ended:
 
     @property
     def last_day(self) -> str:
-        return (_dt.date.fromisoformat(self.date) - _dt.timedelta(days=1)).isoformat()
+        return periods.day_before(self.date)
+
+    def in_effect(self, day: str) -> bool:
+        """Whether the act has taken effect on `day`: the measure no longer applies."""
+        return periods.contains({"from": self.date, "until": None}, day)
 
 
 def _acts(notices: Sequence[Mapping[str, Any]]) -> Iterator[tuple[Mapping[str, Any], Ended]]:
@@ -63,31 +67,25 @@ def notice_endings(notices: Sequence[Mapping[str, Any]]) -> dict[str, Ended]:
 
 def period(notice_or_measure: Mapping[str, Any], ended: Ended | None) -> dict[str, Any]:
     """`in_force` of a notice or a measure, cut short by the act that ends it."""
-    own = dict(notice_or_measure.get("in_force") or {"from": None, "until": None})
-    if ended is not None and (own.get("until") is None or str(own["until"]) > ended.last_day):
-        own["until"] = ended.last_day
-    return own
+    own = notice_or_measure.get("in_force")
+    if ended is None:
+        return dict(own or {"from": None, "until": None})
+    return periods.ending_by(own, ended.last_day)
 
 
 def change_days(policy: Mapping[str, Any]) -> list[str]:
     """Every day on which the rules read differently, in order: a dated value, a measure, benefit,
     condition or notice that starts, the day after one ends, or an act that ends measures. The
     same for a loaded policy (the pages) and a rules bundle (the calculator)."""
-    periods: list[Mapping[str, Any]] = []
+    windows: list[Mapping[str, Any] | None] = []
     for notice in policy.get("notices") or ():
-        periods.append(notice.get("in_force") or {})
-        periods += [{"from": act.get("from")} for act in notice.get("acts_on") or ()]
+        windows.append(notice.get("in_force"))
+        windows += [{"from": act.get("from")} for act in notice.get("acts_on") or ()]
     for measure in policy.get("measures") or ():
-        periods.append(measure.get("in_force") or {})
+        windows.append(measure.get("in_force"))
         for figure in (measure.get("figures") or {}).values():
-            periods += figure.get("values") or []
+            windows += figure.get("values") or []
         for benefit in measure.get("benefits") or ():
-            periods.append(benefit.get("in_force") or {})
-            periods += [c.get("in_force") or {} for c in benefit.get("conditions") or ()]
-    days = set()
-    for entry in periods:
-        if entry.get("from"):
-            days.add(str(entry["from"]))
-        if entry.get("until"):
-            days.add((_dt.date.fromisoformat(str(entry["until"])) + _dt.timedelta(days=1)).isoformat())
-    return sorted(days)
+            windows.append(benefit.get("in_force"))
+            windows += [c.get("in_force") for c in benefit.get("conditions") or ()]
+    return periods.boundaries(windows)

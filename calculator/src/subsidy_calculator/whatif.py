@@ -18,6 +18,7 @@ from itertools import product
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from . import periods
 from .formatting import format_count, format_date, format_money
 from .rules import question_refs
 from .texts import fill, with_duration
@@ -128,7 +129,7 @@ def _nearest(rules: "Rules", clean: Mapping[str, Any], view: "_View", mv: "_Meas
     (its own rules only: cheap). [] when a condition fails that only who the visitor is decides."""
     figures = mv.figure_values
     active = [c for c, period in zip(bv.benefit.conditions, bv.benefit.condition_periods)
-              if period is None or _in(period, view.iso)]
+              if periods.contains(period, view.iso)]
     failed = [raw for raw, rule in active if rule.test(clean, figures) is False]
     questions: list[str] = []
     for raw in failed:
@@ -182,11 +183,6 @@ def _subsets(items: list[str], size: int) -> Iterable[tuple[str, ...]]:
     if size == 1:
         return [(i,) for i in items]
     return [(a, b) for n, a in enumerate(items) for b in items[n + 1:]]
-
-
-def _in(period: Mapping[str, Any], iso: str) -> bool:
-    start, end = period.get("from"), period.get("until")
-    return (start is None or str(start) <= iso) and (end is None or iso <= str(end))
 
 
 def _index(result: Mapping[str, Any]) -> dict[tuple[str, str], Mapping[str, Any]]:

@@ -4,26 +4,25 @@ benefit or a condition, the change log, contacts. One small function per check; 
 types) are the JSON Schemas' job."""
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from collections.abc import Iterator
-from typing import Any, TypeGuard
+from typing import Any
 
+from subsidy_calculator import periods
 from subsidy_calculator.amounts import ShapeError, read_amount, read_duration
 from subsidy_calculator.rules import rule_refs
 
-from scripts.policy.checks.context import FIGURE_REF, Context, as_dict, flat, items
+from scripts.policy.checks.context import FIGURE_REF, Context, as_dict, flat, items, window
 from scripts.policy.messages import msg
 from scripts.policy.problems import PathT
 from scripts.policy.reader import Doc
 
 PHONE = re.compile(r"^\+?[0-9][0-9 ()-]*[0-9]$")
-_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def check(ctx: Context) -> None:
     for doc, measure in ctx.measures.values():
-        for path, period in periods(measure):
+        for path, period in in_force_entries(measure):
             ctx.date_range(doc, path, as_dict(period))
         for name, figure in as_dict(measure.get("figures")).items():
             value_gaps(ctx, doc, ("figures", name), as_dict(figure))
@@ -38,22 +37,7 @@ def check(ctx: Context) -> None:
 
 # ---- helpers ---------------------------------------------------------------------------------
 
-def _day(value: Any) -> TypeGuard[str]:
-    """A real day written YYYY-MM-DD."""
-    if not (isinstance(value, str) and _DAY.match(value)):
-        return False
-    try:
-        _dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _shift(value: str, days: int) -> str:
-    return (_dt.date.fromisoformat(value) + _dt.timedelta(days=days)).isoformat()
-
-
-def periods(measure: dict[str, Any]) -> Iterator[tuple[PathT, Any]]:
+def in_force_entries(measure: dict[str, Any]) -> Iterator[tuple[PathT, Any]]:
     """(path, in_force) of the measure and of each benefit and condition that has one."""
     if "in_force" in measure:
         yield ("in_force",), measure["in_force"]
@@ -72,20 +56,17 @@ def _dated(period: Any) -> bool:
 # ---- one measure -------------------------------------------------------------------------------
 
 def benefit_within_measure(ctx: Context, doc: Doc, measure: dict[str, Any]) -> None:
-    """A benefit dated beyond its measure's in_force."""
-    outer = as_dict(measure.get("in_force"))
-    if not _dated(outer):
-        return
+    """A benefit dated beyond its measure's in_force (the first end that is)."""
+    outer = window(measure.get("in_force"))
     for i, benefit in items(measure.get("benefits")):
         inner = as_dict(benefit.get("in_force"))
         if not inner:
             continue
-        for side in ("from", "until"):
-            limit, own = outer.get(side), inner.get(side)
-            if isinstance(limit, str) and (not isinstance(own, str) or (own < limit if side == "from" else own > limit)):
-                ctx.add(doc, ("benefits", i, "in_force", side), "benefit_outlasts_measure", side=side,
-                        own=own if isinstance(own, str) else msg("open_period"), limit=limit)
-                break
+        beyond = periods.outside(window(inner), outer)
+        if beyond:
+            side, own = beyond[0], inner.get(beyond[0])
+            ctx.add(doc, ("benefits", i, "in_force", side), "benefit_outlasts_measure", side=side,
+                    own=own if isinstance(own, str) else msg("open_period"), limit=outer[side])
 
 
 def value_gaps(ctx: Context, doc: Doc, path: PathT, figure: dict[str, Any]) -> None:
@@ -93,9 +74,11 @@ def value_gaps(ctx: Context, doc: Doc, path: PathT, figure: dict[str, Any]) -> N
     values = list(items(figure.get("values")))
     for (i, old), (j, new) in zip(values, values[1:]):
         end, start = old.get("until"), new.get("from")
-        if _day(end) and _day(start) and start > _shift(end, 1):
+        found = periods.gap(old, new) if periods.is_day(end) and periods.is_day(start) else None
+        if found is not None:
+            first, last = found
             ctx.add(doc, path + ("values", j, "from"), "values_gap", i=i, j=j, end=end, start=start,
-                    first=_shift(end, 1), last=_shift(start, -1), day_before=_shift(start, -1))
+                    first=first, last=last, day_before=last)
 
 
 def _benefit_figures(benefit: dict[str, Any]) -> list[str]:
@@ -118,17 +101,20 @@ def figure_ends_with_benefit(ctx: Context, doc: Doc, measure: dict[str, Any]) ->
     limit = as_dict(measure.get("in_force"))
     for i, benefit in items(measure.get("benefits")):
         own = as_dict(benefit.get("in_force"))
-        period = {side: own.get(side) or limit.get(side) for side in ("from", "until")}
+        period = window({side: own.get(side) or limit.get(side) for side in ("from", "until")})
         for name in _benefit_figures(benefit):
             values = [v for _, v in items(as_dict(figures.get(name)).get("values"))]
-            if not values or any(_day(v.get("from")) and _day(v.get("until")) and v["from"] > v["until"]
-                                 for v in values):  # reversed dates are reported as such
+            if not values or any(periods.is_day(v.get("from")) and periods.is_day(v.get("until"))
+                                 and not periods.valid(v) for v in values):  # reversed dates are reported as such
                 continue
             end, start = values[-1].get("until"), values[0].get("from")
-            if _day(end) and (not isinstance(period["until"], str) or period["until"] > end):
+            # the days from the figure's first value to its last, where those are real days
+            span = {"from": start if periods.is_day(start) else None, "until": end if periods.is_day(end) else None}
+            beyond = periods.outside(period, span)
+            if "until" in beyond:
                 ctx.add(doc, ("figures", name, "values", len(values) - 1, "until"), "figure_ends_benefit_goes_on",
-                        figure=name, date=end, benefit=str(benefit.get("id")), index=i, next=_shift(end, 1))
-            if _day(start) and (not isinstance(period["from"], str) or period["from"] < start):
+                        figure=name, date=end, benefit=str(benefit.get("id")), index=i, next=periods.next_change(span))
+            if "from" in beyond:
                 ctx.add(doc, ("figures", name, "values", 0, "from"), "figure_starts_benefit_before",
                         figure=name, date=start, benefit=str(benefit.get("id")), index=i)
 
@@ -196,7 +182,7 @@ def in_force_logged(ctx: Context, doc: Doc, measure: dict[str, Any]) -> None:
     the supplementary notice that dates it."""
     if any(isinstance(e.get("notice"), str) for _, e in items(measure.get("change_log"))):
         return
-    for path, period in periods(measure):
+    for path, period in in_force_entries(measure):
         if _dated(period):
             ctx.add(doc, path, "in_force_not_logged")
 

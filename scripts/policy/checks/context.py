@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeGuard
 
+from subsidy_calculator import periods
 from subsidy_calculator.vocabulary import COMPARISONS, DATED, FIGURE_REF, NUMBER_TYPES  # noqa: F401 (FIGURE_REF: for the checks)
 from scripts.policy.messages import Hint, Joined, Message, Shown, did_you_mean, msg
 from scripts.policy.problems import PathT, Problem
@@ -28,6 +29,13 @@ def as_dict(value: Any) -> dict[str, Any]:
 
 def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
+
+
+def window(value: Any) -> dict[str, Any]:
+    """A `{from, until}` as written, for subsidy_calculator.periods: an end that is not text
+    is taken as open (the schema reports it)."""
+    raw = as_dict(value)
+    return {side: raw[side] if isinstance(raw.get(side), str) else None for side in ("from", "until")}
 
 
 def is_number(value: Any) -> TypeGuard[int | float]:
@@ -158,11 +166,11 @@ class Context:
                          missing=tuple(str(n) for n in missing))
 
     def date_range(self, doc: Doc, path: PathT, entry: dict[str, Any]) -> bool:
-        start, end = entry.get("from"), entry.get("until")
-        if isinstance(start, str) and isinstance(end, str) and start > end:
-            self.add(doc, path + ("until",), "until_before_from", until=end, since=start)
-            return False
-        return True
+        """A window that ends before it starts."""
+        if periods.valid(window(entry)):
+            return True
+        self.add(doc, path + ("until",), "until_before_from", until=entry["until"], since=entry["from"])
+        return False
 
     # -- rules (a benefit's conditions, a question's ask_when) --
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from subsidy_calculator import periods
 from subsidy_calculator.amounts import ShapeError, read_amount, read_duration
 from subsidy_calculator.amounts import problems as amount_problems
 
@@ -126,18 +127,17 @@ def check_figure(ctx: Context, doc: Doc, path: PathT, figure: dict[str, Any], qu
                 ctx.add(doc, vpath + ("value",), "value_mismatch", value=f"{value:g}", published=published,
                         numbers=tuple(f"{n:g}" for n in numbers))
         ctx.date_range(doc, vpath, entry)
-    ranges = [(i, e.get("from"), e.get("until")) for i, e in values
-              if all(isinstance(d, str) or d is None for d in (e.get("from"), e.get("until")))
-              and not (isinstance(e.get("from"), str) and isinstance(e.get("until"), str)
-                       and e["from"] > e["until"])]
-    for n, (i, start, end) in enumerate(ranges):
-        for j, other_start, other_end in ranges[:n]:
-            if (start is None or other_end is None or start <= other_end) and \
-                    (other_start is None or end is None or other_start <= end):
+    # values whose dates can be compared: text or null, not ending before they start (reported above)
+    ranges = [(i, e) for i, e in values
+              if all(isinstance(d, str) or d is None for d in (e.get("from"), e.get("until"))) and periods.valid(e)]
+    for n, (i, entry) in enumerate(ranges):
+        for j, other in ranges[:n]:
+            if periods.overlaps(entry, other):
+                other_start, other_end = periods.start(other), periods.end(other)
                 since = msg("in_force_from", date=other_start) if other_start else msg("in_force_from_start")
                 until = msg("in_force_until", date=other_end) if other_end else msg("in_force_no_end")
                 ctx.add(doc, path + ("values", i, "from"), "values_overlap", i=i, j=j, since=since, until=until)
-            elif (start or "") < (other_start or ""):
+            elif periods.begins_before(entry, other):
                 ctx.add(doc, path + ("values", i, "from"), "values_order")
 
 
