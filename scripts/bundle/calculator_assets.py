@@ -5,24 +5,27 @@
                                 (scripts/bundle/pyodide_stdlib.py) in place of Pyodide's full one
     site/assets/calculator/     the calculator wheel (content-hashed name), rules.<version>.json,
                                 manifest.json (what the worker loads: wheel, stdlib, rules, version,
-                                Pyodide's files, the snapshot's cache, and each entry module's
-                                imports, so that pages keep all their files for offline use; for
-                                tools: `folder` names the deployment's folder)
+                                Pyodide's files, the snapshot's cache, and the modules each page
+                                and the worker run, so that pages keep all their files for offline
+                                use; for tools: `folder` names the deployment's folder)
     site/assets/calculator/v-<hash>/
-                                the calculator's modules and styles with a manifest of their own
-                                (paths relative to it), in a folder named by the content of all
-                                of them: the pages name it, so a page's scripts, its worker and
-                                the rules that worker loads always come from the page's deployment
+                                the front end (calculator/web/) bundled by esbuild
+                                (scripts/bundle/web_bundle.py) with a manifest of its own (paths
+                                relative to it), in a folder named by the content of all of them:
+                                the pages name it, so a page's scripts, its worker and the rules
+                                that worker loads always come from the page's deployment
     site/sw.js                  the service worker (scope: the whole site), cache names versioned
                                 by the content of what they cache, names filled in from here, with
                                 what an offline visit of this deployment needs
-    site/assets/{js,stylesheets,calculator}/*.{js,css}
-                                our own scripts and styles, minified (scripts/bundle/asset_minify.py);
-                                those of assets/js and assets/stylesheets named <name>.<hash>.<ext>
-    every site/**/*.html        those names in place of the source names, and the site's
-                                Content-Security-Policy as a <meta> (scripts/server/headers.yaml;
-                                servers also send it as a header); a page with an inline script
-                                fails the build (both skipped under `mkdocs serve`)
+    site/assets/{js,stylesheets}/*.{js,css}
+                                our own scripts and styles, minified (scripts/bundle/asset_minify.py)
+                                and named <name>.<hash>.<ext>
+    every site/**/*.html        those names in place of the source names; a page's modulepreload
+                                of a front-end entry module made into one for each module it runs
+                                (esbuild's metafile); and the site's Content-Security-Policy as a
+                                <meta> (scripts/server/headers.yaml; servers also send it as a
+                                header); a page with an inline script fails the build (the CSP and
+                                minifying are skipped under `mkdocs serve`)
 
 Called by scripts/pages/mkdocs_hooks.py after each language's build (mkdocs-static-i18n builds /en/
 into the same site/ afterwards), so every step is idempotent and cheap to repeat.
@@ -32,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import os
 import json
+import tempfile
 import posixpath
 import re
 import shutil
@@ -39,6 +43,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 from scripts.bundle import asset_minify
 from scripts.bundle import pyodide_stdlib
+from scripts.bundle import web_bundle
 from scripts.bundle.wheel import build_wheel
 from scripts.server import server_config
 from scripts.files import write_if_changed
@@ -61,10 +66,10 @@ PYODIDE_FILES = PYODIDE_LOADED + ("pyodide-lock.json",)
 CACHE_PREFIXES = {"site": "site-", "pyodide": "pyodide-"}
 SNAPSHOT_CACHE = "calculator-snapshot"
 assert not SNAPSHOT_CACHE.startswith(tuple(CACHE_PREFIXES.values()))
-# The calculator's entry modules: each one's module graph is listed in the manifest, so that the
-# pages can ask the service worker to keep every file they need (docs/assets/calculator/offline.js).
-ENTRY_MODULES = ("app.js", "lists.js", "worker.js")
-SW_SOURCE = Path(__file__).with_name("service_worker.js")
+# The modules each page (by its entry module) and the worker run are listed in the manifest, so that
+# the pages can ask the service worker to keep every file they need (calculator/web/offline.js).
+ENTRY_MODULES = (*web_bundle.PAGE_ENTRIES, web_bundle.WORKER)
+SW_SOURCE = web_bundle.SERVICE_WORKER
 # The deployment's folder of calculator modules, and our other scripts' and styles' hashed names
 VERSION_FOLDER = re.compile(r"v-[0-9a-f]{12}")
 HASHED_DIRS = ("assets/js", "assets/stylesheets")  # our files there: the names in docs/<dir>/
@@ -138,28 +143,6 @@ def rules_bundle(policy: Mapping[str, Any]) -> dict[str, Any]:
 
 def bundle_text(bundle: Mapping[str, Any]) -> str:
     return json.dumps(bundle, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-
-
-# --- the browser modules --------------------------------------------------------------------
-# a static import or re-export of a module of the same folder, readable or minified:
-# `import { a } from "./a.js";`, `import"./b.js"`, `export{c}from"./c.js"`
-_STATIC_IMPORT = re.compile(r"""(?:^|[\s;{}])(?:import|export)\b[^"'`;]*?["'](\./[\w.-]+\.js)["']""")
-
-
-def module_graph(folder: Path, entry: str) -> list[str]:
-    """`entry` and every module it imports statically, directly or not, as file names in `folder`
-    (entry first, then in the order found). A worker is a graph of its own: boot.js starting
-    worker.js does not put worker.js in boot.js's graph."""
-    found = [entry]
-    for name in found:
-        text = (folder / name).read_text(encoding="utf-8")
-        for imported in _STATIC_IMPORT.findall(text):
-            imported = imported[2:]
-            if not (folder / imported).is_file():
-                raise FileNotFoundError(f"{folder / name} imports {imported}, which is not there")
-            if imported not in found:
-                found.append(imported)
-    return found
 
 
 # --- service worker ---------------------------------------------------------------------------
@@ -301,13 +284,40 @@ def add_csp(html_text: str) -> str:
 _ASSET_REF = re.compile(r"(?<=[\"'/=])assets/(?:js|stylesheets|calculator)/[\w.-]+\.(?:js|css)(?=[\"'\s>?#])")
 
 
-def finish_pages(site_dir: Path, renamed: Mapping[str, str], csp: bool) -> int:
-    """Every page with our scripts and styles under their built names (`renamed`: source site path
+_MODULE_TAG = re.compile(r"""<(?:script\b[^>]*\bsrc|link\b[^>]*\bhref)="([^"]*?assets/calculator/)([\w.-]+\.js)"[^>]*>""")
+
+
+def expand_preloads(html_text: str, imports: Mapping[str, list[str]]) -> str:
+    """The page with each `<link rel="modulepreload">` of a front-end module (by its source name,
+    assets/calculator/NAME.js) made into one for NAME and for every module it imports (`imports`:
+    NAME -> NAME and those, from esbuild's metafile), leaving out what the page names before it."""
+    named: set[str] = set()
+
+    def expand(match: re.Match[str]) -> str:
+        prefix, name = match.groups()
+        tag = match.group(0)
+        if not tag.startswith("<link") or 'rel="modulepreload"' not in tag:
+            named.add(name)
+            return tag
+        if name not in imports:
+            raise ValueError(f"a modulepreload of {name}, which the front end's bundle does not have")
+        wanted = [m for m in imports[name] if m not in named]
+        named.update(wanted)
+        return "".join(f'<link rel="modulepreload" href="{prefix}{m}">' for m in wanted)
+
+    return _MODULE_TAG.sub(expand, html_text)
+
+
+def finish_pages(site_dir: Path, renamed: Mapping[str, str], csp: bool,
+                 imports: Mapping[str, list[str]] | None = None) -> int:
+    """Every page with its modulepreloads of the front end expanded (`imports`, see
+    expand_preloads), our scripts and styles under their built names (`renamed`: source site path
     -> built one) and, when `csp`, its Content-Security-Policy <meta>."""
     count = 0
     for page in sorted(site_dir.rglob("*.html")):
         text = page.read_text(encoding="utf-8")
-        new = _ASSET_REF.sub(lambda m: renamed.get(m.group(0), m.group(0)), text)
+        new = expand_preloads(text, imports) if imports is not None else text
+        new = _ASSET_REF.sub(lambda m: renamed.get(m.group(0), m.group(0)), new)
         try:
             new = add_csp(new) if csp else new
         except ValueError as error:
@@ -319,17 +329,6 @@ def finish_pages(site_dir: Path, renamed: Mapping[str, str], csp: bool) -> int:
 
 
 # --- one deployment's names -------------------------------------------------------------------
-def _modules_dir(calc_dir: Path) -> Path:
-    """Where the calculator's modules are: loose in assets/calculator/ as MkDocs copied them, or
-    already in their folder (an earlier pass of this build: MkDocs copies docs/assets/ once)."""
-    if any(calc_dir.glob("*.js")):
-        return calc_dir
-    folders = [p for p in calc_dir.glob("v-*") if p.is_dir() and VERSION_FOLDER.fullmatch(p.name)]
-    if len(folders) != 1:
-        raise FileNotFoundError(f"{calc_dir} holds no calculator modules (docs/assets/calculator/)")
-    return folders[0]
-
-
 def _from_folder(manifest: Mapping[str, Any]) -> dict[str, Any]:
     """The manifest with the paths it names relative to the deployment's folder, one level down."""
     up = lambda name: "../" + name  # noqa: E731
@@ -338,24 +337,28 @@ def _from_folder(manifest: Mapping[str, Any]) -> dict[str, Any]:
             "pyodide_files": [up(name) for name in manifest["pyodide_files"]]}
 
 
-def version_modules(calc_dir: Path, manifest: Mapping[str, Any]) -> Path:
-    """Move the loose modules and styles of assets/calculator/ into v-<hash of them and of their
-    manifest>/ with that manifest; earlier deployments' folders go (publish keeps them one more
+def install_modules(calc_dir: Path, manifest: dict[str, Any], minify: bool) -> tuple[Path, web_bundle.Bundle]:
+    """The front end bundled (calculator/web/, scripts/bundle/web_bundle.py) into v-<hash of its
+    files and of their manifest>/ with that manifest; sets `manifest["modules"]`, the modules each
+    page and the worker run. Earlier deployments' folders go (publish keeps them one more
     deployment, from the site it replaces)."""
-    loose = sorted(p for p in calc_dir.iterdir() if p.is_file() and p.suffix in (".js", ".css"))
-    text = json.dumps(_from_folder(manifest), indent=2, sort_keys=True) + "\n"
-    h = hashlib.sha256(text.encode())
-    for path in loose:
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    folder = calc_dir / f"v-{h.hexdigest()[:12]}"
-    for old in calc_dir.glob("v-*"):
-        if old != folder and old.is_dir() and VERSION_FOLDER.fullmatch(old.name):
-            shutil.rmtree(old)
-    folder.mkdir(exist_ok=True)
-    for path in loose:
-        os.replace(path, folder / path.name)
+    with tempfile.TemporaryDirectory() as tmp:
+        bundle = web_bundle.build(Path(tmp), minify)
+        manifest["modules"] = {**{entry: bundle.page_modules(entry) for entry in web_bundle.PAGE_ENTRIES},
+                               web_bundle.WORKER: bundle.closure(web_bundle.WORKER)}
+        text = json.dumps(_from_folder(manifest), indent=2, sort_keys=True) + "\n"
+        h = hashlib.sha256(text.encode())
+        for name in bundle.files:
+            h.update(name.encode() + b"\0" + (bundle.folder / name).read_bytes() + b"\0")
+        folder = calc_dir / f"v-{h.hexdigest()[:12]}"
+        for old in calc_dir.glob("v-*"):
+            if old != folder and old.is_dir() and VERSION_FOLDER.fullmatch(old.name):
+                shutil.rmtree(old)
+        folder.mkdir(exist_ok=True)
+        for name in bundle.files:
+            write_if_changed(folder / name, (bundle.folder / name).read_bytes())
     write_if_changed(folder / MANIFEST, text.encode())
-    return folder
+    return folder, web_bundle.Bundle(folder, bundle.files, bundle.imports)
 
 
 def hash_names(site_dir: Path) -> dict[str, str]:
@@ -408,22 +411,21 @@ def install(policy: dict, site_dir: Path, serving: bool = False) -> None:
     rules_name = f"rules.{version}.json"
     write_if_changed(calc_dir / rules_name, bundle_text(bundle).encode("utf-8"))
 
-    modules_dir = _modules_dir(calc_dir)
-    manifest = {"version": version, "rules": rules_name, "wheel": wheel_rel, "stdlib": stdlib_rel,
-                "pyodide": pyodide_version(), "pyodide_lock": pyodide_lock(),
-                # the rest, for the worker and the pages: file names relative to this manifest
-                "pyodide_index": pyodide_rel, "pyodide_files": [pyodide_rel + name for name in PYODIDE_LOADED],
-                "modules": {entry: module_graph(modules_dir, entry) for entry in ENTRY_MODULES},
-                "snapshot_cache": SNAPSHOT_CACHE}
+    manifest: dict[str, Any] = {
+        "version": version, "rules": rules_name, "wheel": wheel_rel, "stdlib": stdlib_rel,
+        "pyodide": pyodide_version(), "pyodide_lock": pyodide_lock(),
+        # the rest, for the worker and the pages: file names relative to this manifest
+        "pyodide_index": pyodide_rel, "pyodide_files": [pyodide_rel + name for name in PYODIDE_LOADED],
+        "snapshot_cache": SNAPSHOT_CACHE}
 
     if not serving:  # under `mkdocs serve`, readable files and quick reloads
         asset_minify.minify_files(site_dir, asset_minify.own_assets(site_dir))
-    if modules_dir == calc_dir:
-        modules_dir = version_modules(calc_dir, manifest)
+    modules_dir, bundle = install_modules(calc_dir, manifest, minify=not serving)
     renamed = hash_names(site_dir)
-    renamed.update({f"{CALCULATOR_PATH}{p.name}": f"{CALCULATOR_PATH}{modules_dir.name}/{p.name}"
-                    for p in modules_dir.iterdir() if p.suffix in (".js", ".css")})
+    renamed.update({f"{CALCULATOR_PATH}{name}": f"{CALCULATOR_PATH}{modules_dir.name}/{name}"
+                    for name in bundle.files})
     manifest["folder"] = modules_dir.name + "/"  # for tools: the pages' folder of this deployment
     write_if_changed(calc_dir / MANIFEST, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
-    finish_pages(site_dir, renamed, csp=not serving)
+    finish_pages(site_dir, renamed, csp=not serving,
+                 imports={name: bundle.closure(name) for name in bundle.files if name.endswith(".js")})
     write_service_worker(site_dir, serving)

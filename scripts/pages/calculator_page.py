@@ -4,7 +4,7 @@ The whole form is written at build time, from questions.yaml in the page's langu
 visible and fillable before Python has started in the browser: this module prepares each question
 (label, help, options, limits) and templates/calculator.md.j2 with questions.html.j2 writes the
 markup. The page's own words come from policy/texts/calculator_page.yaml. The browser glue
-(docs/assets/calculator/form.js) reads the questions back from `data-*` attributes and the texts from
+(calculator/web/form.js) reads the questions back from `data-*` attributes and the texts from
 one JSON block; nothing here is executable script, so the Content-Security-Policy needs no hash for it.
 
 The files are gitignored and written only when their content changed (else `mkdocs serve` loops).

@@ -4,7 +4,7 @@
 What each list asks (columns, conditions, counts) comes from questions.yaml `lists:`, the page's
 words from policy/texts/lists.yaml `page`. The templates are written by the calculator's own code
 (subsidy_calculator.lists), so the headings the page offers are exactly those it reads back. The
-browser glue (docs/assets/calculator/lists.js) reads the texts from one JSON block; nothing here
+browser glue (calculator/web/lists.js) reads the texts from one JSON block; nothing here
 is executable script; the markup is templates/list.md.j2. Written only when changed (else `mkdocs serve` loops).
 """
 from __future__ import annotations

@@ -157,6 +157,24 @@ def test_a_page_with_an_inline_script_fails_the_build() -> None:
         calculator_assets.add_csp(page)
 
 
+def test_a_modulepreload_of_an_entry_names_every_module_it_runs_once() -> None:
+    """The templates preload an entry module by its source name; the build writes one link for
+    it and for each module it imports (esbuild's metafile), leaving out what the page named before."""
+    imports = {"boot.js": ["boot.js", "chunk-B.js"], "app.js": ["app.js", "chunk-A.js", "chunk-B.js"]}
+    page = ('<script type="module" async src="../assets/calculator/boot.js"></script>'
+            '<link rel="modulepreload" href="../assets/calculator/boot.js">'
+            '<link rel="stylesheet" href="../assets/calculator/calculator.css">'
+            '<link rel="modulepreload" href="../assets/calculator/app.js">')
+    assert calculator_assets.expand_preloads(page, imports) == (
+        '<script type="module" async src="../assets/calculator/boot.js"></script>'
+        '<link rel="modulepreload" href="../assets/calculator/chunk-B.js">'
+        '<link rel="stylesheet" href="../assets/calculator/calculator.css">'
+        '<link rel="modulepreload" href="../assets/calculator/app.js">'
+        '<link rel="modulepreload" href="../assets/calculator/chunk-A.js">')
+    with pytest.raises(ValueError, match="form.js"):
+        calculator_assets.expand_preloads('<link rel="modulepreload" href="assets/calculator/form.js">', imports)
+
+
 site_built = pytest.mark.skipif(not (SITE_DIR / "index.html").exists(), reason="no built site (make site)")
 
 
@@ -236,7 +254,12 @@ def test_site_holds_one_pyodide_and_a_consistent_manifest() -> None:
         assert (folder / own[key]).resolve() == (calc / manifest[key]).resolve(), key
     paths = ("rules", "wheel", "stdlib", "pyodide_index", "pyodide_files", "folder")
     assert {k: v for k, v in own.items() if k not in paths} == {k: v for k, v in manifest.items() if k not in paths}
-    assert {"boot.js", "rules.js", "offline.js"} <= set(graphs["app.js"]) and "snapshot.js" in graphs["worker.js"]
+    # bundled by esbuild (scripts/bundle/web_bundle.py): a page runs its entry module, boot.js and
+    # the chunks they share (one instance of the worker's hand-over); the worker is one file
+    for entry in ("app.js", "lists.js"):
+        assert "boot.js" in graphs[entry] and all(re.fullmatch(r"chunk-[A-Z0-9]+\.js", name)
+                                                   for name in set(graphs[entry]) - {entry, "boot.js"}), graphs
+    assert graphs["worker.js"] == ["worker.js"], graphs
     assert manifest["snapshot_cache"] == calculator_assets.SNAPSHOT_CACHE
     # each page asks for its entry module's imports at once (boot.js: its own async script)
     for page, entry in (("calculator/index.html", "app.js"), ("calculator/list/index.html", "lists.js")):

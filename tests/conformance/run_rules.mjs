@@ -2,8 +2,8 @@
 // rules.js (and dom.js's count and fmt) and prints, as JSON, what it decided: {asked: [{result, asked}], used: [[id]],
 // numbers: [...], months: [...], counts: [...], fills: [...]}.
 import { readFileSync } from "node:fs";
-import { asked, monthAnswer, numberAnswer, test } from "../../docs/assets/calculator/rules.js";
-import { count, fmt } from "../../docs/assets/calculator/dom.js";
+import { asked, monthAnswer, numberAnswer, test } from "../../calculator/web/rules.js";
+import { count, fmt } from "../../calculator/web/dom.js";
 
 const cases = JSON.parse(readFileSync(0, "utf8"));
 const limits = Object.fromEntries(cases.questions.map((q) => [q.id, {

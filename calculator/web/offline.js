@@ -1,5 +1,5 @@
 // After a first visit, the calculator page (app.js) and the list page (lists.js) ask the site's
-// service worker (scripts/bundle/service_worker.js, message "cache-urls") to keep what an offline
+// service worker (calculator/web/service_worker.js, message "cache-urls") to keep what an offline
 // visit of the page needs: the worker knows its deployment's list (the page, its scripts and styles,
 // the calculator's files), and the page adds its modules (`entry`, the page's entry module, and what
 // it imports, as the worker's "ready" message lists them from manifest.json) and the Python worker's
