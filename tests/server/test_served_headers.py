@@ -80,6 +80,12 @@ def test_every_file_is_sent_compressed_typed_and_cached_as_configured(base_url: 
             _, headers, body = _get(base_url, path, "br, gzip")
             assert "content-encoding" not in headers and body == data, f"{path} is compressed again"
             continue
+        if not br.exists() and len(brotli.compress(data, quality=11, lgwin=24)) >= len(data):
+            # one that does not shrink (a 60-byte module of the bundle) is kept only as it is; the
+            # server gzips it as any compressible file without its .gz
+            _, headers, body = _get(base_url, path, "br, gzip")
+            assert (gzip.decompress(body) if headers.get("content-encoding") == "gzip" else body) == data, path
+            continue
         assert br.exists() and gz.exists(), f"{path}: the build wrote no .br/.gz"
         assert "accept-encoding" in plain_headers.get("vary", "").lower(), path
         _, headers, body = _get(base_url, path, "gzip, deflate, br, zstd")  # what Chromium sends
