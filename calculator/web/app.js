@@ -1,12 +1,13 @@
 // The calculator page's entry module: wires the form (form.js: questions, answers, errors, share
-// link), the results (results.js) and the Python worker (worker_client.js), evaluates the answers
-// as they change, and handles the page's buttons. All the rules live in Python; the browser
+// link), the results (results.js) and the Python worker (worker_client.js, its start shown by
+// start_status.js), evaluates the answers as they change, and handles the page's buttons. All the rules live in Python; the browser
 // computes nothing but which questions are asked and which numbers are accepted (rules.js).
 
 import { createForm } from "./form.js";
 import { createResults } from "./results.js";
 import { workerClient } from "./worker_client.js";
-import { $, h } from "./dom.js";
+import { startStatus } from "./start_status.js";
+import { $, h, links } from "./dom.js";
 import { keepOffline, keepPages } from "./offline.js";
 
 const DEBOUNCE_MS = 15;
@@ -32,24 +33,33 @@ function main() {
   const alsoKept = () => {
     const other = languageLinks.map((a) => a.href.split("#")[0]);
     const pages = [siteRoot.href, ...other, ...other.map((u) => new URL("list/", u).href),
-      ...[...document.querySelectorAll(".calc-list-link a")].map((a) => a.href)];
+      ...links(".calc-list-link a").map((a) => a.href)];
     if (document.referrer.startsWith(location.origin + "/")) pages.push(document.referrer);
     return pages;
   };
-  const resultPages = () => [...document.querySelectorAll("#calc-results a[href]")].map((a) => a.href);
+  const resultPages = () => links("#calc-results a[href]").map((a) => a.href);
   let scrollToResult = false; // a share link's answers: show the visitor the result they were sent
   // The language switcher's links carry the answers, so switching language keeps them.
-  const languageLinks = [...document.querySelectorAll('a.md-select__link[hreflang]')]
+  const languageLinks = links("a.md-select__link[hreflang]")
     .filter((a) => a.getAttribute("hreflang") !== document.documentElement.lang);
+  /** @type {HTMLInputElement} */
+  const shareLink = $("calc-share-link");
   const keepAnswersInLanguageLinks = () => {
-    const hash = new URL($("calc-share-link").value || location.href).hash;
+    const hash = new URL(shareLink.value || location.href).hash;
     for (const a of languageLinks) a.href = a.href.split("#")[0] + hash;
   };
 
-  const python = workerClient(root, T, {
-    onReady(m) {
+  const status = startStatus(root, T);
+  const python = workerClient({
+    phase: status.phase,
+    bytes: status.bytes,
+    ready(m) {
+      root.dataset.rulesVersion = m.version;
+      root.dataset.pythonStart = m.start || ""; // "snapshot" or "ordinary", for tests and the bench
+      status.ready();
+      performance.mark("calculator-ready"); // read by scripts/dev/bench.py: navigation to ready
       // after a first visit, the service worker keeps everything this page used
-      keepOffline(import.meta.url, m, alsoKept(), (kept) => {
+      keepOffline("app.js", m, alsoKept(), (kept) => {
         if (kept) {
           root.dataset.offline = "ready";
           keepPages(resultPages()); // and the pages the result links to, from now on
@@ -59,7 +69,12 @@ function main() {
       });
       update(true);
     },
-    onFailed() { results.waiting("role" in lastAnswers, true); },
+    failed(kind, detail) {
+      status.failed(kind, detail);
+      results.waiting("role" in lastAnswers, true);
+    },
+    // for tests and the bench: "kept", the next visit can restore Python
+    snapshot(state) { root.dataset.snapshot = state; },
   });
 
   // ---- evaluation --------------------------------------------------------------------------
@@ -90,7 +105,7 @@ function main() {
       const id = ++latestRequested;
       results.pending();
       const request = JSON.stringify({ answers, on: form.chosenDay(), lang, what_if: true });
-      python.call({ type: "evaluate", request }).then((json) => {
+      python.call("evaluate", { request }).then((json) => {
         if (id !== latestRequested) return; // a newer answer is on its way
         lastResult = JSON.parse(json);
         results.result(lastResult, python.rulesVersion(), form.skipped(answers));
@@ -111,22 +126,22 @@ function main() {
 
   // ---- actions -----------------------------------------------------------------------------
   $("calc-copy").addEventListener("click", async () => {
-    const link = $("calc-share-link").value;
+    const link = shareLink.value;
     const status = $("calc-copy-status");
     try {
       await navigator.clipboard.writeText(link);
       status.textContent = T.actions.copied;
     } catch {
       status.textContent = T.actions.copy_failed;
-      $("calc-share-link").focus();
-      $("calc-share-link").select();
+      shareLink.focus();
+      shareLink.select();
     }
   });
   $("calc-print").addEventListener("click", () => window.print());
   $("calc-download").addEventListener("click", () => {
     const data = {
       page: location.origin + location.pathname,
-      share_link: $("calc-share-link").value,
+      share_link: shareLink.value,
       lang,
       rules_version: python.rulesVersion(),
       on: form.chosenDay() || form.today,
@@ -150,9 +165,11 @@ function main() {
   $("calc-reload").addEventListener("click", () => location.reload());
 
   formElement.addEventListener("submit", (event) => { event.preventDefault(); form.collect(); form.showErrors(true); });
-  formElement.addEventListener("input", (event) => { form.touch(event.target.name, true); update(false); });
-  formElement.addEventListener("change", (event) => { form.touch(event.target.name, false); update(false); });
-  formElement.addEventListener("focusout", (event) => { if (form.left(event.target.name)) update(true); });
+  /** The form field an event is for. @param {Event} event */
+  const field = (event) => /** @type {HTMLInputElement} */ (event.target).name;
+  formElement.addEventListener("input", (event) => { form.touch(field(event), true); update(false); });
+  formElement.addEventListener("change", (event) => { form.touch(field(event), false); update(false); });
+  formElement.addEventListener("focusout", (event) => { if (form.left(field(event))) update(true); });
   window.addEventListener("hashchange", () => {
     scrollToResult = form.applyFragment(location.hash);
     update(true);
@@ -161,7 +178,7 @@ function main() {
   if (testMode) {
     // For the parity test only: evaluate many requests in the page's real Pyodide in one call.
     window.__subsidyCalculatorTest = Object.freeze({
-      evaluateMany: (requests) => (python.ready() ? python.call({ type: "evaluate-batch", requests: requests.map(String) }) : Promise.reject(new Error("not ready"))),
+      evaluateMany: (requests) => (python.ready() ? python.call("evaluate-batch", { requests: requests.map(String) }) : Promise.reject(new Error("not ready"))),
     });
   }
 

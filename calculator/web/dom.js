@@ -2,7 +2,17 @@
 // {name} filling of policy texts (as subsidy_calculator.texts.fill) and DOM nodes built with
 // textContent only, never innerHTML.
 
-export const $ = (id) => document.getElementById(id);
+/** The element of the page with this id, as the type the caller declares (the markup is ours:
+ * scripts/pages/templates/). @template {HTMLElement} [E=HTMLElement] @param {string} id @returns {E} */
+export const $ = (id) => /** @type {E} */ (document.getElementById(id));
+
+/** The elements under `root` (the page unless given) that `selector` finds, as the type the caller
+ * declares. @template {Element} [E=HTMLElement] @param {string} selector @param {ParentNode} [root]
+ * @returns {E[]} */
+export const all = (selector, root = document) => /** @type {E[]} */ ([...root.querySelectorAll(selector)]);
+
+/** The links (<a>) of the page that `selector` finds. @param {string} selector */
+export const links = (selector) => /** @type {HTMLAnchorElement[]} */ (all(selector));
 
 // A count as each language writes it (subsidy_calculator.formatting.format_count): "10,000" in
 // English, "10000" in Chinese (no separators inside Chinese text).

@@ -1,10 +1,10 @@
 // The "check a list" page's glue: choose the list and its whole-list answers, read the visitor's
-// file, hand its bytes to the Python worker (message "check-list"), and show what comes back as DOM
-// nodes (textContent only). The file is never sent anywhere or stored: it stays in this tab's
+// file, hand its bytes to the Python worker (the call "check-list", through worker_client.js, the
+// client the calculator page uses too), and show what comes back as DOM nodes (textContent only). The file is never sent anywhere or stored: it stays in this tab's
 // memory until the page is left or "clear" is pressed; a file is written only by "download".
 
-import { takeWorker } from "./boot.js";
-import { count as countIn, fmt, h } from "./dom.js";
+import { workerClient } from "./worker_client.js";
+import { $, all, count as countIn, fmt, h, links } from "./dom.js";
 import { keepOffline } from "./offline.js";
 
 const SHOW_ROWS = 2000; // rows the worker sends for the table; the download holds them all
@@ -20,22 +20,23 @@ function main() {
   const T = JSON.parse(document.getElementById("lc-texts").textContent);
   const lang = root.dataset.lang === "en" ? "en" : "zh";
   const maxBytes = Number(root.dataset.maxBytes);
-  const $ = (id) => document.getElementById(id);
   const status = $("lc-status");
+  /** @type {HTMLInputElement} */
   const fileInput = $("lc-file");
+  /** @type {HTMLProgressElement} */
   const progress = $("lc-progress");
   const resultsBox = $("lc-results");
-  let worker = null;
   let ready = false;
   let file = null;      // the visitor's File, kept only to check again when an answer changes
   let result = null;
   let seq = 0;
 
   // ---- which list, and its whole-list answers ----------------------------------------------
-  const choices = [...document.querySelectorAll('input[name="lc-list"]')];
+  /** @type {HTMLInputElement[]} */
+  const choices = all('input[name="lc-list"]');
   const chosen = () => (choices.find((c) => c.checked) || choices[0]).value;
   function showList() {
-    for (const section of document.querySelectorAll(".lc-list")) section.hidden = section.dataset.list !== chosen();
+    for (const section of all(".lc-list")) section.hidden = section.dataset.list !== chosen();
   }
   const wanted = new URLSearchParams(location.hash.slice(1)).get("list");
   for (const c of choices) if (c.value === wanted) c.checked = true;
@@ -45,7 +46,8 @@ function main() {
   function answers() {
     const out = {};
     const section = document.querySelector(`.lc-list[data-list="${CSS.escape(chosen())}"]`);
-    for (const q of section.querySelectorAll(".calc-q")) {
+    for (const q of all(".calc-q", section)) {
+      /** @type {HTMLInputElement | null} */
       const checked = q.querySelector("input:checked");
       if (!checked) continue;
       out[q.dataset.question] = q.dataset.type === "boolean" ? checked.value === "true" : checked.value;
@@ -65,43 +67,25 @@ function main() {
     progress.hidden = true;
     setStatus(T.status.failed, "failed");
   }
-  const started = takeWorker(); // boot.js started it while the page loaded
-  worker = started.worker;
-  if (!worker) fail();
-  else {
-    const onMessage = (event) => {
-      const m = event.data || {};
-      if (m.type === "ready") {
-        ready = true;
-        root.dataset.pythonStart = m.start || ""; // "snapshot" or "ordinary", as on the calculator page
-        fileInput.disabled = false;
-        setStatus(T.status.ready, "ready");
-        performance.mark("list-ready"); // read by scripts/dev/audit.py: judged when ready
-        if (file) check(file);
-        // after a first visit, the service worker keeps everything this page used
-        const templates = [...document.querySelectorAll("a.lc-template")].map((a) => a.href);
-        keepOffline(import.meta.url, m, templates, (kept) => {
-          if (kept) root.dataset.offline = "ready";
-          else delete root.dataset.offline;
-          $("lc-offline-note").hidden = !kept;
-        });
-      } else if (m.type === "failed") fail();
-      else if (m.type === "list-progress" && m.id === seq) {
-        progress.max = Math.max(1, m.total);
-        progress.value = m.done;
-        setStatus(fmt(T.status.checking, { done: countIn(m.done, lang), total: countIn(m.total, lang) }));
-      } else if (m.type === "list-result" && m.id === seq) {
-        progress.hidden = true;
-        if (m.error || !m.json) return fail();
-        show(JSON.parse(m.json));
-      }
-    };
-    const onError = (event) => { event.preventDefault(); fail(); };
-    worker.addEventListener("message", onMessage);
-    worker.addEventListener("error", onError);
-    worker.addEventListener("messageerror", fail);
-    for (const event of started.early) (event.type === "message" ? onMessage : onError)(event);
-  }
+  const python = workerClient({
+    ready(m) {
+      ready = true;
+      root.dataset.pythonStart = m.start || ""; // "snapshot" or "ordinary", as on the calculator page
+      fileInput.disabled = false;
+      setStatus(T.status.ready, "ready");
+      performance.mark("list-ready"); // read by scripts/dev/audit.py: judged when ready
+      if (file) check(file);
+      // after a first visit, the service worker keeps everything this page used
+      const templates = links("a.lc-template").map((a) => a.href);
+      keepOffline("lists.js", m, templates, (kept) => {
+        if (kept) root.dataset.offline = "ready";
+        else delete root.dataset.offline;
+        $("lc-offline-note").hidden = !kept;
+      });
+    },
+    failed: fail,
+  });
+  python.start();
 
   // ---- reading and checking the file ----------------------------------------------------------
   const mb = (bytes) => fmt(T.units.mb, { size: (bytes / 1048576).toFixed(1) });
@@ -126,7 +110,19 @@ function main() {
     progress.value = 0;
     progress.hidden = false;
     const request = JSON.stringify({ list: chosen(), answers: answers(), on: null, lang, show_rows: SHOW_ROWS });
-    worker.postMessage({ type: "check-list", id, data, request }, [data]);
+    /** @param {number} done @param {number} total */
+    const onProgress = (done, total) => {
+      if (id !== seq) return;
+      progress.max = Math.max(1, total);
+      progress.value = done;
+      setStatus(fmt(T.status.checking, { done: countIn(done, lang), total: countIn(total, lang) }));
+    };
+    python.call("check-list", { data, request }, { onProgress, transfer: [data] }).then((json) => {
+      if (id !== seq) return;
+      progress.hidden = true;
+      if (!json) return fail();
+      show(JSON.parse(json));
+    }, () => { if (id === seq) fail(); });
   }
   function recheck() { if (file && ready) check(file); }
   fileInput.addEventListener("change", () => check(fileInput.files[0] || null));
@@ -240,7 +236,7 @@ function main() {
   });
   // A template is fetched by the page (so the service worker's copy serves it offline; the
   // browser's own download of a link would bypass it), then saved; the plain link otherwise.
-  for (const link of document.querySelectorAll("a.lc-template")) {
+  for (const link of links("a.lc-template")) {
     link.addEventListener("click", (event) => {
       event.preventDefault();
       fetch(link.href).then((r) => (r.ok ? r.blob() : Promise.reject(r.status)))

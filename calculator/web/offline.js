@@ -1,12 +1,18 @@
 // After a first visit, the calculator page (app.js) and the list page (lists.js) ask the site's
 // service worker (calculator/web/service_worker.js, message "cache-urls") to keep what an offline
 // visit of the page needs: the worker knows its deployment's list (the page, its scripts and styles,
-// the calculator's files), and the page adds its modules (`entry`, the page's entry module, and what
-// it imports, as the worker's "ready" message lists them from manifest.json) and the Python worker's
-// `files`; whatever else the page loaded (styles, icons) is kept when it can be.
+// the calculator's files), and the page adds its modules (those of `entry`, the page's entry module,
+// as the worker's "ready" message lists them from manifest.json) and the Python worker's `files`;
+// whatever else the page loaded (styles, icons) is kept when it can be.
 // `onKept(kept)` is called with true once the service worker in charge holds everything, false when
 // it does not (or there is no service worker), and again whenever another deployment's service
 // worker takes charge: the page says "works without a connection" only while it is true.
+/**
+ * @param {string} entry the page's entry module: "app.js" or "lists.js"
+ * @param {{files?: string[], modules?: Record<string, string[]>}} ready the worker's "ready" message
+ * @param {string[]} extra
+ * @param {(kept: boolean) => void} onKept
+ */
 export function keepOffline(entry, { files = [], modules = {} } = {}, extra = [], onKept = () => {}) {
   const sw = "serviceWorker" in navigator ? navigator.serviceWorker : null;
   if (!sw) { onKept(false); return; }
@@ -14,8 +20,8 @@ export function keepOffline(entry, { files = [], modules = {} } = {}, extra = []
   const page = location.origin + location.pathname;
   const used = performance.getEntriesByType("resource").map((e) => e.name)
     .filter((u) => u.startsWith(location.origin + "/"));
-  const graph = modules[new URL(entry).pathname.split("/").pop()] || [];
-  const message = { type: "cache-urls", page, urls: clean([page, entry, import.meta.url, ...graph, ...files]),
+  const graph = modules[entry] || [];
+  const message = { type: "cache-urls", page, urls: clean([page, ...graph, ...files]),
     optional: clean([...extra, ...used]) };
   let asked = 0;
   const check = () => {

@@ -1,13 +1,10 @@
 // Module worker that owns Pyodide and the calculator package. The page never blocks on Python.
-// Messages out: {type: "phase", phase}, {type: "ready", version, files, modules: {entry: [URL, ...]},
-//               start: "snapshot" | "ordinary"},
-//               {type: "failed", stage, detail}, {type: "result", id, json | error},
-//               {type: "results", id, list}, {type: "snapshot", state: "kept" | "none"} (a snapshot
-//               kept for the next visit, or none: restored from one, not available, or not kept),
-//               {type: "list-progress", id, done, total}, {type: "list-result", id, json | error}.
-// Messages in:  {type: "evaluate", id, request} (request: a JSON string, see calculator/README.md),
-//               {type: "evaluate-batch", id, requests: [JSON string, ...]} (used by the parity test),
-//               {type: "check-list", id, data: ArrayBuffer, request: JSON string} (lists.js).
+// Its messages are those of worker_client.js (the pages' one client), which lists them. The calls:
+//   {type: "evaluate", id, request}: the answer's value is the result as JSON (request: a JSON
+//     string, see calculator/README.md);
+//   {type: "evaluate-batch", id, requests: [JSON string, ...]}: [{json} | {error}, ...] (the parity test);
+//   {type: "check-list", id, data: ArrayBuffer, request: JSON string}: the checked list as JSON
+//     (lists.js), with {type: "progress", id, done, total} as the rows are checked.
 // Everything is fetched from this site. The worker knows one name, manifest.json (written by
 // scripts/bundle/calculator_assets.py beside this file, in the folder named by the content of both:
 // a page, its worker and the rules always come from one deployment); every other file it loads or asks to keep
@@ -32,6 +29,7 @@ ready.catch(() => {});
 
 const message = (err) => String(err && err.message ? err.message : err);
 
+/** @param {URL} url @param {string} stage @param {RequestInit} [init] */
 async function fetchOk(url, stage, init) {
   let response;
   try {
@@ -43,12 +41,68 @@ async function fetchOk(url, stage, init) {
   return response;
 }
 
+// The page's progress bar moves with the bytes received of what a first start downloads
+// (manifest.json's "sizes"): the files read here are counted as they arrive, Pyodide's own as
+// each one arrives whole (the browser's Resource Timing, which only observes); the page counts
+// its head start of the WebAssembly itself (boot.js).
+/** @param {string} url @param {number} loaded */
+const bytes = (url, loaded) => self.postMessage({ type: "bytes", url, loaded });
+
+/** The body of `response` (from `url`), its bytes counted as they arrive.
+ * @param {Response} response @param {URL} url @returns {Promise<Uint8Array>} */
+async function readCounted(response, url) {
+  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+  const reader = response.body.getReader();
+  /** @type {Uint8Array[]} */
+  const chunks = [];
+  let loaded = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.byteLength;
+    bytes(url.href, loaded);
+  }
+  const out = new Uint8Array(loaded);
+  let at = 0;
+  for (const chunk of chunks) { out.set(chunk, at); at += chunk.byteLength; }
+  return out;
+}
+
+/** Each file of `sizes` ({url: bytes}) counted whole once the browser has it (from the network or
+ * a cache). @param {Record<string, number>} sizes */
+function countArrivals(sizes) {
+  const wanted = new Set(Object.keys(sizes));
+  /** @param {PerformanceEntryList} entries */
+  const seen = (entries) => {
+    for (const entry of entries) {
+      const status = /** @type {PerformanceResourceTiming} */ (entry).responseStatus;
+      if (!wanted.has(entry.name) || (typeof status === "number" && (status < 200 || status >= 400))) continue;
+      wanted.delete(entry.name);
+      bytes(entry.name, sizes[entry.name]);
+    }
+  };
+  try {
+    const observer = new PerformanceObserver((list) => {
+      seen(list.getEntries());
+      if (!wanted.size) observer.disconnect();
+    });
+    observer.observe({ type: "resource", buffered: true });
+  } catch {
+    // no Resource Timing here: the bar moves with the phases only
+  }
+}
+
 async function start() {
   self.postMessage({ type: "phase", phase: "downloading" });
   for (const name of ["pyodide.mjs", "pyodide.asm.mjs"]) import(new URL(name, HEAD_START).href).catch(() => {});
   const manifest = await fetchOk(MANIFEST, "manifest").then((r) => r.json())
     .catch((err) => { throw err instanceof StageError ? err : new StageError("manifest", message(err)); });
+  /** @param {string} name */
   const named = (name) => new URL(name, MANIFEST);
+  const sizes = Object.fromEntries(Object.entries(manifest.sizes || {}).map(([name, size]) => [named(name).href, size]));
+  self.postMessage({ type: "sizes", sizes });
+  countArrivals(sizes);
   const indexURL = named(manifest.pyodide_index).href;
   const loader = import(new URL("pyodide.mjs", indexURL).href);
   loader.catch(() => {});
@@ -56,8 +110,8 @@ async function start() {
   const wheelUrl = named(manifest.wheel);
   const rulesUrl = named(manifest.rules);
   const stdlibUrl = named(manifest.stdlib);
-  const wheel = fetchOk(wheelUrl, "wheel").then((r) => r.arrayBuffer());
-  const rules = fetchOk(rulesUrl, "rules").then((r) => r.text());
+  const wheel = fetchOk(wheelUrl, "wheel").then((r) => readCounted(r, wheelUrl));
+  const rules = fetchOk(rulesUrl, "rules").then((r) => readCounted(r, rulesUrl)).then((b) => new TextDecoder().decode(b));
   wheel.catch(() => {});
   rules.catch(() => {});
   // a snapshot belongs to exactly this Pyodide, standard library, wheel and rules
@@ -136,6 +190,18 @@ function evaluate(request) {
   }
 }
 
+// The calls (see the top of this file): each is answered by {type: "answer", id, value | error}.
+/** @type {Record<string, (data: any) => unknown>} */
+const CALLS = {
+  evaluate: (data) => evaluate(data.request),
+  "evaluate-batch": (data) => (Array.isArray(data.requests) ? data.requests : []).map((/** @type {unknown} */ request) => {
+    try { return { json: evaluate(String(request)) }; } catch (err) { return { error: String(err).slice(-500) }; }
+  }),
+  // a whole list (lists.js): the file's bytes are checked here and never leave this worker
+  "check-list": (data) => String(calculator.check_list(new Uint8Array(data.data), data.request,
+    (/** @type {number} */ done, /** @type {number} */ total) => self.postMessage({ type: "progress", id: data.id, done, total }))),
+};
+
 self.addEventListener("message", async (event) => {
   const data = event.data || {};
   try {
@@ -143,24 +209,12 @@ self.addEventListener("message", async (event) => {
   } catch {
     return; // the page already knows, from the "failed" message
   }
-  if (data.type === "evaluate") {
-    try {
-      self.postMessage({ type: "result", id: data.id, json: evaluate(data.request) });
-    } catch (err) {
-      self.postMessage({ type: "result", id: data.id, error: message(err).slice(-500) });
-    }
-  } else if (data.type === "check-list") {
-    // a whole list (lists.js): the file's bytes are checked here and never leave this worker
-    const progress = (done, total) => self.postMessage({ type: "list-progress", id: data.id, done, total });
-    let json = null;
-    let error = null;
-    try { json = String(calculator.check_list(new Uint8Array(data.data), data.request, progress)); } catch (err) { error = message(err).slice(-500); }
-    self.postMessage({ type: "list-result", id: data.id, json, error });
-  } else if (data.type === "evaluate-batch" && Array.isArray(data.requests)) {
-    const list = data.requests.map((request) => {
-      try { return { json: evaluate(String(request)) }; } catch (err) { return { error: String(err).slice(-500) }; }
-    });
-    self.postMessage({ type: "results", id: data.id, list });
+  const call = Object.hasOwn(CALLS, data.type) ? CALLS[data.type] : null;
+  try {
+    if (!call) throw new Error(`no call ${String(data.type).slice(0, 40)}`);
+    self.postMessage({ type: "answer", id: data.id, value: call(data) });
+  } catch (err) {
+    self.postMessage({ type: "answer", id: data.id, error: message(err).slice(-500) });
   }
 });
 

@@ -334,7 +334,8 @@ def _from_folder(manifest: Mapping[str, Any]) -> dict[str, Any]:
     up = lambda name: "../" + name  # noqa: E731
     return {**manifest, "rules": up(manifest["rules"]), "wheel": up(manifest["wheel"]),
             "stdlib": up(manifest["stdlib"]), "pyodide_index": up(manifest["pyodide_index"]),
-            "pyodide_files": [up(name) for name in manifest["pyodide_files"]]}
+            "pyodide_files": [up(name) for name in manifest["pyodide_files"]],
+            "sizes": {up(name): size for name, size in manifest["sizes"].items()}}
 
 
 def install_modules(calc_dir: Path, manifest: dict[str, Any], minify: bool) -> tuple[Path, web_bundle.Bundle]:
@@ -417,6 +418,10 @@ def install(policy: dict, site_dir: Path, serving: bool = False) -> None:
         # the rest, for the worker and the pages: file names relative to this manifest
         "pyodide_index": pyodide_rel, "pyodide_files": [pyodide_rel + name for name in PYODIDE_LOADED],
         "snapshot_cache": SNAPSHOT_CACHE}
+    # what a first start downloads, in bytes as read (not as sent: a host may compress): the page's
+    # progress bar counts the bytes received against them
+    downloads = [rules_name, wheel_rel, stdlib_rel, *manifest["pyodide_files"]]
+    manifest["sizes"] = {name: (calc_dir / name).stat().st_size for name in downloads}
 
     if not serving:  # under `mkdocs serve`, readable files and quick reloads
         asset_minify.minify_files(site_dir, asset_minify.own_assets(site_dir))

@@ -252,7 +252,8 @@ def test_site_holds_one_pyodide_and_a_consistent_manifest() -> None:
     own = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     for key in ("rules", "wheel", "stdlib", "pyodide_index"):
         assert (folder / own[key]).resolve() == (calc / manifest[key]).resolve(), key
-    paths = ("rules", "wheel", "stdlib", "pyodide_index", "pyodide_files", "folder")
+    paths = ("rules", "wheel", "stdlib", "pyodide_index", "pyodide_files", "folder", "sizes")
+    assert {(folder / name).resolve() for name in own["sizes"]} == {(calc / name).resolve() for name in manifest["sizes"]}
     assert {k: v for k, v in own.items() if k not in paths} == {k: v for k, v in manifest.items() if k not in paths}
     # bundled by esbuild (scripts/bundle/web_bundle.py): a page runs its entry module, boot.js and
     # the chunks they share (one instance of the worker's hand-over); the worker is one file
