@@ -8,6 +8,9 @@ NODE_STAMP := node_modules/.installed
 SYS_STAMP  := build/.system-deps
 NGINX_STAMP := build/.nginx
 PREVIEW_PORT ?= 8080
+# TypeScript checks our JavaScript as written (JSDoc types, nothing emitted): the browser code, the
+# service worker, the Node scripts
+TS_PROJECTS := calculator/web/tsconfig.json calculator/web/tsconfig.sw.json calculator/web/tsconfig.node.json
 export PYTHONDONTWRITEBYTECODE := 1
 export NO_MKDOCS_2_WARNING := 1
 # When a step has already said what is wrong (the validator's problems), stop make without its own
@@ -59,7 +62,7 @@ rules: $(PY_STAMP) ## write build/rules.json (for the command-line calculator)
 test: lint $(SYS_STAMP) $(NGINX_STAMP) site ## the whole suite: lint, unit, policy, browser
 	$(PY) -m pytest
 
-lint: $(PY_STAMP) ## Python: ruff (ruff.toml), mypy (mypy.ini), the import layering (.importlinter)
+lint: $(PY_STAMP) $(NODE_STAMP) ## Python: ruff (ruff.toml), mypy (mypy.ini), the import layering (.importlinter); JavaScript: TypeScript's check (calculator/web/tsconfig*.json)
 	@echo "lint: ruff"
 	@$(VENV)/bin/ruff check --quiet scripts calculator/src tests
 	@echo "lint: mypy"
@@ -67,6 +70,8 @@ lint: $(PY_STAMP) ## Python: ruff (ruff.toml), mypy (mypy.ini), the import layer
 	@for conftest in tests/conftest.py tests/*/conftest.py; do $(QUIET) $(VENV)/bin/mypy "$$conftest" || exit; done
 	@echo "lint: import layering"
 	@$(QUIET) $(VENV)/bin/lint-imports --no-logo --no-cache
+	@echo "lint: TypeScript"
+	@for project in $(TS_PROJECTS); do node_modules/.bin/tsc -p $$project || exit 1; done
 
 test-unit: $(PY_STAMP) ## fast tests only, no browser
 	$(PY) -m pytest -m "not browser"

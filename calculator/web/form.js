@@ -38,6 +38,7 @@ export function createForm(formElement, T, lang) {
   const byId = new Map(questions.map((q) => [q.id, q]));
 
   // The day the result is for: today (the visitor's own calendar) unless another day is chosen.
+  /** @type {HTMLInputElement} */
   const dateInput = $("calc-on");
   const now = new Date();
   const today = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
@@ -161,7 +162,9 @@ export function createForm(formElement, T, lang) {
   // every answer makes browsers fetch the favicon again, and computing must send no request.
   function writeFragment(answers) {
     const frag = fragmentOf(answers);
-    $("calc-share-link").value = location.origin + location.pathname + (frag ? "#" + frag : "");
+    /** @type {HTMLInputElement} */
+    const shareLink = $("calc-share-link");
+    shareLink.value = location.origin + location.pathname + (frag ? "#" + frag : "");
   }
 
   // The questions asked, left blank, and gone past: a later question asked has an answer, or the

@@ -15,7 +15,8 @@
 const SITE_CACHE = "__SITE_CACHE__";
 const PYODIDE_CACHE = "__PYODIDE_CACHE__";
 const OURS = "__CACHE_PREFIXES__".split(" "); // other deployments' caches start so, too
-const ROOT = new URL("./", self.location.href).href;
+const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self)); // for the type check
+const ROOT = new URL("./", sw.location.href).href;
 const PYODIDE_PREFIX = ROOT + "__PYODIDE_PATH__";
 const ASSETS_PREFIX = ROOT + "assets/";
 // site paths: the scripts, styles and icon of every page; the files the calculator's worker loads
@@ -101,16 +102,16 @@ async function carryOver() {
   if (failed) throw new Error(`${failed} files of this deployment could not be kept`); // the previous one stays
 }
 
-self.addEventListener("install", (event) => {
-  event.waitUntil(carryOver().then(() => self.skipWaiting()));
+sw.addEventListener("install", (event) => {
+  event.waitUntil(carryOver().then(() => sw.skipWaiting()));
 });
 
-self.addEventListener("activate", (event) => {
+sw.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
     for (const name of await caches.keys()) {
       if (isOurs(name) && name !== SITE_CACHE && name !== PYODIDE_CACHE) await caches.delete(name);
     }
-    await self.clients.claim();
+    await sw.clients.claim();
   })());
 });
 
@@ -153,7 +154,7 @@ async function cacheFirst(request) {
   return response;
 }
 
-self.addEventListener("fetch", (event) => {
+sw.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET" || !request.url.startsWith(ROOT) || request.headers.has("range")) return;
   const url = new URL(request.url);
@@ -165,7 +166,7 @@ self.addEventListener("fetch", (event) => {
 // from this deployment, and `urls` (the files the page used) must all be kept; `optional` when it
 // can be. Answers {type: "cached", count, failed, cache} on the port it was given: failed 0 means
 // this deployment's caches hold everything the page needs offline.
-self.addEventListener("message", (event) => {
+sw.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type !== "cache-urls" || !Array.isArray(data.urls)) return;
   const port = event.ports && event.ports[0];

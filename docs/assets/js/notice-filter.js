@@ -1,9 +1,9 @@
 // The list of notices (/notices/): filter by audience, topic, status and year. Without this
 // script every notice is listed; the choices live only in the page (nothing is stored or sent).
 (() => {
-  const form = document.getElementById("notice-filters");
+  const form = /** @type {HTMLFormElement} */ (document.getElementById("notice-filters"));
   if (!form) return;
-  const items = [...document.querySelectorAll(".notice-list > li")];
+  const items = /** @type {HTMLElement[]} */ ([...document.querySelectorAll(".notice-list > li")]);
   const count = document.getElementById("notice-count");
   const none = document.getElementById("notice-none");
   const fields = ["audience", "topic", "state", "year"];

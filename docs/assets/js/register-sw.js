@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
-  var script = document.currentScript;
+  var script = /** @type {HTMLScriptElement} */ (document.currentScript);
   if (!script || !script.src) return;
   // This file is <site>/assets/js/register-sw.js; the worker is <site>/sw.js.
   var url = new URL("../../sw.js", script.src);
