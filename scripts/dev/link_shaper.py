@@ -138,12 +138,23 @@ class LinkShaper:
         self._started.set()
         self._loop.run_forever()
         server.close()
+        # end the connections' tasks here: none is left to be destroyed pending, later, when its
+        # loop is gone (Python then prints their tracebacks)
+        tasks = asyncio.all_tasks(self._loop)
+        self._loop.set_exception_handler(lambda loop, context: None if isinstance(
+            context.get("exception"), asyncio.CancelledError) else loop.default_exception_handler(context))
+        for task in tasks:
+            task.cancel()
+        self._loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+        self._loop.close()
 
     def __enter__(self) -> "LinkShaper":
-        threading.Thread(target=self._run, daemon=True).start()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
         self._started.wait(10)
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self._loop:
             self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(10)
