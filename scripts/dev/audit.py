@@ -34,7 +34,7 @@ CATEGORIES = ("performance", *JUDGED)
 ANSWERS = "#role=enterprise&enterprise_size=small&graduates_hired=3"
 # Lighthouse judges a page once it has loaded; the calculator's Python starts in a worker, which
 # it does not wait for. The ready states are judged after a pause for Python (the page's own
-# performance mark, worker_client.js's "calculator-ready" or lists.js's "list-ready", in the report's user
+# performance mark, app.js's "calculator-ready" or lists.js's "list-ready", in the report's user
 # timings, says it was reached); the loading state without it (the mark must be missing).
 READY_MARKS = ("calculator-ready", "list-ready")
 WAIT_FOR_PYTHON = Path(__file__).with_name("audit_wait_for_python.json")

@@ -197,7 +197,7 @@ def _launch(playwright: Playwright, profile: Path, executable: str = CHROMIUM) -
 
 def _visit(context: BrowserContext, url: str, ready: str, mark: str, marks: tuple[str, ...] = ()) -> dict[str, float]:
     """Navigation start to `mark` (and to each of `marks`), in seconds, on the page's own clock
-    (app.js and worker_client.js mark the moments): timing it from here would add Playwright's polling."""
+    (app.js marks the moments): timing it from here would add Playwright's polling."""
     page = context.pages[0] if context.pages else context.new_page()
     page.goto(url)
     page.wait_for_selector(ready, state="attached", timeout=180_000)
