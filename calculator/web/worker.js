@@ -46,7 +46,7 @@ async function fetchOk(url, stage, init) {
 // each one arrives whole (the browser's Resource Timing, which only observes); the page counts
 // its head start of the WebAssembly itself (boot.js).
 /** @param {string} url @param {number} loaded */
-const bytes = (url, loaded) => self.postMessage({ type: "bytes", url, loaded });
+const reportBytes = (url, loaded) => self.postMessage({ type: "bytes", url, loaded });
 
 /** The body of `response` (from `url`), its bytes counted as they arrive.
  * @param {Response} response @param {URL} url @returns {Promise<Uint8Array>} */
@@ -61,7 +61,7 @@ async function readCounted(response, url) {
     if (done) break;
     chunks.push(value);
     loaded += value.byteLength;
-    bytes(url.href, loaded);
+    reportBytes(url.href, loaded);
   }
   const out = new Uint8Array(loaded);
   let at = 0;
@@ -79,7 +79,7 @@ function countArrivals(sizes) {
       const status = /** @type {PerformanceResourceTiming} */ (entry).responseStatus;
       if (!wanted.has(entry.name) || (typeof status === "number" && (status < 200 || status >= 400))) continue;
       wanted.delete(entry.name);
-      bytes(entry.name, sizes[entry.name]);
+      reportBytes(entry.name, sizes[entry.name]);
     }
   };
   try {
