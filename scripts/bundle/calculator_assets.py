@@ -425,12 +425,12 @@ def install(policy: dict, site_dir: Path, serving: bool = False) -> None:
 
     if not serving:  # under `mkdocs serve`, readable files and quick reloads
         asset_minify.minify_files(site_dir, asset_minify.own_assets(site_dir))
-    modules_dir, bundle = install_modules(calc_dir, manifest, minify=not serving)
+    modules_dir, web = install_modules(calc_dir, manifest, minify=not serving)
     renamed = hash_names(site_dir)
     renamed.update({f"{CALCULATOR_PATH}{name}": f"{CALCULATOR_PATH}{modules_dir.name}/{name}"
-                    for name in bundle.files})
+                    for name in web.files})
     manifest["folder"] = modules_dir.name + "/"  # for tools: the pages' folder of this deployment
     write_if_changed(calc_dir / MANIFEST, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
     finish_pages(site_dir, renamed, csp=not serving,
-                 imports={name: bundle.closure(name) for name in bundle.files if name.endswith(".js")})
+                 imports={name: web.closure(name) for name in web.files if name.endswith(".js")})
     write_service_worker(site_dir, serving)

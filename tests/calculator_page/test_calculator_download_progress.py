@@ -20,7 +20,7 @@ from scripts.dev.link_shaper import LinkShaper
 
 PHONE = {"width": 375, "height": 800}
 # about 3.7 MB a first visit downloads (brotli) at 4 Mbit/s: some 8 s to watch the bar move
-SLOW_LINE = {"mbit": 4, "rtt_ms": 60}
+MBIT, RTT_MS = 4, 60
 DOWNLOADED = {"zh": re.compile(r"^已下载(\d{1,3})%$"), "en": re.compile(r"^(\d{1,3})% downloaded$")}
 
 
@@ -36,7 +36,9 @@ def _progressbar(cdp) -> dict:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_bar_moves_with_the_bytes_received(browser: Browser, browser_context_args: dict, base_url: str,
                                                lang: str) -> None:
-    with LinkShaper(urlsplit(base_url).port, **SLOW_LINE) as link:
+    port = urlsplit(base_url).port
+    assert port
+    with LinkShaper(port, mbit=MBIT, rtt_ms=RTT_MS) as link:
         shaped = f"http://127.0.0.1:{link.port}"
         context = browser.new_context(**{**browser_context_args, "base_url": shaped, "viewport": PHONE,
                                          "locale": "zh-CN" if lang == "zh" else "en-GB"})
@@ -47,7 +49,7 @@ def test_the_bar_moves_with_the_bytes_received(browser: Browser, browser_context
             cdp = context.new_cdp_session(page)
             page.goto(calculator_path(lang), wait_until="domcontentloaded")
             samples = []  # (percent of the bar, its text) while the calculator is not ready
-            accessible = []  # the bar's accessible value and text, read now and then
+            accessible: list[tuple[int, dict, str | None]] = []  # the bar's accessible value and text, now and then
             deadline = time.monotonic() + PY_TIMEOUT / 1000
             while time.monotonic() < deadline:
                 phase, value, text = page.eval_on_selector("#calc", """(calc) => [calc.dataset.phase,
@@ -69,7 +71,9 @@ def test_the_bar_moves_with_the_bytes_received(browser: Browser, browser_context
     moving = sorted({value for value in values if 5 < value < 90})  # 5: where "starting" puts it
     assert len(moving) >= 3, samples
     # the text says how much is downloaded, and it grows as the bytes come
-    percents = [int(DOWNLOADED[lang].match(text).group(1)) for _, text in samples if text]
+    said = [DOWNLOADED[lang].match(text) for _, text in samples if text]
+    assert all(said), samples
+    percents = [int(m.group(1)) for m in said if m]
     assert percents and all(a <= b for a, b in zip(percents, percents[1:])), samples
     assert len({p for p in percents if p < 100}) >= 3, samples
     # assistive technology gets the same: the bar's value (Chromium's accessibility tree), and the
