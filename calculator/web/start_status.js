@@ -1,10 +1,12 @@
 // The calculator page's status line while Python starts (app.js gives it what the worker client,
 // worker_client.js, reports): the phase in words, the progress bar, which moves with the bytes
-// received on a first visit, the note when the start takes long, and why it failed.
+// received on a first visit, the note when the start stops moving, and why it failed.
 
 import { $, fmt } from "./dom.js";
 
-const SLOW_MS = 45000;
+// No byte received and no step made for this long: the note says so and suggests checking the
+// connection. A slow line whose bytes keep coming moves the bar and gets no such note.
+const STALLED_MS = 12000;
 // The bar, in percent of the start: the download fills it to DOWNLOADED; each later phase begins at
 // least at its mark (on a later visit nothing is downloaded and the phases move it alone).
 const DOWNLOADED = 90;
@@ -20,7 +22,15 @@ export function startStatus(root, T) {
   const note = $("calc-phase-note");
   let percent = 0;
   let done = false;
-  const slow = setTimeout(() => { if (!done) note.textContent = T.status.slow; }, SLOW_MS);
+  const stalled = () => { if (!done) note.textContent = T.status.slow; };
+  let slow = setTimeout(stalled, STALLED_MS);
+  /** The start moved on: the note, if it said the start had stalled, goes back to its first words. */
+  function moved() {
+    if (done) return;
+    clearTimeout(slow);
+    slow = setTimeout(stalled, STALLED_MS);
+    if (note.textContent === T.status.slow) note.textContent = T.status.answer_now;
+  }
 
   /** The bar at `value` percent, never back (its accessible value, aria-valuenow of a <progress>,
    * follows). @param {number} value */
@@ -34,6 +44,7 @@ export function startStatus(root, T) {
   return {
     /** @param {string} phase */
     phase(phase) {
+      moved();
       root.dataset.phase = phase;
       if (phase in PHASE_MARK) show(PHASE_MARK[phase]);
       if (T.status[phase]) $("calc-phase").textContent = T.status[phase];
@@ -41,6 +52,7 @@ export function startStatus(root, T) {
     /** @param {number} loaded @param {number} total */
     bytes(loaded, total) {
       if (!(total > 0) || done) return;
+      moved();
       show(DOWNLOADED * loaded / total);
       // in words too, beside the bar and as its accessible text
       const text = fmt(T.status.downloaded, { percent: Math.floor(100 * Math.min(loaded, total) / total) });

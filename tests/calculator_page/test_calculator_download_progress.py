@@ -49,15 +49,18 @@ def test_the_bar_moves_with_the_bytes_received(browser: Browser, browser_context
             cdp = context.new_cdp_session(page)
             page.goto(calculator_path(lang), wait_until="domcontentloaded")
             samples = []  # (percent of the bar, its text) while the calculator is not ready
+            notes: list[str] = []  # the note under the bar meanwhile
             accessible: list[tuple[int, dict, str | None]] = []  # the bar's accessible value and text, now and then
             deadline = time.monotonic() + PY_TIMEOUT / 1000
             while time.monotonic() < deadline:
-                phase, value, text = page.eval_on_selector("#calc", """(calc) => [calc.dataset.phase,
+                phase, value, text, note = page.eval_on_selector("#calc", """(calc) => [calc.dataset.phase,
                     document.getElementById("calc-progress").value,
-                    document.getElementById("calc-progress-text").textContent]""")
+                    document.getElementById("calc-progress-text").textContent,
+                    document.getElementById("calc-phase-note").textContent]""")
                 if phase in ("ready", "failed"):
                     break
                 samples.append((value, text))
+                notes.append(note)
                 if text and len(accessible) < 3:
                     accessible.append((value, _progressbar(cdp), page.get_attribute("#calc-progress", "aria-valuetext")))
                 time.sleep(0.2)
@@ -67,6 +70,8 @@ def test_the_bar_moves_with_the_bytes_received(browser: Browser, browser_context
             context.close()
     values = [value for value, _ in samples]
     assert values == sorted(values), values  # never back
+    # bytes kept coming: no note that the start has stalled ("加载时间比平时长……")
+    assert not [n for n in notes if "比平时长" in n or "longer than usual" in n], notes
     # the bar moved while the calculator was downloading, not only at its end
     moving = sorted({value for value in values if 5 < value < 90})  # 5: where "starting" puts it
     assert len(moving) >= 3, samples
