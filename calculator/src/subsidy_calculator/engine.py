@@ -569,9 +569,9 @@ class _View:
         self._together = [(reads, (_UNANSWERED,) * len(reads), positions) for reads, positions in together.items()]
         # assessments already made on this day in this language, by role and the answers read: a
         # visitor changes one answer at a time, and most measures do not read it
-        # (the what-if tries several answers for each change: room for about 16 full results)
+        # (room for about 4 full results: the what-if tries other answers, mostly for a few measures)
         self._assessed: dict[tuple, list[_Done]] = {}
-        self._assessed_count, self._assessed_limit = 0, 16 * len(self.measures) + 64
+        self._assessed_count, self._assessed_limit = 0, 4 * len(self.measures) + 64
 
     def assess(self, clean: Mapping[str, Any], role: str | None) -> list["_Done"]:
         """Every measure's assessment for these answers (Rules.measure), in the bundle's order;
