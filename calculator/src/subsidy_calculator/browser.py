@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .engine import ROLE, Rules, browser_shape
+from .engine import ROLE, Rules, browser_shape, to_json
 from .texts import LANGS, fill
 
 _REQUEST_FIELDS = ("answers", "on", "lang", "what_if")
@@ -38,9 +38,7 @@ def rules_version() -> str:
     return _rules.version if _rules is not None else ""
 
 
-def dumps(result: Any) -> str:
-    """The one way results are written, so CPython and Pyodide give the same text."""
-    return json.dumps(result, ensure_ascii=False, separators=(",", ":"))
+dumps = to_json  # the one way results are written, so CPython and Pyodide give the same text
 
 
 def _parse(request_json: Any) -> tuple[dict[str, Any], list[tuple[str, dict[str, str]]]]:
@@ -68,6 +66,12 @@ def evaluate_request(rules: Rules, request_json: Any) -> dict[str, Any]:
     return result
 
 
+def _lang(request: dict[str, Any]) -> str:
+    """The request's language, or the first when it names none we have."""
+    requested = request.get("lang")
+    return requested if isinstance(requested, str) and requested in LANGS else LANGS[0]
+
+
 def _request_errors(rules: Rules, problems: list[tuple[str, dict[str, str]]], lang: str) -> list[dict[str, Any]]:
     words = rules.texts[lang]
     return [{"question": None, "label": None, "code": code, "message": fill(words["errors." + code], **values)}
@@ -77,9 +81,7 @@ def _request_errors(rules: Rules, problems: list[tuple[str, dict[str, str]]], la
 def result_json(rules: Rules, request_json: Any) -> str:
     """The result for a request as the page gets it (engine.browser_shape), as JSON text."""
     request, problems = _parse(request_json)
-    requested = request.get("lang")
-    lang = requested if isinstance(requested, str) and requested in LANGS else LANGS[0]
-    first = _request_errors(rules, problems, lang)
+    first = _request_errors(rules, problems, _lang(request))
     if request.get("what_if") is True:
         result = rules.evaluate(request.get("answers"), request.get("on"), request.get("lang"), what_if=True,
                                 shared=True)
@@ -130,8 +132,7 @@ def check_list(data: Any, request_json: Any, progress: Any = None) -> str:
     from .lists import Lists, result_csv
 
     request, _ = _parse(request_json)
-    requested = request.get("lang")
-    lang = requested if isinstance(requested, str) and requested in LANGS else LANGS[0]
+    lang = _lang(request)
     if _rules is None:
         return dumps({"problems": [{"row": None, "column": None, "code": "rules_not_loaded",
                                     "message": "load_rules() must be called first"}], "rows": []})

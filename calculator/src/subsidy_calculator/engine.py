@@ -100,8 +100,7 @@ class Benefit:
 
 
 class Measure:
-    __slots__ = ("id", "number", "raw", "figures", "benefits", "roles", "period", "notice", "ended", "reads",
-                 "unanswered")
+    __slots__ = ("id", "number", "raw", "figures", "benefits", "roles", "period", "notice", "ended", "reads")
 
     def __init__(self, raw: Mapping[str, Any], where: str, questions: Mapping[str, Question],
                  recipients: Mapping[str, Any], role_values: frozenset, notices: Mapping[str, Any],
@@ -134,7 +133,6 @@ class Measure:
         reads = {q for b in self.benefits for c, _ in b.conditions for q in question_refs(c.get("rule"))}
         reads.update(q for b in self.benefits for q in (b.amount.count, b.amount.total) if q)
         self.reads = tuple(sorted(reads))
-        self.unanswered = (_UNANSWERED,) * len(self.reads)
 
 
 class Rules:
@@ -226,12 +224,12 @@ class Rules:
         result = self._head(view, [*errors_first, *errors])
         texts = [fragment for d in done for fragment in d.json()[1]]
         items = [item for d in done for item in d.entry["items"]]
-        groups = [_json(head)[:-1] + ',"items":[' + ",".join(texts[i] for i in members) + "]}"
+        groups = [to_json(head)[:-1] + ',"items":[' + ",".join(texts[i] for i in members) + "]}"
                   for head, members in self._groups(items, view)]
         shown = [d.json()[0] for d in done if not _for_others(d.entry)]
         others = _others_text(len(done) - len(shown), view.lang, view.text)
-        return (_json(result)[:-1] + ',"groups":[' + ",".join(groups) + '],"measures":[' + ",".join(shown)
-                + '],"other_measures":' + _json(others) + "}")
+        return (to_json(result)[:-1] + ',"groups":[' + ",".join(groups) + '],"measures":[' + ",".join(shown)
+                + '],"other_measures":' + to_json(others) + "}")
 
     def _assess(self, answers: Any, on: Any, lang: Any) -> tuple["_View", dict[str, Any], list[dict], list["_Done"]]:
         """The view of the day and language, the checked answers, the errors so far and every
@@ -253,9 +251,7 @@ class Rules:
 
     def assessments(self, clean: Mapping[str, Any], iso: str, lang: str) -> list["_Done"]:
         """Every measure's assessment for answers already checked, on day `iso` in `lang`."""
-        view = self.view(iso, lang)
-        clean, _ = check_answers(self.questions, clean, view)
-        return view.assess(clean, clean.get(ROLE))
+        return self._assess(clean, iso, lang)[3]
 
     def _head(self, view: "_View", errors: list[dict]) -> dict[str, Any]:
         return {
@@ -444,13 +440,18 @@ def browser_shape(result: dict[str, Any], text: Mapping[str, str]) -> dict[str, 
     items (the page lists them by status), and without those whose benefits are all for other
     visitors: `other_measures` says how many (a library of many notices would list hundreds);
     `text`: the result's language's texts."""
-    shown = [{k: v for k, v in m.items() if k != "items"} for m in result["measures"] if not _for_others(m)]
+    shown = [_listed(m) for m in result["measures"] if not _for_others(m)]
     return {**result, "measures": shown,
             "other_measures": _others_text(len(result["measures"]) - len(shown), result["lang"], text)}
 
 
 def _others_text(count: int, lang: str, text: Mapping[str, str]) -> str | None:
     return fill(text["labels.other_measures"], count=format_count(count, lang)) if count else None
+
+
+def _listed(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """A measure's entry as the page lists it: without its items (they are in the groups)."""
+    return {k: v for k, v in entry.items() if k != "items"}
 
 
 def _for_others(entry: Mapping[str, Any]) -> bool:
@@ -467,8 +468,8 @@ def _copy(data: Any) -> Any:
     return data
 
 
-def _json(data: Any) -> str:
-    """JSON text as the browser gets it (browser.dumps writes the same)."""
+def to_json(data: Any) -> str:
+    """The one way results are written (browser.py's too), so CPython and Pyodide give the same text."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -486,8 +487,8 @@ class _Done:
     def json(self) -> tuple[str, list[str]]:
         """(the entry without its items, as the browser gets it; each item)."""
         if self._json is None:
-            self._json = (_json({k: v for k, v in self.entry.items() if k != "items"}),
-                          [_json(item) for item in self.entry["items"]])
+            self._json = (to_json(_listed(self.entry)),
+                          [to_json(item) for item in self.entry["items"]])
         return self._json
 
 
