@@ -16,6 +16,10 @@ from scripts.server.local_nginx import LocalNginx
 ROOT = Path(__file__).resolve().parent.parent
 SITE_DIR = Path(os.environ.get("SITE_DIR", ROOT / "site"))
 RESULTS_DIR = ROOT / "test-results"
+# The tests' Chromium compiles WebAssembly with V8's baseline compiler only: every Pyodide start
+# (the suite has dozens) then spends about a second less CPU on optimising code it runs for a few
+# answers. Speed is measured by `make bench`, whose Chromium (scripts/dev/chromium.py) has no such flag.
+TEST_ARGS = ["--js-flags=--liftoff-only"]
 
 
 @pytest.fixture(scope="session")
@@ -36,7 +40,7 @@ def base_url(site_server: LocalNginx) -> str:
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS + TEST_ARGS}
 
 
 @pytest.fixture(scope="session")
