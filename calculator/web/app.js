@@ -7,18 +7,15 @@ import { createForm } from "./form.js";
 import { createResults } from "./results.js";
 import { workerClient } from "./worker_client.js";
 import { startStatus } from "./start_status.js";
-import { $, h, links } from "./dom.js";
+import { $, h, links, startPage } from "./dom.js";
 import { keepOffline, keepPages } from "./offline.js";
 
 const DEBOUNCE_MS = 15;
 
-const root = document.getElementById("calc");
-if (root && !root.dataset.started) {
-  root.dataset.started = "1";
-  main();
-}
+startPage("calc", main);
 
-function main() {
+/** @param {HTMLElement} root the page's calculator element */
+function main(root) {
   const T = JSON.parse(document.getElementById("calc-texts").textContent);
   const lang = root.dataset.lang === "en" ? "en" : "zh";
   const formElement = $("calc-form");
