@@ -32,6 +32,7 @@ _UNITS = ("yuan", "month", "year")
 # How a benefit is paid, only as the notice says it; not_stated where the notice is silent.
 FREQUENCIES = ("one_time", "recurring", "not_stated")
 _VIEW_CACHE = 64                   # (day, language) pairs kept
+CARDS = 10                         # a recipient's cards in the page's result, unless it asks for more
 _UNANSWERED = object()             # an answer not given, in the key of an assessment
 
 
@@ -215,21 +216,25 @@ class Rules:
             whatif.annotate(self, result, clean, view, done)
         return result
 
-    def evaluate_json(self, answers: Any, on: Any = None, lang: Any = "zh", errors_first: Sequence[dict] = ()) -> str:
-        """evaluate(answers, on, lang) as the browser gets it (browser_shape), as JSON text, with
-        `errors_first` before the result's errors. Written from the JSON of each measure's
-        assessment, kept with it: a visitor changes one answer at a time, and most of the result
-        stays the same text."""
+    def evaluate_json(self, answers: Any, on: Any = None, lang: Any = "zh", errors_first: Sequence[dict] = (),
+                      cards: Any = None, skipped: Any = (), table: Any = None) -> str:
+        """evaluate(answers, on, lang) as the browser gets it (browser_shape: `cards`, `skipped` and
+        `table` as there), as JSON text, with `errors_first` before the result's errors. Written
+        from the JSON of each measure's assessment, kept with it: a visitor changes one answer at a
+        time, and most of the result stays the same text."""
         view, _, errors, done = self._assess(answers, on, lang)
         result = self._head(view, [*errors_first, *errors])
         texts = [fragment for d in done for fragment in d.json()[1]]
         items = [item for d in done for item in d.entry["items"]]
-        groups = [to_json(head)[:-1] + ',"items":[' + ",".join(texts[i] for i in members) + "]}"
-                  for head, members in self._groups(items, view)]
-        shown = [d.json()[0] for d in done if not _for_others(d.entry)]
-        others = _others_text(len(done) - len(shown), view.lang, view.text)
-        return (to_json(result)[:-1] + ',"groups":[' + ",".join(groups) + '],"measures":[' + ",".join(shown)
-                + '],"other_measures":' + to_json(others) + "}")
+        pages, labels = _pages(items, self._groups(items, view), cards, skipped)
+        groups = [to_json({**head, "count": count})[:-1] + ',"items":[' + ",".join(texts[i] for i in shown) + "]}"
+                  for head, count, shown in pages]
+        shown_measures = [d.line(i) for i, d in enumerate(done) if not _for_others(d.entry)]
+        others = _others_text(len(done) - len(shown_measures), view.lang, view.text)
+        key, table_json = view.table()
+        return (to_json(result)[:-1] + ',"groups":[' + ",".join(groups) + '],"skipped":' + to_json(labels)
+                + ',"measures":[' + ",".join(shown_measures) + '],"other_measures":' + to_json(others)
+                + ',"table":' + to_json(key) + (',"measure_table":' + table_json if table != key else "") + "}")
 
     def _assess(self, answers: Any, on: Any, lang: Any) -> tuple["_View", dict[str, Any], list[dict], list["_Done"]]:
         """The view of the day and language, the checked answers, the errors so far and every
@@ -435,14 +440,66 @@ class Rules:
         return groups
 
 
-def browser_shape(result: dict[str, Any], text: Mapping[str, str]) -> dict[str, Any]:
-    """The result as the page gets it: each item once, in its group; the measures without their
-    items (the page lists them by status), and without those whose benefits are all for other
-    visitors: `other_measures` says how many (a library of many notices would list hundreds);
-    `text`: the result's language's texts."""
-    shown = [_listed(m) for m in result["measures"] if not _for_others(m)]
-    return {**result, "measures": shown,
-            "other_measures": _others_text(len(result["measures"]) - len(shown), result["lang"], text)}
+def browser_shape(rules: Rules, result: dict[str, Any], cards: Any = None, skipped: Any = (),
+                  table: Any = None) -> dict[str, Any]:
+    """The result as the page gets it, the size of what the visitor sees (ARCHITECTURE.md, D14):
+    - `groups`: each recipient's `total` over all its items, `count` (its cards in all) and the
+      first of them (`items`): eligible, then may be eligible, then needs answers, in the bundle's
+      order within each; `cards`: {recipient: how many} (else CARDS); a card that only waits for
+      questions in `skipped` (ids of questions the visitor went past) is not counted nor sent,
+      and `skipped` of the result names those questions (their labels), each once;
+    - `measures`: [position in the measure table, status] of each measure, with its reasons when
+      it is not in force, without those whose benefits are all for other visitors
+      (`other_measures` says how many);
+    - `table`: the key of the measure table of the rules, day and language, and `measure_table`
+      itself ({key, statuses: {status: text}, measures: [[id, notice, notice title, label,
+      title, url], ...]}) unless the request's `table` named that key (the page has it)."""
+    view = rules.view(result["date"], result["lang"])
+    items = [item for group in result["groups"] for item in group["items"]]
+    heads, start = [], 0
+    for group in result["groups"]:
+        members = list(range(start, start + len(group["items"])))
+        start += len(group["items"])
+        heads.append(({k: v for k, v in group.items() if k != "items"}, members))
+    pages, labels = _pages(items, heads, cards, skipped)
+    listed = [[i, m["status"], m["reasons"]] if m["status"] == "not_in_force" else [i, m["status"]]
+              for i, m in enumerate(result["measures"]) if not _for_others(m)]
+    key, table_json = view.table()
+    shaped = {**result, "groups": [{**head, "count": count, "items": [items[i] for i in shown]}
+                                   for head, count, shown in pages],
+              "skipped": labels, "measures": listed,
+              "other_measures": _others_text(len(result["measures"]) - len(listed), result["lang"], view.text),
+              "table": key}
+    if table != key:
+        shaped["measure_table"] = json.loads(table_json)
+    return shaped
+
+
+def _pages(items: list[dict], groups: list[tuple[dict, list[int]]], cards: Any,
+           skipped: Any) -> tuple[list[tuple[dict, int, list[int]]], list[str]]:
+    """Each group's head, how many cards it has and the indices of those sent (browser_shape);
+    the labels of the skipped questions that the cards left out wait for."""
+    wanted = cards if isinstance(cards, Mapping) else {}
+    passed = frozenset(q for q in skipped if isinstance(q, str)) if isinstance(skipped, (list, tuple)) else frozenset()
+    labels: dict[str, None] = {}
+    pages = []
+    for head, members in groups:
+        ordered = sorted(members, key=lambda i: _RANK[items[i]["status"]])
+        kept = []
+        for i in ordered:
+            missing = items[i]["missing"]
+            if passed and items[i]["status"] == "needs_answers" and missing \
+                    and all(m["question"] in passed for m in missing):
+                for m in missing:
+                    labels.setdefault(m["label"] or m["question"])
+                continue
+            kept.append(i)
+        if not kept:
+            continue  # every card waits for a question the visitor went past
+        n = wanted.get(head["recipient"])
+        n = n if type(n) is int and n >= 0 else CARDS
+        pages.append((head, len(kept), kept[:n]))
+    return pages, list(labels)
 
 
 def _others_text(count: int, lang: str, text: Mapping[str, str]) -> str | None:
@@ -477,12 +534,22 @@ class _Done:
     """One measure's assessment for one set of the answers it reads: its entry of the result (with
     its items) and, once asked for, its JSON text and its items' and its benefits' dated changes
     ahead (whatif.py). Shared: never change its entry."""
-    __slots__ = ("entry", "_json", "ahead")
+    __slots__ = ("entry", "_json", "_line", "ahead")
 
     def __init__(self, entry: dict[str, Any]) -> None:
         self.entry = entry
         self._json: tuple[str, list[str]] | None = None
+        self._line: str | None = None
         self.ahead: dict[str, list[str]] | None = None
+
+    def line(self, position: int) -> str:
+        """The measure in the page's list (browser_shape): its position in the measure table and
+        its status, with its reasons when it is not in force."""
+        if self._line is None:
+            status = self.entry["status"]
+            self._line = to_json([position, status, self.entry["reasons"]] if status == "not_in_force"
+                                 else [position, status])
+        return self._line
 
     def json(self) -> tuple[str, list[str]]:
         """(the entry without its items, as the browser gets it; each item)."""
@@ -573,6 +640,7 @@ class _View:
         # (room for about 4 full results: the what-if tries other answers, mostly for a few measures)
         self._assessed: dict[tuple, list[_Done]] = {}
         self._assessed_count, self._assessed_limit = 0, 4 * len(self.measures) + 64
+        self._table: tuple[str, str] | None = None
 
     def assess(self, clean: Mapping[str, Any], role: str | None) -> list["_Done"]:
         """Every measure's assessment for these answers (Rules.measure), in the bundle's order;
@@ -593,6 +661,18 @@ class _View:
             for i, d in zip(positions, done):
                 out[i] = d
         return out
+
+    def table(self) -> tuple[str, str]:
+        """(key, JSON text) of the measure table the page lists the measures against
+        (browser_shape): the same for every evaluation on this day in this language."""
+        if self._table is None:
+            key = f"{self.rules.version}/{self.lang}/{self.iso}"
+            self._table = (key, to_json({
+                "key": key,
+                "statuses": {status: self.text["status." + status] for status in (*STATUSES, "info_only")},
+                "measures": [[mv.measure.id, mv.measure.notice["id"], mv.notice_title, mv.label, mv.title, mv.url]
+                             for mv in self.measures]}))
+        return self._table
 
     def missing_entry(self, question: str) -> dict:
         return {"question": question, "label": self.labels[question]}
