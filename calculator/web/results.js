@@ -229,15 +229,18 @@ export function createResults(root, T, lang, focusQuestion, more) {
 
 /**
  * The measures a result lists (`measures`: [position in the table, status, reasons when not in
- * force]), each with what the measure table says of it: {id, notice, notice_title, label, title,
- * url, status, status_text, reasons}. Also what the "download" button saves.
+ * force], in no particular order), in the table's order, each with what the measure table says
+ * of it: {id, notice, notice_title, label, title, url, status, status_text, reasons}. Also what
+ * the "download" button saves.
  */
 export function listedMeasures(r, table) {
   const rows = table && Array.isArray(table.measures) ? table.measures : [];
   const statuses = table && table.statuses && typeof table.statuses === "object" ? table.statuses : {};
+  const lines = (Array.isArray(r.measures) ? r.measures : [])
+    .filter((line) => Array.isArray(line) && Number.isInteger(line[0]) && Array.isArray(rows[line[0]]))
+    .sort((a, b) => a[0] - b[0]);
   const out = [];
-  for (const line of Array.isArray(r.measures) ? r.measures : []) {
-    if (!Array.isArray(line) || !Array.isArray(rows[line[0]])) continue;
+  for (const line of lines) {
     const [id, notice, noticeTitle, label, title, url] = rows[line[0]];
     const status = String(line[1]);
     out.push({ id, notice, notice_title: noticeTitle, label, title, url, status,

@@ -11,6 +11,8 @@ import datetime as _dt
 import json
 import re
 from fractions import Fraction
+from heapq import merge
+from itertools import islice
 from math import floor
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -34,6 +36,7 @@ FREQUENCIES = ("one_time", "recurring", "not_stated")
 _VIEW_CACHE = 64                   # (day, language) pairs kept
 CARDS = 10                         # a recipient's cards in the page's result, unless it asks for more
 _UNANSWERED = object()             # an answer not given, in the key of an assessment
+_NEEDS = 2                         # the rank of needs_answers (STATUSES)
 
 
 def _yuan(value: Any, count: int = 1) -> int:
@@ -222,23 +225,61 @@ class Rules:
         `table` as there), as JSON text, with `errors_first` before the result's errors. Written
         from the JSON of each measure's assessment, kept with it: a visitor changes one answer at a
         time, and most of the result stays the same text."""
-        view, _, errors, done = self._assess(answers, on, lang)
+        view, clean, errors = self._prepare(answers, on, lang)
+        chunks = [chunk.summary() for chunk in view.chunks(clean, clean.get(ROLE))]
         result = self._head(view, [*errors_first, *errors])
-        texts = [fragment for d in done for fragment in d.json()[1]]
-        items = [item for d in done for item in d.entry["items"]]
-        pages, labels = _pages(items, self._groups(items, view), cards, skipped)
-        groups = [to_json({**head, "count": count})[:-1] + ',"items":[' + ",".join(texts[i] for i in shown) + "]}"
-                  for head, count, shown in pages]
-        shown_measures = [d.line(i) for i, d in enumerate(done) if not _for_others(d.entry)]
-        others = _others_text(len(done) - len(shown_measures), view.lang, view.text)
+        pages, labels = self._pages(view, chunks, cards, skipped)
+        groups = [to_json(head)[:-1] + ',"items":[' + ",".join(d.json()[1][j] for _, _, j, d in shown) + "]}"
+                  for head, shown in pages]
+        others = _others_text(sum(chunk.others for chunk in chunks), view.lang, view.text)
         key, table_json = view.table()
         return (to_json(result)[:-1] + ',"groups":[' + ",".join(groups) + '],"skipped":' + to_json(labels)
-                + ',"measures":[' + ",".join(shown_measures) + '],"other_measures":' + to_json(others)
+                + ',"measures":[' + ",".join(chunk.lines for chunk in chunks if chunk.lines)
+                + '],"other_measures":' + to_json(others)
                 + ',"table":' + to_json(key) + (',"measure_table":' + table_json if table != key else "") + "}")
 
-    def _assess(self, answers: Any, on: Any, lang: Any) -> tuple["_View", dict[str, Any], list[dict], list["_Done"]]:
-        """The view of the day and language, the checked answers, the errors so far and every
-        measure's assessment, in the order of the bundle."""
+    def _pages(self, view: "_View", chunks: list["_Summary"], cards: Any,
+               skipped: Any) -> tuple[list[tuple[dict, list[tuple[int, int, int, "_Done"]]]], list[str]]:
+        """browser_shape's groups from the chunks' summaries: each group's head (with its total
+        and count) and its cards to send ((rank, position, index, assessment)); the labels of the
+        skipped questions that the cards left out wait for."""
+        wanted = cards if isinstance(cards, Mapping) else {}
+        passed = frozenset(q for q in skipped if isinstance(q, str)) if isinstance(skipped, (list, tuple)) else frozenset()
+        labels: dict[str, None] = {}
+        pages = []
+        for rid in self.recipients:
+            lists = [chunk.cards[rid] for chunk in chunks if rid in chunk.cards]
+            if not lists:
+                continue
+            n = wanted.get(rid)
+            n = n if type(n) is int and n >= 0 else CARDS
+            ordered = merge(*lists) if len(lists) > 1 else iter(lists[0])
+            shown: list[tuple[int, int, int, _Done]]
+            if passed:
+                shown, count = [], 0
+                for card in ordered:
+                    missing = card[3].entry["items"][card[2]]["missing"]
+                    if card[0] == _NEEDS and missing and all(m["question"] in passed for m in missing):
+                        for m in missing:
+                            labels.setdefault(m["label"] or m["question"])
+                        continue
+                    count += 1
+                    if len(shown) < n:
+                        shown.append(card)
+                if not count:
+                    continue  # every card waits for a question the visitor went past
+            else:
+                count = sum(map(len, lists))
+                shown = list(islice(ordered, n))
+            totals = [chunk.totals[rid] for chunk in chunks if rid in chunk.totals]
+            total = sum(totals) if totals else None
+            pages.append(({"recipient": rid, "title": view.recipient_titles.get(rid, rid), "total": total,
+                           "total_text": format_money(total, view.lang) if total is not None else None,
+                           "count": count}, shown))
+        return pages, list(labels)
+
+    def _prepare(self, answers: Any, on: Any, lang: Any) -> tuple["_View", dict[str, Any], list[dict]]:
+        """The view of the day and language, the checked answers and the errors so far."""
         errors: list[dict] = []
         if lang is None:
             lang = LANGS[0]
@@ -252,6 +293,12 @@ class Rules:
         view = self.view(day.isoformat(), lang)
         clean, answer_errors = check_answers(self.questions, answers, view)
         errors.extend(answer_errors)
+        return view, clean, errors
+
+    def _assess(self, answers: Any, on: Any, lang: Any) -> tuple["_View", dict[str, Any], list[dict], list["_Done"]]:
+        """The view of the day and language, the checked answers, the errors so far and every
+        measure's assessment, in the order of the bundle."""
+        view, clean, errors = self._prepare(answers, on, lang)
         return view, clean, errors, view.assess(clean, clean.get(ROLE))
 
     def assessments(self, clean: Mapping[str, Any], iso: str, lang: str) -> list["_Done"]:
@@ -450,7 +497,8 @@ def browser_shape(rules: Rules, result: dict[str, Any], cards: Any = None, skipp
       and `skipped` of the result names those questions (their labels), each once;
     - `measures`: [position in the measure table, status] of each measure, with its reasons when
       it is not in force, without those whose benefits are all for other visitors
-      (`other_measures` says how many);
+      (`other_measures` says how many); in the order of the measures the engine assesses
+      together (_View.order), not the table's (the page sorts them by position);
     - `table`: the key of the measure table of the rules, day and language, and `measure_table`
       itself ({key, statuses: {status: text}, measures: [[id, notice, notice title, label,
       title, url], ...]}) unless the request's `table` named that key (the page has it)."""
@@ -462,8 +510,9 @@ def browser_shape(rules: Rules, result: dict[str, Any], cards: Any = None, skipp
         start += len(group["items"])
         heads.append(({k: v for k, v in group.items() if k != "items"}, members))
     pages, labels = _pages(items, heads, cards, skipped)
-    listed = [[i, m["status"], m["reasons"]] if m["status"] == "not_in_force" else [i, m["status"]]
-              for i, m in enumerate(result["measures"]) if not _for_others(m)]
+    measures = result["measures"]
+    listed = [[i, measures[i]["status"], measures[i]["reasons"]] if measures[i]["status"] == "not_in_force"
+              else [i, measures[i]["status"]] for i in view.order if not _for_others(measures[i])]
     key, table_json = view.table()
     shaped = {**result, "groups": [{**head, "count": count, "items": [items[i] for i in shown]}
                                    for head, count, shown in pages],
@@ -559,6 +608,51 @@ class _Done:
         return self._json
 
 
+class _Summary:
+    """What the page's result needs of a chunk's assessments (browser_shape): its measures' lines
+    (`lines`, JSON, joined), how many are for other visitors (`others`), and by recipient its
+    cards, (rank, position, index of the item, assessment) in the order they are shown, and the
+    total of its eligible amounts (only for a recipient that has one)."""
+    __slots__ = ("lines", "others", "cards", "totals")
+
+    def __init__(self, positions: Sequence[int], done: Sequence[_Done]) -> None:
+        lines = []
+        self.others = 0
+        self.cards: dict[str, list[tuple[int, int, int, _Done]]] = {}
+        self.totals: dict[str, int] = {}
+        for position, d in zip(positions, done):
+            if _for_others(d.entry):
+                self.others += 1
+            else:
+                lines.append(d.line(position))
+            for j, item in enumerate(d.entry["items"]):
+                status = item["status"]
+                if status in ("not_eligible", "not_in_force"):
+                    continue  # what the visitor may get on the day: not what has ended or not started
+                rid = item["recipient"]
+                self.cards.setdefault(rid, []).append((_RANK[status], position, j, d))
+                if status == "eligible" and item["amount"] is not None:
+                    self.totals[rid] = self.totals.get(rid, 0) + item["amount"]
+        self.lines = ",".join(lines)
+        for cards in self.cards.values():
+            cards.sort(key=lambda card: card[:3])
+
+
+class _Chunk:
+    """The assessments of the measures at `positions` (that read the same answers) for one set of
+    those answers; shared, as the assessments are."""
+    __slots__ = ("positions", "done", "_summary")
+
+    def __init__(self, positions: list[int], done: list[_Done]) -> None:
+        self.positions, self.done = positions, done
+        self._summary: _Summary | None = None
+
+    def summary(self) -> _Summary:
+        if self._summary is None:
+            self._summary = _Summary(self.positions, self.done)
+        return self._summary
+
+
 def _texts(rules: Rules) -> Iterator[tuple[str, Any]]:
     """(where, {zh, en}) of every text of the bundle that the result shows."""
     for q in rules.questions:
@@ -635,10 +729,11 @@ class _View:
         for i, mv in enumerate(self.measures):
             together.setdefault(mv.measure.reads, []).append(i)
         self._together = [(reads, (_UNANSWERED,) * len(reads), positions) for reads, positions in together.items()]
+        self.order = [i for _, _, positions in self._together for i in positions]  # the measures, chunk by chunk
         # assessments already made on this day in this language, by role and the answers read: a
         # visitor changes one answer at a time, and most measures do not read it
         # (room for about 4 full results: the what-if tries other answers, mostly for a few measures)
-        self._assessed: dict[tuple, list[_Done]] = {}
+        self._assessed: dict[tuple, _Chunk] = {}
         self._assessed_count, self._assessed_limit = 0, 4 * len(self.measures) + 64
         self._table: tuple[str, str] | None = None
 
@@ -646,20 +741,28 @@ class _View:
         """Every measure's assessment for these answers (Rules.measure), in the bundle's order;
         made once for each role and each distinct set of the answers the measure reads."""
         out: list[Any] = [None] * len(self.measures)
+        for chunk in self.chunks(clean, role):
+            for i, d in zip(chunk.positions, chunk.done):
+                out[i] = d
+        return out
+
+    def chunks(self, clean: Mapping[str, Any], role: str | None) -> list["_Chunk"]:
+        """The assessments of the measures that read the same answers, for these answers, each
+        kept with what the page's result needs of them (_Chunk.summary)."""
+        out = []
         for reads, unanswered, positions in self._together:
             values = tuple(map(clean.get, reads, unanswered))
             # the types too: True == 1 and 1 == 1.0 in a key, not in a rule
             key = (reads, role, values, tuple(map(type, values)))
-            done = self._assessed.get(key)
-            if done is None:
+            chunk = self._assessed.get(key)
+            if chunk is None:
                 if self._assessed_count >= self._assessed_limit:
                     self._assessed.clear()
                     self._assessed_count = 0
                 self._assessed_count += len(positions)
-                done = self._assessed[key] = [_Done(self.rules.measure(self.measures[i], self, clean, role))
-                                              for i in positions]
-            for i, d in zip(positions, done):
-                out[i] = d
+                chunk = self._assessed[key] = _Chunk(positions, [
+                    _Done(self.rules.measure(self.measures[i], self, clean, role)) for i in positions])
+            out.append(chunk)
         return out
 
     def table(self) -> tuple[str, str]:
