@@ -58,6 +58,9 @@ def test_kept_assessments_give_what_a_fresh_engine_gives(visits: list[dict], lan
         table = f"{BUNDLE['version']}/{lang}/{DAY}" if has_table else None
         assert json.loads(WARM.evaluate_json(answers, DAY, lang, cards=cards, skipped=skipped, table=table)) == \
             json.loads(json.dumps(browser_shape(fresh, fresh.evaluate(answers, DAY, lang), cards, skipped, table)))
+        # and what the page asks for, with what would change the answer
+        assert WARM.evaluate_page(answers, DAY, lang, cards=cards, skipped=skipped, table=table) == \
+            browser_shape(fresh, fresh.evaluate(answers, DAY, lang, what_if=True), cards, skipped, table)
         fresh = load_rules(copy.deepcopy(BUNDLE))  # nothing kept from the visit before
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .engine import ROLE, Rules, browser_shape, to_json
+from .engine import ROLE, Rules, to_json
 from .texts import LANGS, fill
 
 _REQUEST_FIELDS = ("answers", "on", "lang", "what_if", "cards", "skipped", "table")
@@ -86,10 +86,9 @@ def result_json(rules: Rules, request_json: Any) -> str:
     request, problems = _parse(request_json)
     first = _request_errors(rules, problems, _lang(request))
     if request.get("what_if") is True:
-        result = rules.evaluate(request.get("answers"), request.get("on"), request.get("lang"), what_if=True,
-                                shared=True)
-        result["errors"][:0] = first
-        return dumps(browser_shape(rules, result, request.get("cards"), request.get("skipped", ()), request.get("table")))
+        return dumps(rules.evaluate_page(request.get("answers"), request.get("on"), request.get("lang"),
+                                         errors_first=first, cards=request.get("cards"),
+                                         skipped=request.get("skipped", ()), table=request.get("table")))
     return rules.evaluate_json(request.get("answers"), request.get("on"), request.get("lang"), errors_first=first,
                                cards=request.get("cards"), skipped=request.get("skipped", ()),
                                table=request.get("table"))

@@ -205,6 +205,19 @@ class Rules:
         changed (faster: for the browser, which writes the result out at once, and the what-if);
         otherwise they are the caller's own copies."""
         view, clean, errors, done = self._assess(answers, on, lang)
+        return self._result(view, clean, errors, done, what_if, only, shared)
+
+    def evaluate_page(self, answers: Any, on: Any = None, lang: Any = "zh", errors_first: Sequence[dict] = (),
+                      cards: Any = None, skipped: Any = (), table: Any = None) -> dict[str, Any]:
+        """evaluate(answers, on, lang, what_if=True) as the page gets it (browser_shape, from what
+        the engine keeps of each chunk of measures), with `errors_first` before its errors."""
+        view, clean, errors = self._prepare(answers, on, lang)
+        chunks = view.chunks(clean, clean.get(ROLE))
+        result = self._result(view, clean, [*errors_first, *errors], view.in_order(chunks), True, None, True)
+        return browser_shape(self, result, cards, skipped, table, [chunk.summary() for chunk in chunks])
+
+    def _result(self, view: "_View", clean: dict[str, Any], errors: list[dict], done: list["_Done"],
+                what_if: bool, only: Any, shared: bool) -> dict[str, Any]:
         measures_out = [d.entry for d in done if only is None or d.entry["id"] in only]
         if not shared:
             measures_out = _copy(measures_out)
@@ -228,8 +241,8 @@ class Rules:
         view, clean, errors = self._prepare(answers, on, lang)
         chunks = [chunk.summary() for chunk in view.chunks(clean, clean.get(ROLE))]
         result = self._head(view, [*errors_first, *errors])
-        pages, labels = self._pages(view, chunks, cards, skipped)
-        groups = [to_json(head)[:-1] + ',"items":[' + ",".join(d.json()[1][j] for _, _, j, d in shown) + "]}"
+        pages, labels = self.shown_groups(view, chunks, cards, skipped)
+        groups = [to_json(head)[:-1] + ',"items":[' + ",".join(d.items_json()[j] for _, _, j, d in shown) + "]}"
                   for head, shown in pages]
         others = _others_text(sum(chunk.others for chunk in chunks), view.lang, view.text)
         key, table_json = view.table()
@@ -238,8 +251,8 @@ class Rules:
                 + '],"other_measures":' + to_json(others)
                 + ',"table":' + to_json(key) + (',"measure_table":' + table_json if table != key else "") + "}")
 
-    def _pages(self, view: "_View", chunks: list["_Summary"], cards: Any,
-               skipped: Any) -> tuple[list[tuple[dict, list[tuple[int, int, int, "_Done"]]]], list[str]]:
+    def shown_groups(self, view: "_View", chunks: Sequence["_Summary"], cards: Any,
+                     skipped: Any) -> tuple[list[tuple[dict, list[tuple[int, int, int, "_Done"]]]], list[str]]:
         """browser_shape's groups from the chunks' summaries: each group's head (with its total
         and count) and its cards to send ((rank, position, index, assessment)); the labels of the
         skipped questions that the cards left out wait for."""
@@ -488,7 +501,7 @@ class Rules:
 
 
 def browser_shape(rules: Rules, result: dict[str, Any], cards: Any = None, skipped: Any = (),
-                  table: Any = None) -> dict[str, Any]:
+                  table: Any = None, kept: Sequence["_Summary"] | None = None) -> dict[str, Any]:
     """The result as the page gets it, the size of what the visitor sees (ARCHITECTURE.md, D14):
     - `groups`: each recipient's `total` over all its items, `count` (its cards in all) and the
       first of them (`items`): eligible, then may be eligible, then needs answers, in the bundle's
@@ -498,66 +511,40 @@ def browser_shape(rules: Rules, result: dict[str, Any], cards: Any = None, skipp
     - `measures`: [position in the measure table, status] of each measure, with its reasons when
       it is not in force, without those whose benefits are all for other visitors
       (`other_measures` says how many); in the order of the measures the engine assesses
-      together (_View.order), not the table's (the page sorts them by position);
+      together (_View.chunked), not the table's (the page sorts them by position);
     - `table`: the key of the measure table of the rules, day and language, and `measure_table`
       itself ({key, statuses: {status: text}, measures: [[id, notice, notice title, label,
-      title, url], ...]}) unless the request's `table` named that key (the page has it)."""
+      title, url], ...]}) unless the request's `table` named that key (the page has it).
+    `result` lists every measure (`only` None); `kept`: the summaries of the chunks it was made
+    from (Rules.evaluate_page), else they are made from `result`."""
     view = rules.view(result["date"], result["lang"])
-    items = [item for group in result["groups"] for item in group["items"]]
-    heads, start = [], 0
-    for group in result["groups"]:
-        members = list(range(start, start + len(group["items"])))
-        start += len(group["items"])
-        heads.append(({k: v for k, v in group.items() if k != "items"}, members))
-    pages, labels = _pages(items, heads, cards, skipped)
     measures = result["measures"]
-    listed = [[i, measures[i]["status"], measures[i]["reasons"]] if measures[i]["status"] == "not_in_force"
-              else [i, measures[i]["status"]] for i in view.order if not _for_others(measures[i])]
+    if kept is None:
+        own = [_Done(entry) for entry in measures]
+        kept = [_Summary(positions, [own[i] for i in positions], lines=False) for positions in view.chunked]
+    pages, labels = rules.shown_groups(view, kept, cards, skipped)
+    listed = [_line(i, measures[i]) for positions in view.chunked for i in positions if not _for_others(measures[i])]
     key, table_json = view.table()
-    shaped = {**result, "groups": [{**head, "count": count, "items": [items[i] for i in shown]}
-                                   for head, count, shown in pages],
+    # the result's own items (with what_if), in the order and number the summaries give
+    shaped = {**result, "groups": [{**head, "items": [measures[i]["items"][j] for _, i, j, _ in shown]}
+                                   for head, shown in pages],
               "skipped": labels, "measures": listed,
-              "other_measures": _others_text(len(result["measures"]) - len(listed), result["lang"], view.text),
+              "other_measures": _others_text(len(measures) - len(listed), view.lang, view.text),
               "table": key}
     if table != key:
         shaped["measure_table"] = json.loads(table_json)
     return shaped
 
 
-def _pages(items: list[dict], groups: list[tuple[dict, list[int]]], cards: Any,
-           skipped: Any) -> tuple[list[tuple[dict, int, list[int]]], list[str]]:
-    """Each group's head, how many cards it has and the indices of those sent (browser_shape);
-    the labels of the skipped questions that the cards left out wait for."""
-    wanted = cards if isinstance(cards, Mapping) else {}
-    passed = frozenset(q for q in skipped if isinstance(q, str)) if isinstance(skipped, (list, tuple)) else frozenset()
-    labels: dict[str, None] = {}
-    pages = []
-    for head, members in groups:
-        ordered = sorted(members, key=lambda i: _RANK[items[i]["status"]])
-        kept = []
-        for i in ordered:
-            missing = items[i]["missing"]
-            if passed and items[i]["status"] == "needs_answers" and missing \
-                    and all(m["question"] in passed for m in missing):
-                for m in missing:
-                    labels.setdefault(m["label"] or m["question"])
-                continue
-            kept.append(i)
-        if not kept:
-            continue  # every card waits for a question the visitor went past
-        n = wanted.get(head["recipient"])
-        n = n if type(n) is int and n >= 0 else CARDS
-        pages.append((head, len(kept), kept[:n]))
-    return pages, list(labels)
-
-
 def _others_text(count: int, lang: str, text: Mapping[str, str]) -> str | None:
     return fill(text["labels.other_measures"], count=format_count(count, lang)) if count else None
 
 
-def _listed(entry: Mapping[str, Any]) -> dict[str, Any]:
-    """A measure's entry as the page lists it: without its items (they are in the groups)."""
-    return {k: v for k, v in entry.items() if k != "items"}
+def _line(position: int, entry: Mapping[str, Any]) -> list:
+    """A measure in the page's list (browser_shape): its position in the measure table and its
+    status, with its reasons when it is not in force."""
+    return [position, entry["status"], entry["reasons"]] if entry["status"] == "not_in_force" \
+        else [position, entry["status"]]
 
 
 def _for_others(entry: Mapping[str, Any]) -> bool:
@@ -581,50 +568,46 @@ def to_json(data: Any) -> str:
 
 class _Done:
     """One measure's assessment for one set of the answers it reads: its entry of the result (with
-    its items) and, once asked for, its JSON text and its items' and its benefits' dated changes
+    its items) and, once asked for, its items' JSON text and its items' and its benefits' dated changes
     ahead (whatif.py). Shared: never change its entry."""
     __slots__ = ("entry", "_json", "_line", "ahead")
 
     def __init__(self, entry: dict[str, Any]) -> None:
         self.entry = entry
-        self._json: tuple[str, list[str]] | None = None
+        self._json: list[str] | None = None
         self._line: str | None = None
         self.ahead: dict[str, list[str]] | None = None
 
     def line(self, position: int) -> str:
-        """The measure in the page's list (browser_shape): its position in the measure table and
-        its status, with its reasons when it is not in force."""
+        """The measure in the page's list (_line), as JSON text."""
         if self._line is None:
-            status = self.entry["status"]
-            self._line = to_json([position, status, self.entry["reasons"]] if status == "not_in_force"
-                                 else [position, status])
+            self._line = to_json(_line(position, self.entry))
         return self._line
 
-    def json(self) -> tuple[str, list[str]]:
-        """(the entry without its items, as the browser gets it; each item)."""
+    def items_json(self) -> list[str]:
+        """The JSON text of each of its items, as the page gets them."""
         if self._json is None:
-            self._json = (to_json(_listed(self.entry)),
-                          [to_json(item) for item in self.entry["items"]])
+            self._json = [to_json(item) for item in self.entry["items"]]
         return self._json
 
 
 class _Summary:
     """What the page's result needs of a chunk's assessments (browser_shape): its measures' lines
-    (`lines`, JSON, joined), how many are for other visitors (`others`), and by recipient its
+    (`lines`, JSON, joined; unless `lines` is false), how many are for other visitors (`others`), and by recipient its
     cards, (rank, position, index of the item, assessment) in the order they are shown, and the
     total of its eligible amounts (only for a recipient that has one)."""
     __slots__ = ("lines", "others", "cards", "totals")
 
-    def __init__(self, positions: Sequence[int], done: Sequence[_Done]) -> None:
-        lines = []
+    def __init__(self, positions: Sequence[int], done: Sequence[_Done], lines: bool = True) -> None:
+        listed = []
         self.others = 0
         self.cards: dict[str, list[tuple[int, int, int, _Done]]] = {}
         self.totals: dict[str, int] = {}
         for position, d in zip(positions, done):
             if _for_others(d.entry):
                 self.others += 1
-            else:
-                lines.append(d.line(position))
+            elif lines:
+                listed.append(d.line(position))
             for j, item in enumerate(d.entry["items"]):
                 status = item["status"]
                 if status in ("not_eligible", "not_in_force"):
@@ -633,7 +616,7 @@ class _Summary:
                 self.cards.setdefault(rid, []).append((_RANK[status], position, j, d))
                 if status == "eligible" and item["amount"] is not None:
                     self.totals[rid] = self.totals.get(rid, 0) + item["amount"]
-        self.lines = ",".join(lines)
+        self.lines = ",".join(listed)
         for cards in self.cards.values():
             cards.sort(key=lambda card: card[:3])
 
@@ -729,7 +712,7 @@ class _View:
         for i, mv in enumerate(self.measures):
             together.setdefault(mv.measure.reads, []).append(i)
         self._together = [(reads, (_UNANSWERED,) * len(reads), positions) for reads, positions in together.items()]
-        self.order = [i for _, _, positions in self._together for i in positions]  # the measures, chunk by chunk
+        self.chunked = [positions for _, _, positions in self._together]  # the measures' positions, chunk by chunk
         # assessments already made on this day in this language, by role and the answers read: a
         # visitor changes one answer at a time, and most measures do not read it
         # (room for about 4 full results: the what-if tries other answers, mostly for a few measures)
@@ -740,8 +723,12 @@ class _View:
     def assess(self, clean: Mapping[str, Any], role: str | None) -> list["_Done"]:
         """Every measure's assessment for these answers (Rules.measure), in the bundle's order;
         made once for each role and each distinct set of the answers the measure reads."""
+        return self.in_order(self.chunks(clean, role))
+
+    def in_order(self, chunks: list["_Chunk"]) -> list["_Done"]:
+        """The chunks' assessments in the bundle's order."""
         out: list[Any] = [None] * len(self.measures)
-        for chunk in self.chunks(clean, role):
+        for chunk in chunks:
             for i, d in zip(chunk.positions, chunk.done):
                 out[i] = d
         return out
