@@ -4,27 +4,37 @@
 // computes nothing but which questions are asked and which numbers are accepted (rules.js).
 
 import { createForm } from "./form.js";
-import { createResults } from "./results.js";
+import { MORE_CARDS, createResults, listedMeasures } from "./results.js";
 import { workerClient } from "./worker_client.js";
 import { startStatus } from "./start_status.js";
-import { $, h, links } from "./dom.js";
+import { $, h, links, startPage } from "./dom.js";
 import { keepOffline, keepPages } from "./offline.js";
 
 const DEBOUNCE_MS = 15;
 
-const root = document.getElementById("calc");
-if (root && !root.dataset.started) {
-  root.dataset.started = "1";
-  main();
-}
+startPage("calc", main);
 
-function main() {
+/** @param {HTMLElement} root the page's calculator element */
+function main(root) {
   const T = JSON.parse(document.getElementById("calc-texts").textContent);
   const lang = root.dataset.lang === "en" ? "en" : "zh";
   const formElement = $("calc-form");
   const testMode = new URLSearchParams(location.search).get("test") === "1";
   const form = createForm(formElement, T, lang);
-  const results = createResults(root, T, lang, form.focusQuestion);
+  // "show more": how many cards the visitor asked to see of each recipient (else the first few),
+  // and the card to take them to once the result is drawn
+  /** @type {Record<string, number>} */
+  let cards = {};
+  /** @type {{recipient: string, index: number} | null} */
+  let focusCard = null;
+  const results = createResults(root, T, lang, form.focusQuestion, (recipient, shown) => {
+    cards = { ...cards, [recipient]: shown + MORE_CARDS };
+    focusCard = { recipient, index: shown };
+    update(true);
+  });
+  // the measure table the results list the measures against: given by Python with the first
+  // result of a day and language (browser_shape), not with every result
+  let measureTable = null;
   let lastResult = null;
   let lastAnswers = {};
   // Kept with the calculator for offline use: the home page, the other language's calculator, the
@@ -104,11 +114,19 @@ function main() {
       if (!ready) { results.waiting(true, python.failed()); return; }
       const id = ++latestRequested;
       results.pending();
-      const request = JSON.stringify({ answers, on: form.chosenDay(), lang, what_if: true });
+      const request = JSON.stringify({ answers, on: form.chosenDay(), lang, what_if: true, cards,
+        skipped: [...form.skipped(answers)], table: measureTable ? measureTable.key : null });
       python.call("evaluate", { request }).then((json) => {
         if (id !== latestRequested) return; // a newer answer is on its way
         lastResult = JSON.parse(json);
-        results.result(lastResult, python.rulesVersion(), form.skipped(answers));
+        if (lastResult.measure_table) measureTable = lastResult.measure_table;
+        results.result(lastResult, measureTable, python.rulesVersion());
+        if (focusCard) {
+          const card = /** @type {HTMLElement | undefined} */ ($("calc-results").querySelectorAll(
+            `.calc-group[data-recipient="${CSS.escape(focusCard.recipient)}"] .calc-item`)[focusCard.index]);
+          focusCard = null;
+          if (card) { card.tabIndex = -1; card.focus(); }
+        }
         if (root.dataset.offline === "ready") keepPages(resultPages());
         if (scrollToResult) {
           scrollToResult = false;
@@ -146,7 +164,9 @@ function main() {
       rules_version: python.rulesVersion(),
       on: form.chosenDay() || form.today,
       answers: lastAnswers,
-      result: lastResult,
+      // the measures with their titles and links from the measure table, not its positions
+      result: lastResult && { ...lastResult, measure_table: undefined,
+        measures: listedMeasures(lastResult, measureTable) },
     };
     const blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
     const url = URL.createObjectURL(blob);
@@ -159,6 +179,7 @@ function main() {
   $("calc-reset").addEventListener("click", () => {
     form.clear();
     form.notice("");
+    cards = {};
     update(true);
     form.focusFirst();
   });

@@ -6,6 +6,17 @@
  * scripts/pages/templates/). @template {HTMLElement} [E=HTMLElement] @param {string} id @returns {E} */
 export const $ = (id) => /** @type {E} */ (document.getElementById(id));
 
+/** A page's entry module (app.js, lists.js): runs `main` with the page's element of this id, if the
+ * page has one, and once only (its `data-started` says it has run).
+ * @param {string} id @param {(root: HTMLElement) => void} main */
+export function startPage(id, main) {
+  const root = document.getElementById(id);
+  if (root && !root.dataset.started) {
+    root.dataset.started = "1";
+    main(root);
+  }
+}
+
 /** The elements under `root` (the page unless given) that `selector` finds, as the type the caller
  * declares. @template {Element} [E=HTMLElement] @param {string} selector @param {ParentNode} [root]
  * @returns {E[]} */

@@ -4,19 +4,16 @@
 // memory until the page is left or "clear" is pressed; a file is written only by "download".
 
 import { workerClient } from "./worker_client.js";
-import { $, all, count as countIn, fmt, h, links } from "./dom.js";
+import { $, all, count as countIn, fmt, h, links, startPage } from "./dom.js";
 import { keepOffline } from "./offline.js";
 
 const SHOW_ROWS = 2000; // rows the worker sends for the table; the download holds them all
 const PAGE_ROWS = 100; // rows in the table at a time
 
-const root = document.getElementById("lc");
-if (root && !root.dataset.started) {
-  root.dataset.started = "1";
-  main();
-}
+startPage("lc", main);
 
-function main() {
+/** @param {HTMLElement} root the page's list check element */
+function main(root) {
   const T = JSON.parse(document.getElementById("lc-texts").textContent);
   const lang = root.dataset.lang === "en" ? "en" : "zh";
   const maxBytes = Number(root.dataset.maxBytes);

@@ -1,20 +1,22 @@
 // The calculator's results panel and the "your answers" list, as DOM nodes (textContent only,
-// never innerHTML), from what Python returned (calculator/README.md, "Browser"). Nothing is
-// computed here but the order of a recipient's items.
+// never innerHTML), from what Python returned (calculator/README.md, "Browser"): the first cards
+// of each recipient (the visitor asks for more), the measures as positions in the measure table
+// and statuses. Nothing is computed here.
 
 import { $, count as countIn, fmt, h } from "./dom.js";
 
 const EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
   "September", "October", "November", "December"];
-// Within a recipient, what the visitor can get comes first (the engine's order otherwise).
-const STATUS_ORDER = { eligible: 0, may_be_eligible: 1, needs_answers: 2, info_only: 3, not_in_force: 4, not_eligible: 5 };
+// cards a recipient's "show more" adds (the worker sends the first few: subsidy_calculator.engine.CARDS)
+export const MORE_CARDS = 10;
 const STATUS_CLASS = new Set(["eligible", "may_be_eligible", "needs_answers", "not_eligible", "info_only", "not_in_force"]);
 
 /**
  * The results of the calculator in `root` (its data-site-root gives the links), with the page's
- * texts `T` in `lang`; `focusQuestion(id)` takes the visitor to a question a result names.
+ * texts `T` in `lang`; `focusQuestion(id)` takes the visitor to a question a result names;
+ * `more(recipient, shown)` asks for more of a recipient's cards than the `shown` ones.
  */
-export function createResults(root, T, lang, focusQuestion) {
+export function createResults(root, T, lang, focusQuestion, more) {
   const resultsBox = $("calc-results");
   const count = (n) => countIn(n, lang);
   // "2025-07" -> "2025年7月" / "July 2025", as formatting.py writes dates
@@ -144,41 +146,42 @@ export function createResults(root, T, lang, focusQuestion) {
     return h("article", { class: `calc-item calc-item-${status}`, "data-benefit": it.benefit_id || "", "data-status": status }, parts);
   }
 
-  // One evaluation's result; `rulesVersion` when the result does not name its own.
-  // `skipped`: questions the visitor was asked, left blank and went past (a later one is answered).
-  function result(r, rulesVersion, skipped = new Set()) {
+  // One evaluation's result, with the measure table it lists the measures against
+  // (`table`: browser_shape's measure_table); `rulesVersion` when the result does not name its own.
+  function result(r, table, rulesVersion) {
     const nodes = [];
-    // a benefit that only waits for a question the visitor chose to skip is not shown as a card:
-    // one line names those questions instead
-    const waitsOnSkipped = (it) => it.status === "needs_answers" && Array.isArray(it.missing) && it.missing.length
-      && it.missing.every((m) => skipped.has(m.question));
-    const skippedLabels = new Set();
     if (Array.isArray(r.errors) && r.errors.length) {
       nodes.push(h("div", { class: "calc-result-errors" }, h("p", { text: T.results.invalid_answers }),
         h("ul", {}, r.errors.map((e) => h("li", { text: e.message || "" })))));
     }
     const groups = Array.isArray(r.groups) ? r.groups : [];
     for (const group of groups) {
-      const items = (Array.isArray(group.items) ? group.items : []).map((it, i) => [it, i])
-        .sort((a, b) => (STATUS_ORDER[a[0].status] ?? 9) - (STATUS_ORDER[b[0].status] ?? 9) || a[1] - b[1])
-        .map(([it]) => it)
-        .filter((it) => {
-          if (!waitsOnSkipped(it)) return true;
-          for (const m of it.missing) skippedLabels.add(m.label || m.question);
-          return false;
-        });
+      const items = Array.isArray(group.items) ? group.items : [];
       if (!items.length) continue;
+      // the first cards; the rest when the visitor asks (the totals are over all of them)
+      const rest = typeof group.count === "number" ? group.count - items.length : 0;
+      let moreCards = null;
+      if (rest > 0) {
+        const button = h("button", { type: "button", class: "md-button calc-more",
+          text: fmt(T.results.show_more, { count: count(Math.min(rest, MORE_CARDS)) }) });
+        button.addEventListener("click", () => more(group.recipient, items.length));
+        moreCards = h("div", { class: "calc-more-box" },
+          h("p", { class: "calc-shown", text: fmt(T.results.shown_of, { shown: count(items.length), count: count(group.count) }) }),
+          button);
+      }
       nodes.push(h("section", { class: "calc-group", "data-recipient": group.recipient || "" },
         h("h3", { class: "calc-group-title", text: group.title || "" }),
         group.total_text ? h("p", { class: "calc-group-total" }, h("span", { class: "calc-total-label", text: T.results.total + (lang === "zh" ? "：" : ": ") }),
           h("strong", { class: "calc-total", text: group.total_text })) : null,
-        items.map(item)));
+        items.map(item), moreCards));
     }
     if (!nodes.some((n) => n.classList && n.classList.contains("calc-group"))) {
       nodes.push(h("p", { class: "calc-placeholder", text: T.results.nothing }));
     }
-    if (skippedLabels.size) {
-      nodes.push(h("p", { class: "calc-skipped", text: fmt(T.results.skipped, { labels: [...skippedLabels].map((l) => `“${l}”`).join(lang === "zh" ? "、" : ", ") }) }));
+    // the questions the visitor went past that some benefits still wait for (not shown as cards)
+    const skippedLabels = (Array.isArray(r.skipped) ? r.skipped : []).filter((l) => typeof l === "string");
+    if (skippedLabels.length) {
+      nodes.push(h("p", { class: "calc-skipped", text: fmt(T.results.skipped, { labels: skippedLabels.map((l) => `“${l}”`).join(lang === "zh" ? "、" : ", ") }) }));
     }
     // the nearest changes of answers that would open a benefit that does not apply now, each once
     const changes = (Array.isArray(r.what_if) ? r.what_if : []).filter((c) => c && typeof c.text === "string");
@@ -186,7 +189,7 @@ export function createResults(root, T, lang, focusQuestion) {
       nodes.push(h("section", { class: "calc-changes" }, h("h3", { text: T.results.what_if }),
         h("ul", {}, changes.map((c) => h("li", { "data-opens": Array.isArray(c.opens) ? c.opens.join(" ") : "", text: c.text })))));
     }
-    const measures = Array.isArray(r.measures) ? r.measures : [];
+    const measures = listedMeasures(r, table);
     if (measures.length) {
       // notice by notice, in the result's order: a heading, then its measures
       const byNotice = [];
@@ -222,4 +225,26 @@ export function createResults(root, T, lang, focusQuestion) {
   }
 
   return { placeholder, waiting, pending, error, took, answers, result };
+}
+
+/**
+ * The measures a result lists (`measures`: [position in the table, status, reasons when not in
+ * force], in no particular order), in the table's order, each with what the measure table says
+ * of it: {id, notice, notice_title, label, title, url, status, status_text, reasons}. Also what
+ * the "download" button saves.
+ */
+export function listedMeasures(r, table) {
+  const rows = table && Array.isArray(table.measures) ? table.measures : [];
+  const statuses = table && table.statuses && typeof table.statuses === "object" ? table.statuses : {};
+  const lines = (Array.isArray(r.measures) ? r.measures : [])
+    .filter((line) => Array.isArray(line) && Number.isInteger(line[0]) && Array.isArray(rows[line[0]]))
+    .sort((a, b) => a[0] - b[0]);
+  const out = [];
+  for (const line of lines) {
+    const [id, notice, noticeTitle, label, title, url] = rows[line[0]];
+    const status = String(line[1]);
+    out.push({ id, notice, notice_title: noticeTitle, label, title, url, status,
+      status_text: Object.hasOwn(statuses, status) ? statuses[status] : "", reasons: Array.isArray(line[2]) ? line[2] : [] });
+  }
+  return out;
 }

@@ -287,10 +287,13 @@ def _bench_evaluations(p: Playwright, tmp: Path, base: str, key: str = "eval_pag
     out: dict[str, Any] = {}
     # one evaluation as the page asks for it (with what would change the answer), and without it
     for suffix, what_if in (("", False), ("_what_if", True)):
+        # as the page asks: it has the measure table from its first result (browser_shape)
         samples = page.evaluate("""async ([n, whatIf]) => {
             const api = window.__subsidyCalculatorTest;
-            const request = JSON.stringify({answers: {role: "enterprise", enterprise_size: "small",
-                graduates_hired: 3}, on: null, lang: "zh", what_if: whatIf});
+            const ask = (table) => JSON.stringify({answers: {role: "enterprise", enterprise_size: "small",
+                graduates_hired: 3}, on: null, lang: "zh", what_if: whatIf, cards: {}, skipped: [], table});
+            const [first] = await api.evaluateMany([ask(null)]);
+            const request = ask(JSON.parse(first.json).table ?? null);
             const out = [];
             for (let i = 0; i < n; i++) {
                 const t = performance.now();

@@ -145,7 +145,8 @@ class LinkShaper:
             context.get("exception"), asyncio.CancelledError) else loop.default_exception_handler(context))
         for task in tasks:
             task.cancel()
-        self._loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+        if tasks:  # gather() of nothing asks for the thread's current loop, and this thread has none
+            self._loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
         self._loop.close()
 
     def __enter__(self) -> "LinkShaper":

@@ -71,6 +71,65 @@ def test_browser_warm_up_requests_are_valid_requests_for_every_role(rules_file: 
         assert json.loads(browser.evaluate_json(json.dumps(request)))["errors"] == []
 
 
+def test_the_page_gets_the_first_cards_of_each_recipient_with_totals_over_all(rules_file: Path, rules) -> None:
+    """browser_shape: a recipient's first cards (eligible first), how many there are, and the total
+    of all of them; "show more" asks for more (`cards`), up to all of them."""
+    browser.load_rules(rules_file.read_text(encoding="utf-8"))
+    full = rules.evaluate(SMALL_3, DAY, "zh")
+    everything = {g["recipient"]: g for g in full["groups"]}
+    ask = {"answers": SMALL_3, "on": DAY, "lang": "zh"}
+    first = json.loads(browser.evaluate_json(json.dumps({**ask, "cards": {"enterprise": 2}})))
+    enterprise = next(g for g in first["groups"] if g["recipient"] == "enterprise")
+    assert (enterprise["count"], len(enterprise["items"])) == (len(everything["enterprise"]["items"]), 2)
+    assert (enterprise["total"], enterprise["total_text"]) == (everything["enterprise"]["total"], "6333元")
+    assert [i["status"] for i in enterprise["items"]] == ["eligible", "may_be_eligible"]
+    # with none of its cards sent, a recipient's total is still that of all of them
+    none = json.loads(browser.evaluate_json(json.dumps({**ask, "cards": {"enterprise": 0}})))
+    assert [(g["recipient"], len(g["items"]), g["total_text"]) for g in none["groups"]] == \
+        [("enterprise", 0, "6333元"), ("graduate", 1, "2111元")]
+    rank = ["eligible", "may_be_eligible", "needs_answers"]
+    for more in (5, 100):  # "show more", then all
+        page = json.loads(browser.evaluate_json(json.dumps({**ask, "cards": {"enterprise": more}})))
+        shown = next(g for g in page["groups"] if g["recipient"] == "enterprise")
+        assert len(shown["items"]) == min(more, shown["count"]) and shown["total_text"] == "6333元"
+        assert shown["items"][:2] == enterprise["items"]
+        assert [rank.index(i["status"]) for i in shown["items"]] == sorted(rank.index(i["status"]) for i in shown["items"])
+    assert sorted(i["benefit_id"] for i in shown["items"]) == sorted(i["benefit_id"] for i in everything["enterprise"]["items"])
+
+
+def test_the_page_gets_the_measure_table_once_and_the_measures_as_positions(rules_file: Path, rules) -> None:
+    browser.load_rules(rules_file.read_text(encoding="utf-8"))
+    ask = {"answers": SMALL_3, "on": DAY, "lang": "en"}
+    first = json.loads(browser.evaluate_json(json.dumps(ask)))
+    table = first["measure_table"]
+    assert table["key"] == first["table"] and table["statuses"]["eligible"] == "Eligible"
+    later = json.loads(browser.evaluate_json(json.dumps({**ask, "table": first["table"]})))
+    assert "measure_table" not in later and later["measures"] == first["measures"]
+    full = {m["id"]: m for m in rules.evaluate(SMALL_3, DAY, "en")["measures"]}
+    for position, status, *reasons in later["measures"]:
+        measure_id, _, notice_title, label, title, url = table["measures"][position]
+        assert full[measure_id]["status"] == status and (full[measure_id]["title"], full[measure_id]["url"]) == (title, url)
+        assert reasons == ([full[measure_id]["reasons"]] if status == "not_in_force" else [])
+    assert table["measures"][4][3:5] == ["Eighteen employment measures · Measure 5",
+                                         "Employment and entrepreneurship subsidies"]
+    # another language, another table
+    zh = json.loads(browser.evaluate_json(json.dumps({**ask, "lang": "zh", "table": first["table"]})))
+    assert zh["measure_table"]["measures"][4][3:5] == ["稳就业十八条措施 · 第五条", "落实就业创业补贴"]
+
+
+def test_cards_that_only_wait_for_skipped_questions_are_named_not_sent(rules_file: Path) -> None:
+    browser.load_rules(rules_file.read_text(encoding="utf-8"))
+    ask = {"answers": {"role": "enterprise"}, "on": DAY, "lang": "zh"}
+    all_cards = json.loads(browser.evaluate_json(json.dumps(ask)))
+    went_past = json.loads(browser.evaluate_json(json.dumps({**ask, "skipped": ["enterprise_size"]})))
+    assert all_cards["skipped"] == [] and went_past["skipped"] == ["企业规模"]
+    before = {g["recipient"]: g["count"] for g in all_cards["groups"]}
+    after = {g["recipient"]: g["count"] for g in went_past["groups"]}
+    assert after["enterprise"] < before["enterprise"]
+    assert all(i["missing"] != [{"question": "enterprise_size", "label": "企业规模"}]
+               for g in went_past["groups"] for i in g["items"])
+
+
 # -- command line --------------------------------------------------------------------------------
 
 def run_cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess:

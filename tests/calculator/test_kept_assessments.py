@@ -45,14 +45,22 @@ class Recording(dict):
 
 @FUZZ
 @given(visits=st.lists(answer_sets, min_size=1, max_size=4), lang=st.sampled_from(["zh", "en"]),
-       what_if=st.booleans())
-def test_kept_assessments_give_what_a_fresh_engine_gives(visits: list[dict], lang: str, what_if: bool) -> None:
+       what_if=st.booleans(), cards=st.one_of(st.none(), st.dictionaries(
+           st.sampled_from(["enterprise", "graduate", "individual"]), st.integers(0, 4))),
+       skipped=st.lists(st.sampled_from([q["id"] for q in QUESTIONS]), max_size=3), has_table=st.booleans())
+def test_kept_assessments_give_what_a_fresh_engine_gives(visits: list[dict], lang: str, what_if: bool,
+                                                         cards: Any, skipped: list[str], has_table: bool) -> None:
     fresh = load_rules(copy.deepcopy(BUNDLE))
     for answers in visits:
         expected = fresh.evaluate(answers, DAY, lang, what_if=what_if)
         assert WARM.evaluate(answers, DAY, lang, what_if=what_if) == expected
-        assert json.loads(WARM.evaluate_json(answers, DAY, lang)) == json.loads(json.dumps(
-            browser_shape(fresh.evaluate(answers, DAY, lang), fresh.texts[lang])))
+        # the page's shape, written from the kept JSON, is the fresh result's shape
+        table = f"{BUNDLE['version']}/{lang}/{DAY}" if has_table else None
+        assert json.loads(WARM.evaluate_json(answers, DAY, lang, cards=cards, skipped=skipped, table=table)) == \
+            json.loads(json.dumps(browser_shape(fresh, fresh.evaluate(answers, DAY, lang), cards, skipped, table)))
+        # and what the page asks for, with what would change the answer
+        assert WARM.evaluate_page(answers, DAY, lang, cards=cards, skipped=skipped, table=table) == \
+            browser_shape(fresh, fresh.evaluate(answers, DAY, lang, what_if=True), cards, skipped, table)
         fresh = load_rules(copy.deepcopy(BUNDLE))  # nothing kept from the visit before
 
 

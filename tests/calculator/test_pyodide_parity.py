@@ -44,8 +44,13 @@ def _requests(bundle: dict[str, Any]) -> list[str]:
                     answers[q["id"]] = rng.random() < 0.5
                 else:
                     answers[q["id"]] = rng.choice([0, 1, 2, 3, 5, 100, 800000, 1000000, 1500000, -3])
-        requests.append(json.dumps({"answers": answers, "on": rng.choice([DAY, "2030-01-01", "1999-12-31"]),
-                                    "lang": rng.choice(["zh", "en"]), "what_if": rng.random() < 0.5}))
+        on, lang = rng.choice([DAY, "2030-01-01", "1999-12-31"]), rng.choice(["zh", "en"])
+        request = {"answers": answers, "on": on, "lang": lang, "what_if": rng.random() < 0.5}
+        if rng.random() < 0.5:  # as the page asks: cards wanted, questions gone past, the table it has
+            request.update(cards={"enterprise": rng.choice([0, 1, 10, 30])},
+                           skipped=rng.sample([q["id"] for q in bundle["questions"]], 2),
+                           table=rng.choice([None, f"{bundle['version']}/{lang}/{on}"]))
+        requests.append(json.dumps(request))
     return requests
 
 

@@ -296,6 +296,11 @@ def test_download_results_json(started_calculator) -> None:
     data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
     assert data["answers"] == {"role": "enterprise", "enterprise_size": "small", "graduates_hired": 3}
     assert data["result"]["groups"][0]["total_text"] == "6,333 yuan"
+    # the measures with their titles and statuses, as the page lists them (not positions in its table)
+    five = next(m for m in data["result"]["measures"] if m["id"] == "employment-entrepreneurship-subsidies")
+    assert (five["title"], five["status_text"], five["url"]) == \
+        ("Employment and entrepreneurship subsidies", "Eligible", "/en/measures/employment-entrepreneurship-subsidies/")
+    assert "measure_table" not in data["result"]
     assert data["rules_version"] == page.get_attribute("#calc", "data-rules-version")
 
 

@@ -8,7 +8,10 @@
                                 JavaScript, where a str of Chinese text converts character by character)
     warm_up_requests()       -> requests the worker evaluates while the visitor reads the form
     check_list(data, request, progress) -> a whole list checked (lists.py), as JSON text; never raises
-The request is {"answers": {...}, "on": "YYYY-MM-DD" | null, "lang": "zh" | "en"}; for check_list
+The request is {"answers": {...}, "on": "YYYY-MM-DD" | null, "lang": "zh" | "en"}, and for an
+evaluation optionally "what_if": true, "cards": {recipient: how many cards}, "skipped": [question
+ids the visitor went past], "table": the key of the measure table the page has (browser_shape);
+for check_list
 also "list": a list id or null (recognised from the headings) and "show_rows": how many rows
 to return in detail (all by default; `row_count` says how many there are, `csv` holds them all);
 `data` is the file's bytes.
@@ -18,10 +21,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .engine import ROLE, Rules, browser_shape, to_json
+from .engine import ROLE, Rules, to_json
 from .texts import LANGS, fill
 
-_REQUEST_FIELDS = ("answers", "on", "lang", "what_if")
+_REQUEST_FIELDS = ("answers", "on", "lang", "what_if", "cards", "skipped", "table")
 _rules: Rules | None = None
 _lists = None  # lists.Lists of _rules, compiled on first use
 
@@ -83,11 +86,12 @@ def result_json(rules: Rules, request_json: Any) -> str:
     request, problems = _parse(request_json)
     first = _request_errors(rules, problems, _lang(request))
     if request.get("what_if") is True:
-        result = rules.evaluate(request.get("answers"), request.get("on"), request.get("lang"), what_if=True,
-                                shared=True)
-        result["errors"][:0] = first
-        return dumps(browser_shape(result, rules.texts[result["lang"]]))
-    return rules.evaluate_json(request.get("answers"), request.get("on"), request.get("lang"), errors_first=first)
+        return dumps(rules.evaluate_page(request.get("answers"), request.get("on"), request.get("lang"),
+                                         errors_first=first, cards=request.get("cards"),
+                                         skipped=request.get("skipped", ()), table=request.get("table")))
+    return rules.evaluate_json(request.get("answers"), request.get("on"), request.get("lang"), errors_first=first,
+                               cards=request.get("cards"), skipped=request.get("skipped", ()),
+                               table=request.get("table"))
 
 
 def warm_up_requests() -> list[str]:

@@ -11,6 +11,8 @@ import datetime as _dt
 import json
 import re
 from fractions import Fraction
+from heapq import merge
+from itertools import islice
 from math import floor
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -32,7 +34,9 @@ _UNITS = ("yuan", "month", "year")
 # How a benefit is paid, only as the notice says it; not_stated where the notice is silent.
 FREQUENCIES = ("one_time", "recurring", "not_stated")
 _VIEW_CACHE = 64                   # (day, language) pairs kept
+CARDS = 10                         # a recipient's cards in the page's result, unless it asks for more
 _UNANSWERED = object()             # an answer not given, in the key of an assessment
+_NEEDS = 2                         # the rank of needs_answers (STATUSES)
 
 
 def _yuan(value: Any, count: int = 1) -> int:
@@ -201,6 +205,19 @@ class Rules:
         changed (faster: for the browser, which writes the result out at once, and the what-if);
         otherwise they are the caller's own copies."""
         view, clean, errors, done = self._assess(answers, on, lang)
+        return self._result(view, clean, errors, done, what_if, only, shared)
+
+    def evaluate_page(self, answers: Any, on: Any = None, lang: Any = "zh", errors_first: Sequence[dict] = (),
+                      cards: Any = None, skipped: Any = (), table: Any = None) -> dict[str, Any]:
+        """evaluate(answers, on, lang, what_if=True) as the page gets it (browser_shape, from what
+        the engine keeps of each chunk of measures), with `errors_first` before its errors."""
+        view, clean, errors = self._prepare(answers, on, lang)
+        chunks = view.chunks(clean, clean.get(ROLE))
+        result = self._result(view, clean, [*errors_first, *errors], view.in_order(chunks), True, None, True)
+        return browser_shape(self, result, cards, skipped, table, [chunk.summary() for chunk in chunks])
+
+    def _result(self, view: "_View", clean: dict[str, Any], errors: list[dict], done: list["_Done"],
+                what_if: bool, only: Any, shared: bool) -> dict[str, Any]:
         measures_out = [d.entry for d in done if only is None or d.entry["id"] in only]
         if not shared:
             measures_out = _copy(measures_out)
@@ -215,25 +232,67 @@ class Rules:
             whatif.annotate(self, result, clean, view, done)
         return result
 
-    def evaluate_json(self, answers: Any, on: Any = None, lang: Any = "zh", errors_first: Sequence[dict] = ()) -> str:
-        """evaluate(answers, on, lang) as the browser gets it (browser_shape), as JSON text, with
-        `errors_first` before the result's errors. Written from the JSON of each measure's
-        assessment, kept with it: a visitor changes one answer at a time, and most of the result
-        stays the same text."""
-        view, _, errors, done = self._assess(answers, on, lang)
+    def evaluate_json(self, answers: Any, on: Any = None, lang: Any = "zh", errors_first: Sequence[dict] = (),
+                      cards: Any = None, skipped: Any = (), table: Any = None) -> str:
+        """evaluate(answers, on, lang) as the browser gets it (browser_shape: `cards`, `skipped` and
+        `table` as there), as JSON text, with `errors_first` before the result's errors. Written
+        from the JSON of each measure's assessment, kept with it: a visitor changes one answer at a
+        time, and most of the result stays the same text."""
+        view, clean, errors = self._prepare(answers, on, lang)
+        chunks = [chunk.summary() for chunk in view.chunks(clean, clean.get(ROLE))]
         result = self._head(view, [*errors_first, *errors])
-        texts = [fragment for d in done for fragment in d.json()[1]]
-        items = [item for d in done for item in d.entry["items"]]
-        groups = [to_json(head)[:-1] + ',"items":[' + ",".join(texts[i] for i in members) + "]}"
-                  for head, members in self._groups(items, view)]
-        shown = [d.json()[0] for d in done if not _for_others(d.entry)]
-        others = _others_text(len(done) - len(shown), view.lang, view.text)
-        return (to_json(result)[:-1] + ',"groups":[' + ",".join(groups) + '],"measures":[' + ",".join(shown)
-                + '],"other_measures":' + to_json(others) + "}")
+        pages, labels = self.shown_groups(view, chunks, cards, skipped)
+        groups = [to_json(head)[:-1] + ',"items":[' + ",".join(d.items_json()[j] for _, _, j, d in shown) + "]}"
+                  for head, shown in pages]
+        others = _others_text(sum(chunk.others for chunk in chunks), view.lang, view.text)
+        key, table_json = view.table()
+        return (to_json(result)[:-1] + ',"groups":[' + ",".join(groups) + '],"skipped":' + to_json(labels)
+                + ',"measures":[' + ",".join(chunk.lines for chunk in chunks if chunk.lines)
+                + '],"other_measures":' + to_json(others)
+                + ',"table":' + to_json(key) + (',"measure_table":' + table_json if table != key else "") + "}")
 
-    def _assess(self, answers: Any, on: Any, lang: Any) -> tuple["_View", dict[str, Any], list[dict], list["_Done"]]:
-        """The view of the day and language, the checked answers, the errors so far and every
-        measure's assessment, in the order of the bundle."""
+    def shown_groups(self, view: "_View", chunks: Sequence["_Summary"], cards: Any,
+                     skipped: Any) -> tuple[list[tuple[dict, list[tuple[int, int, int, "_Done"]]]], list[str]]:
+        """browser_shape's groups from the chunks' summaries: each group's head (with its total
+        and count) and its cards to send ((rank, position, index, assessment)); the labels of the
+        skipped questions that the cards left out wait for."""
+        wanted = cards if isinstance(cards, Mapping) else {}
+        passed = frozenset(q for q in skipped if isinstance(q, str)) if isinstance(skipped, (list, tuple)) else frozenset()
+        labels: dict[str, None] = {}
+        pages = []
+        for rid in self.recipients:
+            lists = [chunk.cards[rid] for chunk in chunks if rid in chunk.cards]
+            if not lists:
+                continue
+            n = wanted.get(rid)
+            n = n if type(n) is int and n >= 0 else CARDS
+            ordered = merge(*lists) if len(lists) > 1 else iter(lists[0])
+            shown: list[tuple[int, int, int, _Done]]
+            if passed:
+                shown, count = [], 0
+                for card in ordered:
+                    missing = card[3].entry["items"][card[2]]["missing"]
+                    if card[0] == _NEEDS and missing and all(m["question"] in passed for m in missing):
+                        for m in missing:
+                            labels.setdefault(m["label"] or m["question"])
+                        continue
+                    count += 1
+                    if len(shown) < n:
+                        shown.append(card)
+                if not count:
+                    continue  # every card waits for a question the visitor went past
+            else:
+                count = sum(map(len, lists))
+                shown = list(islice(ordered, n))
+            totals = [chunk.totals[rid] for chunk in chunks if rid in chunk.totals]
+            total = sum(totals) if totals else None
+            pages.append(({"recipient": rid, "title": view.recipient_titles.get(rid, rid), "total": total,
+                           "total_text": format_money(total, view.lang) if total is not None else None,
+                           "count": count}, shown))
+        return pages, list(labels)
+
+    def _prepare(self, answers: Any, on: Any, lang: Any) -> tuple["_View", dict[str, Any], list[dict]]:
+        """The view of the day and language, the checked answers and the errors so far."""
         errors: list[dict] = []
         if lang is None:
             lang = LANGS[0]
@@ -247,6 +306,12 @@ class Rules:
         view = self.view(day.isoformat(), lang)
         clean, answer_errors = check_answers(self.questions, answers, view)
         errors.extend(answer_errors)
+        return view, clean, errors
+
+    def _assess(self, answers: Any, on: Any, lang: Any) -> tuple["_View", dict[str, Any], list[dict], list["_Done"]]:
+        """The view of the day and language, the checked answers, the errors so far and every
+        measure's assessment, in the order of the bundle."""
+        view, clean, errors = self._prepare(answers, on, lang)
         return view, clean, errors, view.assess(clean, clean.get(ROLE))
 
     def assessments(self, clean: Mapping[str, Any], iso: str, lang: str) -> list["_Done"]:
@@ -435,23 +500,51 @@ class Rules:
         return groups
 
 
-def browser_shape(result: dict[str, Any], text: Mapping[str, str]) -> dict[str, Any]:
-    """The result as the page gets it: each item once, in its group; the measures without their
-    items (the page lists them by status), and without those whose benefits are all for other
-    visitors: `other_measures` says how many (a library of many notices would list hundreds);
-    `text`: the result's language's texts."""
-    shown = [_listed(m) for m in result["measures"] if not _for_others(m)]
-    return {**result, "measures": shown,
-            "other_measures": _others_text(len(result["measures"]) - len(shown), result["lang"], text)}
+def browser_shape(rules: Rules, result: dict[str, Any], cards: Any = None, skipped: Any = (),
+                  table: Any = None, kept: Sequence["_Summary"] | None = None) -> dict[str, Any]:
+    """The result as the page gets it, the size of what the visitor sees (ARCHITECTURE.md, D14):
+    - `groups`: each recipient's `total` over all its items, `count` (its cards in all) and the
+      first of them (`items`): eligible, then may be eligible, then needs answers, in the bundle's
+      order within each; `cards`: {recipient: how many} (else CARDS); a card that only waits for
+      questions in `skipped` (ids of questions the visitor went past) is not counted nor sent,
+      and `skipped` of the result names those questions (their labels), each once;
+    - `measures`: [position in the measure table, status] of each measure, with its reasons when
+      it is not in force, without those whose benefits are all for other visitors
+      (`other_measures` says how many); in the order of the measures the engine assesses
+      together (_View.chunked), not the table's (the page sorts them by position);
+    - `table`: the key of the measure table of the rules, day and language, and `measure_table`
+      itself ({key, statuses: {status: text}, measures: [[id, notice, notice title, label,
+      title, url], ...]}) unless the request's `table` named that key (the page has it).
+    `result` lists every measure (`only` None); `kept`: the summaries of the chunks it was made
+    from (Rules.evaluate_page), else they are made from `result`."""
+    view = rules.view(result["date"], result["lang"])
+    measures = result["measures"]
+    if kept is None:
+        own = [_Done(entry) for entry in measures]
+        kept = [_Summary(positions, [own[i] for i in positions], lines=False) for positions in view.chunked]
+    pages, labels = rules.shown_groups(view, kept, cards, skipped)
+    listed = [_line(i, measures[i]) for positions in view.chunked for i in positions if not _for_others(measures[i])]
+    key, table_json = view.table()
+    # the result's own items (with what_if), in the order and number the summaries give
+    shaped = {**result, "groups": [{**head, "items": [measures[i]["items"][j] for _, i, j, _ in shown]}
+                                   for head, shown in pages],
+              "skipped": labels, "measures": listed,
+              "other_measures": _others_text(len(measures) - len(listed), view.lang, view.text),
+              "table": key}
+    if table != key:
+        shaped["measure_table"] = json.loads(table_json)
+    return shaped
 
 
 def _others_text(count: int, lang: str, text: Mapping[str, str]) -> str | None:
     return fill(text["labels.other_measures"], count=format_count(count, lang)) if count else None
 
 
-def _listed(entry: Mapping[str, Any]) -> dict[str, Any]:
-    """A measure's entry as the page lists it: without its items (they are in the groups)."""
-    return {k: v for k, v in entry.items() if k != "items"}
+def _line(position: int, entry: Mapping[str, Any]) -> list:
+    """A measure in the page's list (browser_shape): its position in the measure table and its
+    status, with its reasons when it is not in force."""
+    return [position, entry["status"], entry["reasons"]] if entry["status"] == "not_in_force" \
+        else [position, entry["status"]]
 
 
 def _for_others(entry: Mapping[str, Any]) -> bool:
@@ -475,21 +568,72 @@ def to_json(data: Any) -> str:
 
 class _Done:
     """One measure's assessment for one set of the answers it reads: its entry of the result (with
-    its items) and, once asked for, its JSON text and its items' and its benefits' dated changes
+    its items) and, once asked for, its items' JSON text and its items' and its benefits' dated changes
     ahead (whatif.py). Shared: never change its entry."""
-    __slots__ = ("entry", "_json", "ahead")
+    __slots__ = ("entry", "_json", "_line", "ahead")
 
     def __init__(self, entry: dict[str, Any]) -> None:
         self.entry = entry
-        self._json: tuple[str, list[str]] | None = None
+        self._json: list[str] | None = None
+        self._line: str | None = None
         self.ahead: dict[str, list[str]] | None = None
 
-    def json(self) -> tuple[str, list[str]]:
-        """(the entry without its items, as the browser gets it; each item)."""
+    def line(self, position: int) -> str:
+        """The measure in the page's list (_line), as JSON text."""
+        if self._line is None:
+            self._line = to_json(_line(position, self.entry))
+        return self._line
+
+    def items_json(self) -> list[str]:
+        """The JSON text of each of its items, as the page gets them."""
         if self._json is None:
-            self._json = (to_json(_listed(self.entry)),
-                          [to_json(item) for item in self.entry["items"]])
+            self._json = [to_json(item) for item in self.entry["items"]]
         return self._json
+
+
+class _Summary:
+    """What the page's result needs of a chunk's assessments (browser_shape): its measures' lines
+    (`lines`, JSON, joined; unless `lines` is false), how many are for other visitors (`others`), and by recipient its
+    cards, (rank, position, index of the item, assessment) in the order they are shown, and the
+    total of its eligible amounts (only for a recipient that has one)."""
+    __slots__ = ("lines", "others", "cards", "totals")
+
+    def __init__(self, positions: Sequence[int], done: Sequence[_Done], lines: bool = True) -> None:
+        listed = []
+        self.others = 0
+        self.cards: dict[str, list[tuple[int, int, int, _Done]]] = {}
+        self.totals: dict[str, int] = {}
+        for position, d in zip(positions, done):
+            if _for_others(d.entry):
+                self.others += 1
+            elif lines:
+                listed.append(d.line(position))
+            for j, item in enumerate(d.entry["items"]):
+                status = item["status"]
+                if status in ("not_eligible", "not_in_force"):
+                    continue  # what the visitor may get on the day: not what has ended or not started
+                rid = item["recipient"]
+                self.cards.setdefault(rid, []).append((_RANK[status], position, j, d))
+                if status == "eligible" and item["amount"] is not None:
+                    self.totals[rid] = self.totals.get(rid, 0) + item["amount"]
+        self.lines = ",".join(listed)
+        for cards in self.cards.values():
+            cards.sort(key=lambda card: card[:3])
+
+
+class _Chunk:
+    """The assessments of the measures at `positions` (that read the same answers) for one set of
+    those answers; shared, as the assessments are."""
+    __slots__ = ("positions", "done", "_summary")
+
+    def __init__(self, positions: list[int], done: list[_Done]) -> None:
+        self.positions, self.done = positions, done
+        self._summary: _Summary | None = None
+
+    def summary(self) -> _Summary:
+        if self._summary is None:
+            self._summary = _Summary(self.positions, self.done)
+        return self._summary
 
 
 def _texts(rules: Rules) -> Iterator[tuple[str, Any]]:
@@ -568,31 +712,57 @@ class _View:
         for i, mv in enumerate(self.measures):
             together.setdefault(mv.measure.reads, []).append(i)
         self._together = [(reads, (_UNANSWERED,) * len(reads), positions) for reads, positions in together.items()]
+        self.chunked = [positions for _, _, positions in self._together]  # the measures' positions, chunk by chunk
         # assessments already made on this day in this language, by role and the answers read: a
         # visitor changes one answer at a time, and most measures do not read it
         # (room for about 4 full results: the what-if tries other answers, mostly for a few measures)
-        self._assessed: dict[tuple, list[_Done]] = {}
+        self._assessed: dict[tuple, _Chunk] = {}
         self._assessed_count, self._assessed_limit = 0, 4 * len(self.measures) + 64
+        self._table: tuple[str, str] | None = None
 
     def assess(self, clean: Mapping[str, Any], role: str | None) -> list["_Done"]:
         """Every measure's assessment for these answers (Rules.measure), in the bundle's order;
         made once for each role and each distinct set of the answers the measure reads."""
+        return self.in_order(self.chunks(clean, role))
+
+    def in_order(self, chunks: list["_Chunk"]) -> list["_Done"]:
+        """The chunks' assessments in the bundle's order."""
         out: list[Any] = [None] * len(self.measures)
+        for chunk in chunks:
+            for i, d in zip(chunk.positions, chunk.done):
+                out[i] = d
+        return out
+
+    def chunks(self, clean: Mapping[str, Any], role: str | None) -> list["_Chunk"]:
+        """The assessments of the measures that read the same answers, for these answers, each
+        kept with what the page's result needs of them (_Chunk.summary)."""
+        out = []
         for reads, unanswered, positions in self._together:
             values = tuple(map(clean.get, reads, unanswered))
             # the types too: True == 1 and 1 == 1.0 in a key, not in a rule
             key = (reads, role, values, tuple(map(type, values)))
-            done = self._assessed.get(key)
-            if done is None:
+            chunk = self._assessed.get(key)
+            if chunk is None:
                 if self._assessed_count >= self._assessed_limit:
                     self._assessed.clear()
                     self._assessed_count = 0
                 self._assessed_count += len(positions)
-                done = self._assessed[key] = [_Done(self.rules.measure(self.measures[i], self, clean, role))
-                                              for i in positions]
-            for i, d in zip(positions, done):
-                out[i] = d
+                chunk = self._assessed[key] = _Chunk(positions, [
+                    _Done(self.rules.measure(self.measures[i], self, clean, role)) for i in positions])
+            out.append(chunk)
         return out
+
+    def table(self) -> tuple[str, str]:
+        """(key, JSON text) of the measure table the page lists the measures against
+        (browser_shape): the same for every evaluation on this day in this language."""
+        if self._table is None:
+            key = f"{self.rules.version}/{self.lang}/{self.iso}"
+            self._table = (key, to_json({
+                "key": key,
+                "statuses": {status: self.text["status." + status] for status in (*STATUSES, "info_only")},
+                "measures": [[mv.measure.id, mv.measure.notice["id"], mv.notice_title, mv.label, mv.title, mv.url]
+                             for mv in self.measures]}))
+        return self._table
 
     def missing_entry(self, question: str) -> dict:
         return {"question": question, "label": self.labels[question]}

@@ -15,16 +15,75 @@ unmet condition stays the reason. Nothing leaves the process; the same code runs
 from __future__ import annotations
 
 from itertools import product
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
 
 from . import periods
+from .answers import Question
 from .formatting import format_count, format_date, format_money
-from .rules import question_refs
+from .rules import Rule, question_refs
 from .texts import fill, with_duration
 
-if TYPE_CHECKING:
-    from .engine import Rules, _BenefitView, _Done, _MeasureView, _View
+
+# What this module reads of the engine, which calls it (engine.py imports whatif.py, never the
+# other way round: .importlinter). engine.Rules, _View, _MeasureView, _BenefitView and _Done have
+# these; mypy checks it where the engine passes them in.
+
+class _Done(Protocol):
+    """A measure's kept assessment (engine._Done)."""
+    entry: dict[str, Any]
+    ahead: dict[str, list[str]] | None
+
+
+class _BenefitView(Protocol):
+    @property
+    def benefit(self) -> Any: ...   # engine.Benefit
+    @property
+    def conditions(self) -> Sequence[Rule]: ...
+
+
+class _MeasureView(Protocol):
+    @property
+    def measure(self) -> Any: ...   # engine.Measure
+    @property
+    def figure_values(self) -> Mapping[str, Any]: ...
+    @property
+    def benefits(self) -> Sequence[_BenefitView]: ...
+
+
+class _View(Protocol):
+    """The day and language an evaluation is for, with their texts (engine._View)."""
+    @property
+    def iso(self) -> str: ...
+    @property
+    def lang(self) -> str: ...
+    @property
+    def text(self) -> Mapping[str, str]: ...
+    @property
+    def labels(self) -> Mapping[str, str]: ...
+    @property
+    def units(self) -> Mapping[str, str]: ...
+    @property
+    def question_index(self) -> Mapping[str, int]: ...
+    @property
+    def measures(self) -> Sequence[_MeasureView]: ...
+
+
+class Rules(Protocol):
+    """The compiled rules (engine.Rules)."""
+    @property
+    def measures(self) -> Sequence[Any]: ...   # engine.Measure
+    @property
+    def questions(self) -> Sequence[Question]: ...
+    @property
+    def question_by_id(self) -> Mapping[str, Question]: ...
+    @property
+    def change_days(self) -> Sequence[str]: ...
+    @property
+    def measures_using(self) -> Mapping[str, frozenset[str]]: ...
+    def evaluate(self, answers: Any, on: Any = None, lang: Any = "zh", what_if: bool = False,
+                 only: Any = None, shared: bool = False) -> dict[str, Any]: ...
+    def assessments(self, clean: Mapping[str, Any], iso: str, lang: str) -> Sequence[_Done]: ...
 
 MAX_AHEAD = 4            # dated changes shown ahead of the chosen day
 _OPENS = ("eligible", "may_be_eligible")
@@ -32,7 +91,7 @@ _HOLDS = ("eligible", "may_be_eligible", "needs_answers")
 
 
 def annotate(rules: "Rules", result: dict[str, Any], clean: Mapping[str, Any], view: "_View",
-             done: list["_Done"]) -> None:
+             done: Sequence["_Done"]) -> None:
     """Add `what_if` to every item of `result` (evaluated from `clean` answers on `view`'s day;
     `done`: the assessment of every measure it was made from), and `what_if` to the result: the
     nearest changes, each once, with the benefits they open."""
@@ -292,14 +351,14 @@ def _one_more(rules: "Rules", result: Mapping[str, Any], clean: Mapping[str, Any
 # ---- dated changes ahead ----------------------------------------------------------------------------
 
 def _ahead(rules: "Rules", clean: Mapping[str, Any], view: "_View",
-           done: list["_Done"]) -> dict[tuple[str, str], list[str]]:
+           done: Sequence["_Done"]) -> dict[tuple[str, str], list[str]]:
     """For each benefit the visitor may get: how it reads from each later day the policy dates.
     Kept with each measure's assessment: the same answers it reads give the same days ahead."""
     days = [d for d in rules.change_days if d > view.iso][:MAX_AHEAD]
     out: dict[tuple[str, str], list[str]] = {}
     if not days:
         return out
-    later: list[list["_Done"]] | None = None  # every measure on each later day, when first needed
+    later: list[Sequence["_Done"]] | None = None  # every measure on each later day, when first needed
     for i, d in enumerate(done):
         if d.ahead is None:
             if not any(item["status"] in _HOLDS for item in d.entry["items"]):
