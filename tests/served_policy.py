@@ -28,7 +28,9 @@ def served_site(work: Path, built_on: str, name: str) -> Iterator[LocalNginx]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-    with LocalNginx(work / "site", name=name) as server:
+    # one server folder per test process: two processes building the same module's site must not
+    # share nginx's configuration and pid files
+    with LocalNginx(work / "site", name=f"{name}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}") as server:
         yield server
 
 

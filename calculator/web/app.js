@@ -36,6 +36,7 @@ function main(root) {
   // result of a day and language (browser_shape), not with every result
   let measureTable = null;
   let lastResult = null;
+  let lastRequest = null; // what lastResult answered
   let lastAnswers = {};
   // Kept with the calculator for offline use: the home page, the other language's calculator, the
   // list pages and the page the visit came from (same site), and the pages each result links to.
@@ -114,8 +115,9 @@ function main(root) {
       if (!ready) { results.waiting(true, python.failed()); return; }
       const id = ++latestRequested;
       results.pending();
-      const request = JSON.stringify({ answers, on: form.chosenDay(), lang, what_if: true, cards,
-        skipped: [...form.skipped(answers)], table: measureTable ? measureTable.key : null });
+      lastRequest = { answers, on: form.chosenDay(), lang, what_if: true, cards,
+        skipped: [...form.skipped(answers)], table: measureTable ? measureTable.key : null };
+      const request = JSON.stringify(lastRequest);
       python.call("evaluate", { request }).then((json) => {
         if (id !== latestRequested) return; // a newer answer is on its way
         lastResult = JSON.parse(json);
@@ -156,7 +158,16 @@ function main(root) {
     }
   });
   $("calc-print").addEventListener("click", () => window.print());
-  $("calc-download").addEventListener("click", () => {
+  $("calc-download").addEventListener("click", async () => {
+    // every card of the result, where the page shows each recipient's first ones
+    let result = lastResult;
+    const groups = result && Array.isArray(result.groups) ? result.groups : [];
+    if (lastRequest && groups.some((g) => Array.isArray(g.items) && typeof g.count === "number" && g.count > g.items.length)) {
+      const all = Object.fromEntries(groups.map((g) => [g.recipient, g.count]));
+      try {
+        result = JSON.parse(await python.call("evaluate", { request: JSON.stringify({ ...lastRequest, cards: all }) }));
+      } catch { /* the result as the page shows it */ }
+    }
     const data = {
       page: location.origin + location.pathname,
       share_link: shareLink.value,
@@ -165,8 +176,8 @@ function main(root) {
       on: form.chosenDay() || form.today,
       answers: lastAnswers,
       // the measures with their titles and links from the measure table, not its positions
-      result: lastResult && { ...lastResult, measure_table: undefined,
-        measures: listedMeasures(lastResult, measureTable) },
+      result: result && { ...result, measure_table: undefined,
+        measures: listedMeasures(result, measureTable) },
     };
     const blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
     const url = URL.createObjectURL(blob);

@@ -105,3 +105,24 @@ def test_show_more_shows_the_rest_and_the_totals_stay(phone: Page, many, expecte
     expect(measures.first).to_contain_text(re.compile(r"\S"))
     listed = {m["id"] for m in expected[lang]["measures"] if not (m["status"] == "not_eligible" and not m["items"])}
     assert set(measures.evaluate_all("items => items.map(i => i.dataset.measure)")) == listed
+
+
+def test_the_download_holds_every_card_not_only_those_shown(phone: Page, many, expected) -> None:
+    """The page shows each recipient's first cards; the file the visitor downloads holds them all."""
+    server, _ = many
+    hash_ = "&".join(f"{k}={v}" for k, v in ANSWERS.items())
+    phone.goto(f"{server.url}/en/calculator/#{hash_}&on={DAY}")
+    phone.wait_for_selector('#calc[data-phase="ready"], #calc[data-phase="failed"]', state="attached",
+                            timeout=PY_TIMEOUT)
+    expect(phone.locator('#calc-results[data-state="done"] .calc-group[data-recipient="enterprise"] .calc-item')
+           ).to_have_count(FIRST)
+    with phone.expect_download() as info:
+        phone.click("#calc-download")
+    data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+    full = {g["recipient"]: g for g in expected["en"]["groups"]}
+    for group in data["result"]["groups"]:
+        want = full[group["recipient"]]
+        assert [i["benefit_id"] for i in group["items"]] and group["count"] == len(group["items"])
+        assert sorted(i["benefit_id"] for i in group["items"]) == sorted(i["benefit_id"] for i in want["items"])
+        assert group["total_text"] == want["total_text"]
+    assert {m["title"] for m in data["result"]["measures"]}  # titles from the measure table
