@@ -21,7 +21,7 @@ from scripts.impact import report as impact_report  # noqa: E402
 from scripts.pages import list_page  # noqa: E402
 
 from scripts.pages import guide  # noqa: E402
-from scripts.pages.i18n_build import language_build  # noqa: E402
+from scripts.pages.i18n_build import language_build, last_language  # noqa: E402
 from scripts.pages import search  # noqa: E402
 from scripts.policy import load_policy  # noqa: E402
 
@@ -97,6 +97,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     search.install_bundle(_state["site_dir"])
     guide.keep_not_found_pages(config)
     guide.write_language_sitemap(config)
+    if not last_language(config):
+        return  # the calculator's assets and the pages' final form: once, over every language's pages
     calculator_assets.install(_state["policy"], Path(config["site_dir"]),
                               serving=_state["command"] == "serve")
     if _state["command"] == "serve" and not _state["impact_written"]:
