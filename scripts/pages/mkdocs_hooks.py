@@ -47,6 +47,7 @@ def on_shutdown() -> None:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """The site's name, description and menu come from policy/, in the language being built
     (static-i18n builds each language with this same config, calling on_config again)."""
+    search.keep_chinese_segmentation()
     i18n = language_build(config)
     if not (i18n.building and "policy" in _state):  # another language of the same build: reuse
         # POLICY_DIR: build from another policy folder (e.g. scripts/dev/synthetic_policy.py output)
