@@ -309,12 +309,12 @@ def expand_preloads(html_text: str, imports: Mapping[str, list[str]]) -> str:
 
 
 def finish_pages(site_dir: Path, renamed: Mapping[str, str], csp: bool,
-                 imports: Mapping[str, list[str]] | None = None) -> int:
-    """Every page with its modulepreloads of the front end expanded (`imports`, see
-    expand_preloads), our scripts and styles under their built names (`renamed`: source site path
-    -> built one) and, when `csp`, its Content-Security-Policy <meta>."""
+                 imports: Mapping[str, list[str]] | None = None, pages: Iterable[Path] | None = None) -> int:
+    """Every page (or only `pages`) with its modulepreloads of the front end expanded (`imports`,
+    see expand_preloads), our scripts and styles under their built names (`renamed`: source site
+    path -> built one) and, when `csp`, its Content-Security-Policy <meta>."""
     count = 0
-    for page in sorted(site_dir.rglob("*.html")):
+    for page in sorted(site_dir.rglob("*.html") if pages is None else (p for p in pages if p.is_file())):
         text = page.read_text(encoding="utf-8")
         new = expand_preloads(text, imports) if imports is not None else text
         new = _ASSET_REF.sub(lambda m: renamed.get(m.group(0), m.group(0)), new)
@@ -348,7 +348,10 @@ def install_modules(calc_dir: Path, manifest: dict[str, Any], minify: bool) -> t
         manifest["modules"] = {**{entry: bundle.page_modules(entry) for entry in web_bundle.PAGE_ENTRIES},
                                web_bundle.WORKER: bundle.closure(web_bundle.WORKER)}
         text = json.dumps(_from_folder(manifest), indent=2, sort_keys=True) + "\n"
-        h = hashlib.sha256(text.encode())
+        # minified (a deployment): named by the manifest too, which names the rules, so a new
+        # policy is a new folder (D7); under `mkdocs serve` by the code alone, so that an edit of
+        # the policy does not rename what every page loads (the preview rebuilds only some pages)
+        h = hashlib.sha256(text.encode() if minify else b"")
         for name in bundle.files:
             h.update(name.encode() + b"\0" + (bundle.folder / name).read_bytes() + b"\0")
         folder = calc_dir / f"v-{h.hexdigest()[:12]}"
@@ -387,7 +390,15 @@ def hash_names(site_dir: Path) -> dict[str, str]:
 
 
 # --- entry point ------------------------------------------------------------------------------
-def install(policy: dict, site_dir: Path, serving: bool = False) -> None:
+# The names the last install gave the pages (site folder, `renamed`, `imports`): when a preview's
+# build has the same, only the pages it wrote need them (install's `pages`).
+_finished: dict[str, Any] = {}
+
+
+def install(policy: dict, site_dir: Path, serving: bool = False, pages: Iterable[Path] | None = None) -> None:
+    """The calculator's assets into `site_dir`, and every page finished (finish_pages). `pages`:
+    the pages this build wrote, when the rest of site_dir was finished by an earlier install (the
+    live preview's builds, scripts/pages/preview.py): those alone are finished, unless a name changed."""
     site_dir = Path(site_dir)
     copy_pyodide(site_dir)
     calc_dir = site_dir / CALCULATOR_PATH
@@ -411,6 +422,9 @@ def install(policy: dict, site_dir: Path, serving: bool = False) -> None:
         raise ValueError(f"rules bundle version {version!r} is not usable in a file name")
     rules_name = f"rules.{version}.json"
     write_if_changed(calc_dir / rules_name, bundle_text(bundle).encode("utf-8"))
+    for old in calc_dir.glob("rules.*.json"):   # an earlier build's, in the same folder (the live preview)
+        if old.name != rules_name:
+            old.unlink()
 
     manifest: dict[str, Any] = {
         "version": version, "rules": rules_name, "wheel": wheel_rel, "stdlib": stdlib_rel,
@@ -431,6 +445,9 @@ def install(policy: dict, site_dir: Path, serving: bool = False) -> None:
                     for name in web.files})
     manifest["folder"] = modules_dir.name + "/"  # for tools: the pages' folder of this deployment
     write_if_changed(calc_dir / MANIFEST, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
-    finish_pages(site_dir, renamed, csp=not serving,
-                 imports={name: web.closure(name) for name in web.files if name.endswith(".js")})
+    imports = {name: web.closure(name) for name in web.files if name.endswith(".js")}
+    names = json.dumps([str(site_dir), renamed, imports, serving], sort_keys=True)
+    finish_pages(site_dir, renamed, csp=not serving, imports=imports,
+                 pages=pages if _finished.get("names") == names else None)
+    _finished["names"] = names
     write_service_worker(site_dir, serving)

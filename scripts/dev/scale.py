@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -70,6 +71,53 @@ def build(config_file: Path, policy_dir: Path) -> float:
         else:
             os.environ["POLICY_DIR"] = before
     return time.perf_counter() - started
+
+
+class Preview:
+    """`mkdocs serve --dirty` as `make serve` runs it, without its server and its watcher, in this
+    process: each `build()` is the build a save starts (the configuration loaded again, as MkDocs'
+    serve does, the plugins and the hook kept), into one `site_dir`. `dirty=False`: as plain
+    `mkdocs serve`, every build a whole one."""
+
+    SERVE_URL = "http://127.0.0.1:8000/"
+
+    def __init__(self, config_file: Path, policy_dir: Path, site_dir: Path, dirty: bool = True) -> None:
+        self.config_file, self.policy_dir, self.site_dir, self.dirty = config_file, policy_dir, site_dir, dirty
+        self.started = False
+        self.config: Any = None
+
+    def build(self) -> float:
+        """One build; returns its seconds."""
+        from mkdocs.commands.build import build as mkdocs_build
+        from mkdocs.config import load_config
+
+        saved = (os.environ.get("POLICY_DIR"), list(sys.argv))
+        os.environ["POLICY_DIR"] = str(self.policy_dir)
+        sys.argv[1:] = ["serve", "--dirty"] if self.dirty else ["serve"]   # static-i18n reads --dirty there
+        started = time.perf_counter()
+        try:
+            self.config = load_config(config_file=str(self.config_file), site_dir=str(self.site_dir))
+            if not self.started:
+                self.config.plugins.on_startup(command="serve", dirty=self.dirty)
+                self.started = True
+            self.config.site_url = self.SERVE_URL
+            mkdocs_build(self.config, serve_url=self.SERVE_URL, dirty=self.dirty)
+        finally:
+            if saved[0] is None:
+                os.environ.pop("POLICY_DIR", None)
+            else:
+                os.environ["POLICY_DIR"] = saved[0]
+            sys.argv[:] = saved[1]
+        return time.perf_counter() - started
+
+    def close(self) -> None:
+        if self.config is not None:
+            self.config.plugins.on_shutdown()
+        from scripts.impact import report
+
+        thread = report._later.get("thread")
+        if thread is not None:   # the impact report of the last build, still being written
+            thread.join()
 
 
 def page_sizes(site: Path) -> list[tuple[int, str]]:

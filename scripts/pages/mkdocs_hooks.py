@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ from scripts.pages import list_page  # noqa: E402
 
 from scripts.pages import guide  # noqa: E402
 from scripts.pages.i18n_build import language_build, last_language  # noqa: E402
+from scripts.pages import preview  # noqa: E402
 from scripts.pages import search  # noqa: E402
 from scripts.policy import load_policy  # noqa: E402
 
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
 _state: dict[str, Any] = {"command": "build"}
@@ -36,6 +39,7 @@ _state: dict[str, Any] = {"command": "build"}
 
 def on_startup(command: str, dirty: bool) -> None:
     _state["command"] = command
+    preview.start(command, dirty)  # `make serve` (mkdocs serve --dirty): rebuild what an edit touches
 
 
 def on_shutdown() -> None:
@@ -73,6 +77,13 @@ def on_pre_build(config: MkDocsConfig) -> None:
     config.extra["site_texts"] = guide.theme_texts(policy)  # 404 page, feed link
     calculator_page.generate(policy, docs)
     list_page.generate(policy, docs)
+    _state["build_started"] = time.time()
+    preview.before_build(policy, config)
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    preview.nav_titles(nav, config, files)
+    return nav
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
@@ -87,6 +98,7 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    preview.page_built(page, config)
     return guide.compact_html(output)
 
 
@@ -94,16 +106,21 @@ def on_post_build(config: MkDocsConfig) -> None:
     _state["site_dir"] = Path(config["site_dir"])
     i18n = language_build(config)
     _state["languages"] = (list(i18n.build_languages), i18n.default_language)
-    search.write_language_index(config)
+    search.write_language_index(config, preview.search_entries(i18n.current_language or i18n.default_language))
     search.install_bundle(_state["site_dir"])
     guide.keep_not_found_pages(config)
     guide.write_language_sitemap(config)
     if not last_language(config):
         return  # the calculator's assets and the pages' final form: once, over every language's pages
-    calculator_assets.install(_state["policy"], Path(config["site_dir"]),
-                              serving=_state["command"] == "serve")
+    site = Path(config["site_dir"])
+    # a preview's build: only the pages written by it need their final names (the others have them)
+    written = [p for p in site.rglob("*.html") if p.stat().st_mtime >= _state["build_started"] - 1] \
+        if preview.active() else None
+    calculator_assets.install(_state["policy"], site, serving=_state["command"] == "serve", pages=written)
+    preview.hand_over_search(config)
     if _state["command"] == "serve" and not _state["impact_written"]:
-        # staff only: the impact report of the edit being served, never in a published site
+        # staff only: the impact report of the edit being served, never in a published site;
+        # made after the build, in the background, so that the preview does not wait for it
         root = os.environ.get("POLICY_DIR")
-        impact_report.write_staff_pages(Path(config["site_dir"]), Path(root) if root else impact_report.POLICY_DIR)
+        impact_report.write_staff_pages_later(site, Path(root) if root else impact_report.POLICY_DIR)
         _state["impact_written"] = True

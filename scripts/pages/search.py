@@ -100,17 +100,21 @@ def _search_plugin(config: MkDocsConfig) -> Any:
     return config.plugins.get("material/search") or config.plugins["search"]
 
 
-def write_language_index(config: MkDocsConfig) -> None:
+def write_language_index(config: MkDocsConfig, kept: list[dict] | None = None) -> None:
     """After a language's build (static-i18n's builds of the other languages come after the
     default one's, into the same site/): a language other than the default writes its own index
     from the pages just built, and hands none of them on, so that static-i18n's index of every
     language, written last to search/search_index.json, holds the default language's pages only.
-    (compact_indexes makes sure of it once the build is over; `mkdocs serve` never gets there.)"""
+    (compact_indexes makes sure of it once the build is over; `mkdocs serve` never gets there.)
+    `kept`: the language's entries of every page, kept across the live preview's builds, which
+    render only some pages (scripts/pages/preview.py)."""
     lang = other_language(config)
     if lang is None:
         return
     plugin = _search_plugin(config)
     data = json.loads(plugin.search_index.generate_search_index(None))
+    if kept is not None:
+        data["docs"] = kept
     _write(Path(config["site_dir"]) / index_path(lang, language_build(config).default_language), data)
     plugin.search_index.entries.clear()
 
