@@ -81,10 +81,34 @@ def _fingerprint(policy: Mapping[str, Any], config: MkDocsConfig) -> str:
     for path in watched:
         h.update(f"{path}\0{path.stat().st_mtime_ns}\n".encode())
     docs = Path(config.docs_dir)
+    for lang in guide.LANGS:   # the titles of the menu's pages (a hand-written page's too)
+        for entry in _menu_files(guide.site_config(policy, lang)["nav"]):
+            source = docs / (entry.removesuffix(".md") + f".{lang}.md")
+            h.update(_first_heading(source).encode() + b"\n")
     for folder, _dirs, names in sorted(os.walk(docs)):
         rel = Path(folder).relative_to(docs).as_posix()
         h.update(f"{rel}/\0{chr(0).join(sorted(names))}\n".encode())
     return h.hexdigest()
+
+
+def _menu_files(nav: Any) -> list[str]:
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):
+        return [f for value in nav.values() for f in _menu_files(value)]
+    return [f for item in nav for f in _menu_files(item)]
+
+
+def _first_heading(path: Path) -> str:
+    """The first `# ` line of a Markdown file after its front matter ("" if none, or no file)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    if text.startswith("---"):
+        end = text.find("\n---", 3)
+        text = text[end + 4:] if end >= 0 else text
+    return next((line for line in text.splitlines() if line.startswith("# ")), "")
 
 
 def before_build(policy: Mapping[str, Any], config: MkDocsConfig) -> None:
