@@ -553,6 +553,30 @@ def check_translations(docs_dir: Path) -> None:
         raise FileNotFoundError("pages missing a translation: " + ", ".join(sorted(set(missing))))
 
 
+def kept_nav() -> Any:
+    """A function for the theme (overrides/base.html: `{% call kept_nav(page, nav) %}` around the
+    menu) that renders the menu once for all the pages of a folder that the menu does not list
+    (measures/, parts/, notices/...: thousands of pages, the same menu): such a page marks no item
+    active, and a link's relative URL is the same from every page of one folder unless it leads
+    into the page itself. One per language build (mkdocs_hooks.on_env): the menu is that build's."""
+    kept: dict[str, Any] = {}
+    inside: dict[str, set[str]] = {}
+
+    def render(page: Any, nav: Any, caller: Any) -> Any:
+        if page is None or not getattr(page, "url", None) or nav is None:
+            return caller()
+        if "urls" not in inside:
+            inside["urls"] = {item.url for item in nav.pages}
+        if any(url.startswith(page.url) for url in inside["urls"]):
+            return caller()   # a page of the menu, or one the menu leads into
+        folder = page.url.rstrip("/").rpartition("/")[0]
+        if folder not in kept:
+            kept[folder] = caller()
+        return kept[folder]
+
+    return render
+
+
 _KEEP_AS_IS = re.compile(r"(<(pre|script|style|textarea)\b.*?</\2\s*>)", re.S | re.I)
 
 

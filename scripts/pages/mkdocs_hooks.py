@@ -94,6 +94,7 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     cache = ROOT / "build" / "jinja"
     cache.mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = FileSystemBytecodeCache(str(cache))
+    env.globals["kept_nav"] = guide.kept_nav()   # the menu rendered once per folder of unlisted pages
     return env
 
 
