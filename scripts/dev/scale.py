@@ -1,6 +1,9 @@
 """Build the whole site from a synthetic policy with N measures and report time and page sizes.
 
-    python -m scripts.dev.scale [--count 1000] [--hostile] [--keep DIR]
+    python -m scripts.dev.scale [--count 1000] [--notices N] [--hostile] [--keep DIR]
+
+`--count 1500 --notices 100` is the library of issue 32 (`make bench ONLY=library` times the same
+build among much else): the quickest way to time just its build.
 
 Works in a temporary folder (its own policy/, docs/ and site/), so the project's docs/ and
 site/ are never touched. Prints the build time, the number of pages and the largest page.
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -138,10 +142,14 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work)
         work.mkdir(parents=True)
         config_file = prepare(work, args.count, args.hostile, args.notices)
+        before = resource.getrusage(resource.RUSAGE_SELF)
         seconds = build(config_file, work / "policy")
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         sizes = page_sizes(work / "site")
         notices = len(list((work / "policy" / "notices").iterdir()))
-        print(f"{args.count} measures in {notices} notices x 2 languages: built in {seconds:.1f} s; {len(sizes)} pages; "
+        print(f"{args.count} measures in {notices} notices x 2 languages: built in {seconds:.1f} s ({cpu:.1f} s CPU, "
+              f"load {os.getloadavg()[0]:.1f}); {len(sizes)} pages; "
               f"largest {sizes[0][0] / 1024:.1f} KB ({sizes[0][1]})")
     finally:
         if not args.keep:
