@@ -54,6 +54,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     search.keep_chinese_segmentation()
     i18n = language_build(config)
     if not (i18n.building and "policy" in _state):  # another language of the same build: reuse
+        preview.inputs_read(config)
         # POLICY_DIR: build from another policy folder (e.g. scripts/dev/synthetic_policy.py output)
         root = os.environ.get("POLICY_DIR")
         _state["policy"] = load_policy(Path(root)) if root else load_policy()  # raises if invalid
@@ -84,6 +85,10 @@ def on_pre_build(config: MkDocsConfig) -> None:
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     preview.nav_titles(nav, config, files)
     return nav
+
+
+def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
+    return preview.serve(server, config)
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:

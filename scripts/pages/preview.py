@@ -146,6 +146,56 @@ def nav_titles(nav: Navigation, config: MkDocsConfig, files: Files) -> None:
             page.markdown, page.content, page.toc = markdown, None, get_toc([])
 
 
+def _inputs(config: MkDocsConfig) -> dict[str, int]:
+    """Every file `mkdocs serve` watches (docs/, the configuration, `watch:`) with its modification
+    time, but the pages generated from the policy (the build writes those itself)."""
+    generated = {*guide.GENERATED_DIRS, *guide.GENERATED_FILES, "calculator"}
+    docs = Path(config.docs_dir)
+    found: dict[str, int] = {}
+    roots = [docs, *(Path(w) for w in config.watch)]
+    if config.config_file_path:
+        roots.append(Path(config.config_file_path))
+    for root in roots:
+        if root.is_file():
+            found[str(root)] = root.stat().st_mtime_ns
+            continue
+        for folder, dirs, names in os.walk(root):
+            if Path(folder) == docs:
+                dirs[:] = [d for d in dirs if d not in generated]
+                names = [n for n in names if n not in generated]
+            for name in names:
+                path = os.path.join(folder, name)
+                try:
+                    found[path] = os.stat(path).st_mtime_ns
+                except OSError:   # removed while walking
+                    continue
+    return found
+
+
+def inputs_read(config: MkDocsConfig) -> None:
+    """At the start of a build, before the policy is read: what it is built from."""
+    if active():
+        _state["inputs"] = _inputs(config)
+
+
+def serve(server: Any, config: MkDocsConfig) -> Any:
+    """Under `mkdocs serve`: a change that is only the build's own writing of the generated pages
+    (which MkDocs sees in docs/ and would answer with a second, useless build after every save)
+    starts no build; any other change since the last build started does."""
+    if not active():
+        return server
+    build = server.builder
+
+    def rebuild() -> None:
+        if "inputs" in _state and _inputs(config) == _state["inputs"]:
+            logging.getLogger("mkdocs").info("preview: nothing changed but the generated pages; no build")
+            return
+        build()
+
+    server.builder = rebuild
+    return server
+
+
 def _search_index(config: MkDocsConfig) -> Any:
     plugin = config.plugins.get("material/search") or config.plugins["search"]
     return plugin
