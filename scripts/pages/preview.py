@@ -10,10 +10,12 @@ title or figure, "What changed"), in both languages. What the hook adds to make 
 - `before_build`: when something every page shows changed (the menu or the site's name in either
   language, the theme's texts, a template of overrides/, the MkDocs configuration) or a page
   came or went, the site folder is emptied first, so that build is a whole one;
-- `nav_titles`: the pages of the menu that are not rendered again are still read (MkDocs leaves
-  their title empty in a dirty build, and every page shows them in its menu and footer);
+- `nav_titles`: the titles of the menu's pages that are not rendered again, from their first block
+  rendered (MkDocs leaves them empty in a dirty build, and every page shows them in its menu and
+  footer); a changed title of a menu page makes the build a whole one (`_fingerprint`);
 - `page_built` / `search_entries`: each language's search index is kept page by page across
   builds; a page rendered again replaces its own entries;
+- `serve`: the build's own writing of the generated pages into docs/ starts no second build;
 - MkDocs' warning that a dirty build may be inexact is not counted as a `strict` failure.
 
 Nothing here is used by `make site`, which builds from an empty folder.
