@@ -448,6 +448,16 @@ def write_staff_pages(site_dir: Path, root: Path = POLICY_DIR) -> None:
         target.write_text(as_html(blocks, lang, Words(lang)("serve_note")), encoding="utf-8")
 
 
+def write_preparing_pages(site_dir: Path) -> None:
+    """/impact/ and /en/impact/ saying that the report of the edit just saved is being prepared."""
+    for lang in LANGS:
+        words = Words(lang)
+        target = Path(site_dir) / ("impact" if lang == "zh" else "en/impact") / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(as_html([("h1", words("title")), ("p", words("preparing"))], lang, words("serve_note")),
+                          encoding="utf-8")
+
+
 _later: dict[str, Any] = {"latest": 0, "thread": None}
 _later_lock = threading.Lock()
 _one_report = threading.Lock()
@@ -458,12 +468,7 @@ def write_staff_pages_later(site_dir: Path, root: Path = POLICY_DIR) -> threadin
     without waiting for the report (at a library's size it evaluates thousands of people under
     both rules). Until it is written the pages say it is being prepared; a later save's report
     replaces an earlier one that has not finished (that one writes nothing)."""
-    for lang in LANGS:
-        words = Words(lang)
-        target = Path(site_dir) / ("impact" if lang == "zh" else "en/impact") / "index.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(as_html([("h1", words("title")), ("p", words("preparing"))], lang, words("serve_note")),
-                          encoding="utf-8")
+    write_preparing_pages(site_dir)
     with _later_lock:
         _later["latest"] += 1
         ticket = _later["latest"]

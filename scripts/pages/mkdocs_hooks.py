@@ -126,7 +126,11 @@ def on_post_build(config: MkDocsConfig) -> None:
     preview.hand_over_search(config)
     if _state["command"] == "serve" and not _state["impact_written"]:
         # staff only: the impact report of the edit being served, never in a published site;
-        # made after the build, in the background, so that the preview does not wait for it
-        root = os.environ.get("POLICY_DIR")
-        impact_report.write_staff_pages_later(site, Path(root) if root else impact_report.POLICY_DIR)
+        # under the preview made when /impact/ is opened, else in the background after the build,
+        # so that the preview does not wait for it
+        policy_dir = Path(os.environ.get("POLICY_DIR") or impact_report.POLICY_DIR)
+        if preview.report_when_asked(lambda: impact_report.write_staff_pages(site, policy_dir)):
+            impact_report.write_preparing_pages(site)
+        else:
+            impact_report.write_staff_pages_later(site, policy_dir)
         _state["impact_written"] = True

@@ -26,6 +26,7 @@ import hashlib
 import json
 import logging
 import os
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
@@ -187,6 +188,20 @@ def serve(server: Any, config: MkDocsConfig) -> Any:
     if not active():
         return server
     build = server.builder
+    app = server.get_app()
+
+    def lazy_reports(environ: dict, start_response: Any) -> Any:
+        """The impact report, made when staff open it (not after every save): a request for
+        /impact/ or /en/impact/ after a build writes both languages' pages first."""
+        path = environ.get("PATH_INFO", "").removesuffix("index.html").rstrip("/")
+        if path in ("/impact", "/en/impact"):
+            with _report_lock:
+                write = _state.pop("report", None)
+                if write is not None:
+                    write()
+        return app(environ, start_response)
+
+    server.set_app(lazy_reports)
 
     def rebuild() -> None:
         if "inputs" in _state and _inputs(config) == _state["inputs"]:
@@ -196,6 +211,18 @@ def serve(server: Any, config: MkDocsConfig) -> Any:
 
     server.builder = rebuild
     return server
+
+
+_report_lock = threading.Lock()
+
+
+def report_when_asked(write: Any) -> bool:
+    """Under the preview: `write()` (the impact report's pages) is called when /impact/ is next
+    asked for (serve's lazy_reports), not now; returns False when not previewing."""
+    if not active():
+        return False
+    _state["report"] = write
+    return True
 
 
 def _search_index(config: MkDocsConfig) -> Any:
