@@ -36,7 +36,7 @@ endif
 .PHONY: serve site preview server-config lint test test-unit test-browser validate validate-check impact rules fuzz bench audit clean setup
 
 serve: site ## build, then serve with live reload at http://127.0.0.1:8000
-	$(VENV)/bin/mkdocs serve -a 127.0.0.1:8000
+	$(VENV)/bin/mkdocs serve --dirty -a 127.0.0.1:8000
 
 site: $(PY_STAMP) $(NODE_STAMP) ## validate policy/ and build site/ atomically
 	@$(PY) -m scripts.publish || $(QUIET_FAIL)

@@ -180,18 +180,31 @@ def page_files(html_text: str, page: str) -> set[str]:
     return found
 
 
-def offline_needs(site_dir: Path) -> dict[str, list[str]]:
+class PageNeeds:
+    """What the pages of a site load (page_files), page by page: `shell`, the files outside the
+    calculator; `pages`, the pages that run the calculator."""
+
+    def __init__(self) -> None:
+        self.shell: set[str] = set()
+        self.pages: set[str] = set()
+
+    def add(self, html_text: str, rel: str) -> None:
+        files = page_files(html_text, rel)
+        if any(f.startswith(CALCULATOR_PATH) for f in files):
+            self.pages.add(rel.removesuffix("index.html"))
+        self.shell |= {f for f in files if not f.startswith(CALCULATOR_PATH)}
+
+
+def offline_needs(site_dir: Path, seen: PageNeeds | None = None) -> dict[str, list[str]]:
     """What an offline visit of this build needs besides a page's HTML, as site paths: `shell`, the
     files the pages load outside the calculator; `calculator`, what a calculator page and its worker
-    load (the deployment's folder, its manifest's files); `calculator_pages`, the pages that run it."""
-    shell: set[str] = set()
-    pages: set[str] = set()
-    for page in site_dir.rglob("*.html"):
-        rel = page.relative_to(site_dir).as_posix()
-        files = page_files(page.read_text(encoding="utf-8"), rel)
-        if any(f.startswith(CALCULATOR_PATH) for f in files):
-            pages.add(rel.removesuffix("index.html"))
-        shell |= {f for f in files if not f.startswith(CALCULATOR_PATH)}
+    load (the deployment's folder, its manifest's files); `calculator_pages`, the pages that run it.
+    `seen`: every page of site_dir as it is now, already read (finish_pages)."""
+    if seen is None:
+        seen = PageNeeds()
+        for page in site_dir.rglob("*.html"):
+            seen.add(page.read_text(encoding="utf-8"), page.relative_to(site_dir).as_posix())
+    shell, pages = seen.shell, seen.pages
     calculator: set[str] = set()
     manifest_path = site_dir / CALCULATOR_PATH / MANIFEST
     if manifest_path.is_file():
@@ -204,8 +217,8 @@ def offline_needs(site_dir: Path) -> dict[str, list[str]]:
     return {"shell": sorted(shell), "calculator": sorted(calculator), "calculator_pages": sorted(pages)}
 
 
-def write_service_worker(site_dir: Path, serving: bool) -> str:
-    """site/sw.js; returns the site cache name."""
+def write_service_worker(site_dir: Path, serving: bool, seen: PageNeeds | None = None) -> str:
+    """site/sw.js; returns the site cache name. `seen`: see offline_needs."""
     if serving:  # `mkdocs serve`: a worker that removes itself and its caches, so reloads stay live
         text = ("// mkdocs serve: no offline cache while editing.\n"
                 "self.addEventListener('install', () => self.skipWaiting());\n"
@@ -224,7 +237,7 @@ def write_service_worker(site_dir: Path, serving: bool) -> str:
     site_cache = CACHE_PREFIXES["site"] + _content_version(site_dir, site_files)
     pyodide_cache = f"{CACHE_PREFIXES['pyodide']}{pyodide_version()}-" + _content_version(site_dir, pyodide_files)[:8]
     text = SW_SOURCE.read_text(encoding="utf-8")
-    needs = offline_needs(site_dir)
+    needs = offline_needs(site_dir, seen)
     names = {"__SITE_CACHE__": site_cache, "__PYODIDE_CACHE__": pyodide_cache,
              "__CACHE_PREFIXES__": " ".join(CACHE_PREFIXES.values()), "__PYODIDE_PATH__": PYODIDE_PATH,
              "__SHELL__": json.dumps(needs["shell"]), "__CALCULATOR__": json.dumps(needs["calculator"]),
@@ -309,12 +322,14 @@ def expand_preloads(html_text: str, imports: Mapping[str, list[str]]) -> str:
 
 
 def finish_pages(site_dir: Path, renamed: Mapping[str, str], csp: bool,
-                 imports: Mapping[str, list[str]] | None = None) -> int:
-    """Every page with its modulepreloads of the front end expanded (`imports`, see
-    expand_preloads), our scripts and styles under their built names (`renamed`: source site path
-    -> built one) and, when `csp`, its Content-Security-Policy <meta>."""
+                 imports: Mapping[str, list[str]] | None = None, pages: Iterable[Path] | None = None,
+                 seen: PageNeeds | None = None) -> int:
+    """Every page (or only `pages`) with its modulepreloads of the front end expanded (`imports`,
+    see expand_preloads), our scripts and styles under their built names (`renamed`: source site
+    path -> built one) and, when `csp`, its Content-Security-Policy <meta>. `seen`: given what each
+    finished page loads (one reading of every page for this and for the service worker's lists)."""
     count = 0
-    for page in sorted(site_dir.rglob("*.html")):
+    for page in sorted(site_dir.rglob("*.html") if pages is None else (p for p in pages if p.is_file())):
         text = page.read_text(encoding="utf-8")
         new = expand_preloads(text, imports) if imports is not None else text
         new = _ASSET_REF.sub(lambda m: renamed.get(m.group(0), m.group(0)), new)
@@ -324,6 +339,8 @@ def finish_pages(site_dir: Path, renamed: Mapping[str, str], csp: bool,
             raise ValueError(f"{page.relative_to(site_dir)}: {error}") from None
         if new != text:
             page.write_text(new, encoding="utf-8")
+        if seen is not None:
+            seen.add(new, page.relative_to(site_dir).as_posix())
         count += 1
     return count
 
@@ -348,7 +365,10 @@ def install_modules(calc_dir: Path, manifest: dict[str, Any], minify: bool) -> t
         manifest["modules"] = {**{entry: bundle.page_modules(entry) for entry in web_bundle.PAGE_ENTRIES},
                                web_bundle.WORKER: bundle.closure(web_bundle.WORKER)}
         text = json.dumps(_from_folder(manifest), indent=2, sort_keys=True) + "\n"
-        h = hashlib.sha256(text.encode())
+        # minified (a deployment): named by the manifest too, which names the rules, so a new
+        # policy is a new folder (D7); under `mkdocs serve` by the code alone, so that an edit of
+        # the policy does not rename what every page loads (the preview rebuilds only some pages)
+        h = hashlib.sha256(text.encode() if minify else b"")
         for name in bundle.files:
             h.update(name.encode() + b"\0" + (bundle.folder / name).read_bytes() + b"\0")
         folder = calc_dir / f"v-{h.hexdigest()[:12]}"
@@ -387,7 +407,15 @@ def hash_names(site_dir: Path) -> dict[str, str]:
 
 
 # --- entry point ------------------------------------------------------------------------------
-def install(policy: dict, site_dir: Path, serving: bool = False) -> None:
+# The names the last install gave the pages (site folder, `renamed`, `imports`): when a preview's
+# build has the same, only the pages it wrote need them (install's `pages`).
+_finished: dict[str, Any] = {}
+
+
+def install(policy: dict, site_dir: Path, serving: bool = False, pages: Iterable[Path] | None = None) -> None:
+    """The calculator's assets into `site_dir`, and every page finished (finish_pages). `pages`:
+    the pages this build wrote, when the rest of site_dir was finished by an earlier install (the
+    live preview's builds, scripts/pages/preview.py): those alone are finished, unless a name changed."""
     site_dir = Path(site_dir)
     copy_pyodide(site_dir)
     calc_dir = site_dir / CALCULATOR_PATH
@@ -411,6 +439,9 @@ def install(policy: dict, site_dir: Path, serving: bool = False) -> None:
         raise ValueError(f"rules bundle version {version!r} is not usable in a file name")
     rules_name = f"rules.{version}.json"
     write_if_changed(calc_dir / rules_name, bundle_text(bundle).encode("utf-8"))
+    for old in calc_dir.glob("rules.*.json"):   # an earlier build's, in the same folder (the live preview)
+        if old.name != rules_name:
+            old.unlink()
 
     manifest: dict[str, Any] = {
         "version": version, "rules": rules_name, "wheel": wheel_rel, "stdlib": stdlib_rel,
@@ -431,6 +462,10 @@ def install(policy: dict, site_dir: Path, serving: bool = False) -> None:
                     for name in web.files})
     manifest["folder"] = modules_dir.name + "/"  # for tools: the pages' folder of this deployment
     write_if_changed(calc_dir / MANIFEST, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
-    finish_pages(site_dir, renamed, csp=not serving,
-                 imports={name: web.closure(name) for name in web.files if name.endswith(".js")})
-    write_service_worker(site_dir, serving)
+    imports = {name: web.closure(name) for name in web.files if name.endswith(".js")}
+    names = json.dumps([str(site_dir), renamed, imports, serving], sort_keys=True)
+    some = pages if _finished.get("names") == names else None
+    seen = PageNeeds() if some is None and not serving else None
+    finish_pages(site_dir, renamed, csp=not serving, imports=imports, pages=some, seen=seen)
+    _finished["names"] = names
+    write_service_worker(site_dir, serving, seen)

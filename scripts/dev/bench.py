@@ -13,7 +13,8 @@ Parts (`--only PART,...`; `make bench` runs them all):
            its build, its largest page, and its calculator beside the real site and bare Pyodide
            in the same run (bytes, cold ready on Fast 4G, one evaluation, the list check)
   stress   300 notices / 4,500 measures, and how the build time grows (1,500 / 3,000 / 4,500)
-  serve    `mkdocs serve` on the 100-notice library: a measure file saved until its page shows it
+  serve    `mkdocs serve --dirty` (as `make serve`) on the 100-notice library and the real policy: a
+           measure file saved until its page shows it, and the CPU each save costs
   phone    Chromium in a CPU-limited cgroup (half a core: a phone's CPU, workers included) on
            Fast 4G: cold and warm ready beside bare Pyodide
 
@@ -581,11 +582,10 @@ def _wait_http(url: str, timeout: float, process: subprocess.Popen) -> None:
     raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
-def bench_serve(libs: Libraries, edits: int = 2) -> dict[str, Any]:
-    """`mkdocs serve` (as `make serve` runs it): a measure file saved, until the page open in the
-    browser shows the change (MkDocs' live reload), as staff see it: on the real policy (a copy)
-    and on the 100-notice library; and on the library with `--dirty` (MkDocs renders again only
-    the pages whose Markdown changed; not strict, as MkDocs warns that such a build is inexact)."""
+def bench_serve(libs: Libraries, edits: int = 3) -> dict[str, Any]:
+    """`mkdocs serve --dirty`, as `make serve` runs it (the live preview, scripts/pages/preview.py):
+    a measure file saved, until the page open in the browser shows the change (MkDocs' live
+    reload), as staff see it: on the real policy (a copy) and on the 100-notice library."""
     from scripts.dev import scale
 
     real = libs.tmp / "real-policy"
@@ -594,29 +594,24 @@ def bench_serve(libs: Libraries, edits: int = 2) -> dict[str, Any]:
         scale.site_config(real)
     notice = ROOT / "policy" / "notices" / "eighteen-measures"
     out = _serve(real, sorted((real / "policy" / notice.relative_to(ROOT / "policy") / "measures").glob("*.yaml"))[0],
-                 edits, dirty=False, key="real_serve")
+                 edits, key="real_serve")
     measures, notices = LIBRARY
     work = libs.work(measures, notices)
     folder = sorted((work / "policy" / "notices").glob("synthetic-*"))[notices // 2]
     file = sorted((folder / "measures").glob("*.yaml"))[0]
-    out.update(_serve(work, file, edits, dirty=False, key="serve"))
-    out.update(_serve(work, file, edits + 1, dirty=True, key="serve_dirty"))
+    out.update(_serve(work, file, edits, key="serve"))
     return out
 
 
-def _serve(work: Path, file: Path, edits: int, dirty: bool, key: str) -> dict[str, Any]:
-    """`mkdocs serve` of `work/policy`; `edits` saves of the measure `file` (its Chinese title)."""
+def _serve(work: Path, file: Path, edits: int, key: str) -> dict[str, Any]:
+    """`mkdocs serve --dirty` of `work/policy` (the command of `make serve`); `edits` saves of the
+    measure `file` (its Chinese title)."""
     import yaml
     from playwright.sync_api import sync_playwright
 
     from scripts.dev import scale
 
     config = scale.site_config(work, serve=True)
-    if dirty:  # MkDocs warns that a dirty build is inexact, and strict mode stops on that warning
-        settings = yaml.safe_load(config.read_text(encoding="utf-8"))
-        config = config.with_name("mkdocs-serve-dirty.yml")
-        config.write_text(yaml.safe_dump({**settings, "strict": False}, allow_unicode=True, sort_keys=False),
-                          encoding="utf-8")
     original = file.read_text(encoding="utf-8")
     measure = yaml.safe_load(original)
     title = measure["title"]["zh"]
@@ -627,10 +622,11 @@ def _serve(work: Path, file: Path, edits: int, dirty: bool, key: str) -> dict[st
     env = {**os.environ, "POLICY_DIR": str(work / "policy"), "NO_MKDOCS_2_WARNING": "1"}
     mkdocs = Path(sys.executable).with_name("mkdocs")
     started = time.perf_counter()
-    command = [str(mkdocs), "serve", "-f", str(config), "-a", f"127.0.0.1:{port}", *(["--dirty"] if dirty else [])]
+    command = [str(mkdocs), "serve", "--dirty", "-f", str(config), "-a", f"127.0.0.1:{port}"]
     process = subprocess.Popen(command, cwd=ROOT, env=env,
                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     samples: list[float] = []
+    cpu: list[float] = []
     try:
         _wait_http(url, 900, process)
         first = time.perf_counter() - started
@@ -645,6 +641,7 @@ def _serve(work: Path, file: Path, edits: int, dirty: bool, key: str) -> dict[st
                 edited = original.replace(title, new_title, 1)
                 if edited == original:
                     raise RuntimeError(f"{file}: its title is not written as {title!r}")
+                before = _process_cpu(process.pid)
                 file.write_text(edited, encoding="utf-8")
                 saved = time.perf_counter()
                 page.locator("h1", has_text=new_title).wait_for(timeout=600_000)
@@ -652,6 +649,7 @@ def _serve(work: Path, file: Path, edits: int, dirty: bool, key: str) -> dict[st
                 # the build that showed it wrote the measure's page into docs/, which mkdocs serve
                 # also watches: a second build follows. The next save waits for quiet.
                 _wait_idle(log_path)
+                cpu.append(_process_cpu(process.pid) - before)
             browser.close()
     finally:
         file.write_text(original, encoding="utf-8")
@@ -665,8 +663,17 @@ def _serve(work: Path, file: Path, edits: int, dirty: bool, key: str) -> dict[st
     total_builds = _builds(log_path)
     return {f"{key}_first_build_s": round(first, 2), f"{key}_save_to_page_s": median(samples),
             f"{key}_save_to_page_samples_s": [round(s, 2) for s in samples],
+            # CPU seconds of mkdocs serve for each save, until it is quiet again (the impact report's
+            # thread and the build that follows the first included), and the machine's load then
+            f"{key}_cpu_per_save_s": [round(c, 2) for c in cpu], f"{key}_load": round(os.getloadavg()[0], 2),
             # builds of the site for `edits` saves (the first build not counted)
             f"{key}_builds_per_save": round((total_builds - 1) / max(1, len(samples)), 2)}
+
+
+def _process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a running process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _builds(log: Path) -> int:

@@ -1,6 +1,9 @@
 """Build the whole site from a synthetic policy with N measures and report time and page sizes.
 
-    python -m scripts.dev.scale [--count 1000] [--hostile] [--keep DIR]
+    python -m scripts.dev.scale [--count 1000] [--notices N] [--hostile] [--keep DIR]
+
+`--count 1500 --notices 100` is the library of issue 32 (`make bench ONLY=library` times the same
+build among much else): the quickest way to time just its build.
 
 Works in a temporary folder (its own policy/, docs/ and site/), so the project's docs/ and
 site/ are never touched. Prints the build time, the number of pages and the largest page.
@@ -9,11 +12,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -72,6 +77,53 @@ def build(config_file: Path, policy_dir: Path) -> float:
     return time.perf_counter() - started
 
 
+class Preview:
+    """`mkdocs serve --dirty` as `make serve` runs it, without its server and its watcher, in this
+    process: each `build()` is the build a save starts (the configuration loaded again, as MkDocs'
+    serve does, the plugins and the hook kept), into one `site_dir`. `dirty=False`: as plain
+    `mkdocs serve`, every build a whole one."""
+
+    SERVE_URL = "http://127.0.0.1:8000/"
+
+    def __init__(self, config_file: Path, policy_dir: Path, site_dir: Path, dirty: bool = True) -> None:
+        self.config_file, self.policy_dir, self.site_dir, self.dirty = config_file, policy_dir, site_dir, dirty
+        self.started = False
+        self.config: Any = None
+
+    def build(self) -> float:
+        """One build; returns its seconds."""
+        from mkdocs.commands.build import build as mkdocs_build
+        from mkdocs.config import load_config
+
+        saved = (os.environ.get("POLICY_DIR"), list(sys.argv))
+        os.environ["POLICY_DIR"] = str(self.policy_dir)
+        sys.argv[1:] = ["serve", "--dirty"] if self.dirty else ["serve"]   # static-i18n reads --dirty there
+        started = time.perf_counter()
+        try:
+            self.config = load_config(config_file=str(self.config_file), site_dir=str(self.site_dir))
+            if not self.started:
+                self.config.plugins.on_startup(command="serve", dirty=self.dirty)
+                self.started = True
+            self.config.site_url = self.SERVE_URL
+            mkdocs_build(self.config, serve_url=self.SERVE_URL, dirty=self.dirty)
+        finally:
+            if saved[0] is None:
+                os.environ.pop("POLICY_DIR", None)
+            else:
+                os.environ["POLICY_DIR"] = saved[0]
+            sys.argv[:] = saved[1]
+        return time.perf_counter() - started
+
+    def close(self) -> None:
+        if self.config is not None:
+            self.config.plugins.on_shutdown()
+        from scripts.impact import report
+
+        thread = report._later.get("thread")
+        if thread is not None:   # the impact report of the last build, still being written
+            thread.join()
+
+
 def page_sizes(site: Path) -> list[tuple[int, str]]:
     return sorted(((p.stat().st_size, p.relative_to(site).as_posix()) for p in site.rglob("*.html")),
                   reverse=True)
@@ -90,10 +142,14 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work)
         work.mkdir(parents=True)
         config_file = prepare(work, args.count, args.hostile, args.notices)
+        before = resource.getrusage(resource.RUSAGE_SELF)
         seconds = build(config_file, work / "policy")
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         sizes = page_sizes(work / "site")
         notices = len(list((work / "policy" / "notices").iterdir()))
-        print(f"{args.count} measures in {notices} notices x 2 languages: built in {seconds:.1f} s; {len(sizes)} pages; "
+        print(f"{args.count} measures in {notices} notices x 2 languages: built in {seconds:.1f} s ({cpu:.1f} s CPU, "
+              f"load {os.getloadavg()[0]:.1f}); {len(sizes)} pages; "
               f"largest {sizes[0][0] / 1024:.1f} KB ({sizes[0][1]})")
     finally:
         if not args.keep:

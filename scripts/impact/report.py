@@ -19,6 +19,7 @@ import html
 import json
 import os
 import sys
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -445,6 +446,56 @@ def write_staff_pages(site_dir: Path, root: Path = POLICY_DIR) -> None:
         target = Path(site_dir) / ("impact" if lang == "zh" else "en/impact") / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(as_html(blocks, lang, Words(lang)("serve_note")), encoding="utf-8")
+
+
+def write_preparing_pages(site_dir: Path) -> None:
+    """/impact/ and /en/impact/ saying that the report of the edit just saved is being prepared."""
+    for lang in LANGS:
+        words = Words(lang)
+        target = Path(site_dir) / ("impact" if lang == "zh" else "en/impact") / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(as_html([("h1", words("title")), ("p", words("preparing"))], lang, words("serve_note")),
+                          encoding="utf-8")
+
+
+_later: dict[str, Any] = {"latest": 0, "thread": None}
+_later_lock = threading.Lock()
+_one_report = threading.Lock()
+
+
+def write_staff_pages_later(site_dir: Path, root: Path = POLICY_DIR) -> threading.Thread:
+    """write_staff_pages in a thread of its own, so that the live preview shows an edited page
+    without waiting for the report (at a library's size it evaluates thousands of people under
+    both rules). Until it is written the pages say it is being prepared; a later save's report
+    replaces an earlier one that has not finished (that one writes nothing)."""
+    write_preparing_pages(site_dir)
+    with _later_lock:
+        _later["latest"] += 1
+        ticket = _later["latest"]
+
+    def run() -> None:
+        pages = {}
+        with _one_report:   # one report at a time; a newer save's request makes this one moot
+            if ticket != _later["latest"]:
+                return
+            for lang in LANGS:
+                try:
+                    blocks = document(build(root, lang))
+                except (RevisionError, PolicyError, OSError, ValueError) as error:
+                    blocks = [("h1", Words(lang)("title")), ("p", str(error))]
+                pages[lang] = as_html(blocks, lang, Words(lang)("serve_note"))
+        with _later_lock:
+            if ticket != _later["latest"]:
+                return
+            for lang, text in pages.items():
+                target = Path(site_dir) / ("impact" if lang == "zh" else "en/impact") / "index.html"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+
+    thread = threading.Thread(target=run, name="impact-report", daemon=True)
+    thread.start()
+    _later["thread"] = thread
+    return thread
 
 
 def main(argv: list[str] | None = None) -> int:

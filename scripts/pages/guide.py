@@ -7,6 +7,7 @@ comes from policy/ (measures, notice, texts/site.yaml); anything missing raises.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -106,6 +107,27 @@ def _page_link(base: str, here: int, there: int) -> str:
     return f"{name}/page-{there}.md" if here == 1 else f"page-{there}.md"
 
 
+# What earlier builds of this process made, by what it was made from (_Site.kept): under `mkdocs
+# serve` a save changes one measure, and the pages and list items of the others are as they were.
+# Off (not worth its hashing) in a build that generates once: keep_made() turns it on.
+_KEPT: dict[tuple, Any] = {}
+_KEPT_MAX = 200_000
+_keeping = {"on": False}
+
+
+def keep_made() -> None:
+    """From now on in this process, reuse the pages and list items made from the same inputs
+    (the live preview: scripts/pages/preview.py)."""
+    _keeping["on"] = True
+
+
+def _digest(value: Any) -> bytes | None:
+    """What `value` is made of (plain data: its repr), or None when its repr does not show that (an
+    object named by its address): then nothing is kept for it."""
+    text = repr(value)
+    return None if " at 0x" in text else hashlib.sha256(text.encode()).digest()
+
+
 class _Site:
     """Everything one build generates, as {path relative to docs/: content}."""
 
@@ -116,6 +138,32 @@ class _Site:
         self.env = jinja_env.environment()
         self.files: dict[str, str] = {}
         self._texts: dict[str, dict[str, dict[str, str]]] = {}
+        # what a page or list item of one measure reads besides that measure: the whole policy but
+        # its measures (library, notices with their texts and acts, questions, texts), the day
+        # the pages are written as of, and the page templates
+        self.context: bytes | None = None
+        if _keeping["on"]:
+            templates = sorted((p.name, p.stat().st_mtime_ns) for p in jinja_env.TEMPLATES.rglob("*") if p.is_file())
+            self.context = _digest(({k: v for k, v in policy.items() if k != "measures"}, self.index.day, templates))
+        self._measure_keys: dict[str, bytes | None] = {}
+        if len(_KEPT) > _KEPT_MAX:
+            _KEPT.clear()
+
+    def kept(self, what: str, measures: Mapping | list, lang: str, extra: Any, make: Any) -> Any:
+        """`make()`, or what an earlier build made from the same measure (or measures), language,
+        `extra` and everything else (self.context): the same inputs give the same text."""
+        keys = []
+        for measure in measures if isinstance(measures, list) else [measures]:
+            mid = measure["id"]
+            if mid not in self._measure_keys:
+                self._measure_keys[mid] = _digest(measure)
+            keys.append(self._measure_keys[mid])
+        if self.context is None or None in keys:
+            return make()
+        key = (what, lang, self.context, tuple(keys), extra)
+        if key not in _KEPT:
+            _KEPT[key] = make()
+        return _KEPT[key]
 
     # -- helpers ------------------------------------------------------------------------
     def texts(self, lang: str) -> dict[str, dict[str, str]]:
@@ -127,7 +175,14 @@ class _Site:
         return self._texts[lang]
 
     def page(self, path: str, template: str, lang: str, **values: Any) -> None:
-        self.files[path] = self.env.get_template(template).render(t=self.texts(lang), **values)
+        made = _digest(values) if self.context is not None else None
+        if made is None:
+            self.files[path] = self.env.get_template(template).render(t=self.texts(lang), **values)
+            return
+        key = ("page", template, lang, self.context, made)
+        if key not in _KEPT:
+            _KEPT[key] = self.env.get_template(template).render(t=self.texts(lang), **values)
+        self.files[path] = _KEPT[key]
 
     def paginate(self, base: str, lang: str, items: list, per_page: int) -> Iterable[tuple[str, list, dict | None]]:
         """Split a list over `base.<lang>.md`, `base/page-2.<lang>.md`, ... with pager links."""
@@ -161,9 +216,10 @@ class _Site:
         return [m for m in self.index.measures if group_id in self.index.measure_groups(m)]
 
     def measure_link(self, measure: Mapping, lang: str, prefix: str) -> dict[str, str]:
-        return {"label": self.measure_label(measure, lang), "title": render(self.index, measure, measure["title"], lang),
-                "href": f"{prefix}measures/{measure['id']}.md",
-                "state": measure_state(self.index, measure, lang, short=True)}
+        return self.kept("link", measure, lang, prefix, lambda: {
+            "label": self.measure_label(measure, lang), "title": render(self.index, measure, measure["title"], lang),
+            "href": f"{prefix}measures/{measure['id']}.md",
+            "state": measure_state(self.index, measure, lang, short=True)})
 
     # -- notices ------------------------------------------------------------------------
     def notice_state(self, notice: Mapping, lang: str) -> tuple[str, str]:
@@ -259,8 +315,9 @@ class _Site:
                       paragraphs=[line.strip() for line in notice["text"].splitlines() if line.strip()],
                       feed_href=f"{nid}/feed.xml",
                       data_href=f"../data/notices/{nid}.json")
-            self.files[f"notices/{nid}/feed.{lang}.xml"] = build_feed(
-                index, lang, self.t, notice_id=nid, entries=newest_first(index, nid))
+            self.files[f"notices/{nid}/feed.{lang}.xml"] = self.kept(
+                "feed", [index.measure_by_id[mid] for mid in notice["measures"]], lang, nid,
+                lambda nid=nid: build_feed(index, lang, self.t, notice_id=nid, entries=newest_first(index, nid)))
 
     # -- pages --------------------------------------------------------------------------
     def home(self, lang: str) -> None:
@@ -289,7 +346,9 @@ class _Site:
             for path, chunk, pager in self.paginate(f"parts/{part['id']}", lang, items, MEASURES_PER_PAGE):
                 prefix = "../" * path.count("/")
                 measures = [{**self.measure_link(m, lang, prefix), "label": self.index.measure_label(m, lang),
-                             "summary": render(self.index, m, m["summary"], lang)} for m in chunk]
+                             "summary": self.kept("summary", m, lang, None,
+                                                  lambda m=m: render(self.index, m, m["summary"], lang))}
+                            for m in chunk]
                 self.page(path, "part.md.j2", lang, title=self.name_of(part, lang, f"parts.{part['id']}"),
                           label=self.t("common.part_number", lang, number=part_numeral(part["number"], lang)),
                           notice_title=self.index.notice_title(notice["id"], lang),
@@ -311,7 +370,8 @@ class _Site:
                     names = [pick(a["name"], lang, f"audiences.{a['id']}") for a in members if a["id"] in m["audiences"]]
                     measures.append({**self.measure_link(m, lang, prefix),
                                      "concerns": self.t("audience.concerns", lang, audiences=sep.join(names)),
-                                     "amounts": key_amounts(self.index, self.for_role(m, role), lang, self.t)})
+                                     "amounts": self.kept("amounts", m, lang, role, lambda m=m, role=role: key_amounts(
+                                         self.index, self.for_role(m, role), lang, self.t))})
                 self.page(path, "audience.md.j2", lang, title=title, measures=measures, pager=pager,
                           intro=self.t("audience.intro", lang),
                           calculator_href=f"{prefix}calculator/index.md#role={role}" if role else "",
@@ -325,42 +385,46 @@ class _Site:
         return {**measure, "benefits": mine or benefits}
 
     def measure_pages(self, lang: str) -> None:
+        for m in self.index.measures:
+            path = f"measures/{m['id']}.{lang}.md"
+            self.files[path] = self.kept("measure page", m, lang, None, lambda m=m: self.measure_page(m, lang))
+
+    def measure_page(self, m: Mapping, lang: str) -> str:
         index, t = self.index, self.t
-        for m in index.measures:
-            offered = index.in_force(m) or measure_state_kind(index, m) == "not_started"
-            role = index.calculator_role(m) if offered else None
-            where = f"policy/notices/{m['notice']}/measures: {m['id']}"
-            part = index.parts[m["part"]]
-            ended = index.ended.get(m["id"])
-            self.page(
-                f"measures/{m['id']}.{lang}.md", "measure.md.j2", lang,
-                title=render(index, m, m["title"], lang), summary=render(index, m, m["summary"], lang),
-                state=measure_state(index, m, lang),
-                state_kind=measure_state_kind(index, m),
-                ended_href=f"../notices/{ended.by}.md" if ended is not None else "",
-                ended_link=t("measure.see_notice", lang, notice=index.notice_title(ended.by, lang)) if ended else "",
-                label=index.measure_label(m, lang), part_id=part["id"],
-                notice_id=m["notice"], notice_title=index.notice_title(m["notice"], lang),
-                part_title=self.name_of(part, lang, f"parts.{part['id']}"),
-                calculator_href="../calculator/index.md" + (f"#role={role}" if role else ""),
-                calculator_text=t("measure.calculator_link" if m.get("benefits") and index.in_force(m)
-                                  else "measure.calculator_general", lang),
-                list_links=list_page.links(self.policy, lang, "../", measure=m),
-                audiences=[pick(index.audiences[a]["name"], lang, f"audiences.{a}") for a in m["audiences"]],
-                rows=benefit_rows(index, m, lang, t), conditions=condition_blocks(index, m, lang, t),
-                has_duration=any(b.get("duration") for b in m.get("benefits") or []),
-                apply_how=traced(index, m, m["apply"]["how"], lang, t, "apply.how"),
-                apply_where=traced(index, m, m["apply"]["where"], lang, t, "apply.where") if m["apply"].get("where") else "",
-                documents=[traced(index, m, d, lang, t, "apply.documents") for d in m["apply"].get("documents") or []],
-                contacts=[self.contact(c, lang, where) for c in m.get("contacts") or []],
-                contacts_note=traced(index, m, m["contacts_note"], lang, t, "contacts_note") if m.get("contacts_note") else "",
-                publisher=self.publisher(lang),
-                source_as_published=m["source"]["as_published"],
-                source_translation=m["source"].get("zh", "") if lang == "zh" else "",
-                change_log=[{"date": format_date(str(e["date"]), lang), "text": render(index, m, e["text"], lang, "change_log"),
-                             "quote": e.get("quote", ""), "quote_label": quote_label(index, e, lang)}
-                            for e in m.get("change_log") or []],
-            )
+        offered = index.in_force(m) or measure_state_kind(index, m) == "not_started"
+        role = index.calculator_role(m) if offered else None
+        where = f"policy/notices/{m['notice']}/measures: {m['id']}"
+        part = index.parts[m["part"]]
+        ended = index.ended.get(m["id"])
+        return self.env.get_template("measure.md.j2").render(
+            t=self.texts(lang),
+            title=render(index, m, m["title"], lang), summary=render(index, m, m["summary"], lang),
+            state=measure_state(index, m, lang),
+            state_kind=measure_state_kind(index, m),
+            ended_href=f"../notices/{ended.by}.md" if ended is not None else "",
+            ended_link=t("measure.see_notice", lang, notice=index.notice_title(ended.by, lang)) if ended else "",
+            label=index.measure_label(m, lang), part_id=part["id"],
+            notice_id=m["notice"], notice_title=index.notice_title(m["notice"], lang),
+            part_title=self.name_of(part, lang, f"parts.{part['id']}"),
+            calculator_href="../calculator/index.md" + (f"#role={role}" if role else ""),
+            calculator_text=t("measure.calculator_link" if m.get("benefits") and index.in_force(m)
+                              else "measure.calculator_general", lang),
+            list_links=list_page.links(self.policy, lang, "../", measure=m),
+            audiences=[pick(index.audiences[a]["name"], lang, f"audiences.{a}") for a in m["audiences"]],
+            rows=benefit_rows(index, m, lang, t), conditions=condition_blocks(index, m, lang, t),
+            has_duration=any(b.get("duration") for b in m.get("benefits") or []),
+            apply_how=traced(index, m, m["apply"]["how"], lang, t, "apply.how"),
+            apply_where=traced(index, m, m["apply"]["where"], lang, t, "apply.where") if m["apply"].get("where") else "",
+            documents=[traced(index, m, d, lang, t, "apply.documents") for d in m["apply"].get("documents") or []],
+            contacts=[self.contact(c, lang, where) for c in m.get("contacts") or []],
+            contacts_note=traced(index, m, m["contacts_note"], lang, t, "contacts_note") if m.get("contacts_note") else "",
+            publisher=self.publisher(lang),
+            source_as_published=m["source"]["as_published"],
+            source_translation=m["source"].get("zh", "") if lang == "zh" else "",
+            change_log=[{"date": format_date(str(e["date"]), lang), "text": render(index, m, e["text"], lang, "change_log"),
+                         "quote": e.get("quote", ""), "quote_label": quote_label(index, e, lang)}
+                        for e in m.get("change_log") or []],
+        )
 
     def publisher(self, lang: str) -> dict | None:
         return publisher_contact(self.index.library, self.t, lang)
@@ -403,10 +467,13 @@ class _Site:
                         for mid in notice["measures"]]
             period = self.index.notice_period(notice)
             ended = self.index.notice_ended.get(nid)
-            self.files[f"data/notices/{nid}.json"] = _json({
+            document = {
                 "$schema": "../schema/notice-data.schema.json", "id": nid, "notice": fields,
                 "ended_by": {"notice": ended.by, "action": ended.action, "from": ended.date} if ended else None,
-                "text": notice["text"], "measures": measures})
+                "text": notice["text"], "measures": measures}
+            self.files[f"data/notices/{nid}.json"] = self.kept(   # the JSON text: most of open_data's time
+                "data", [self.index.measure_by_id[mid] for mid in notice["measures"]], "", nid,
+                lambda document=document: _json(document))
             index.append({"id": nid, "title": notice["title"], "short_title": notice["short_title"],
                           "document_number": notice.get("document_number"), "published": notice.get("published"),
                           "in_force": period, "topics": notice["topics"],
@@ -484,6 +551,30 @@ def check_translations(docs_dir: Path) -> None:
                     missing.append(twin.relative_to(docs_dir).as_posix())
     if missing:
         raise FileNotFoundError("pages missing a translation: " + ", ".join(sorted(set(missing))))
+
+
+def kept_nav() -> Any:
+    """A function for the theme (overrides/base.html: `{% call kept_nav(page, nav) %}` around the
+    menu) that renders the menu once for all the pages of a folder that the menu does not list
+    (measures/, parts/, notices/...: thousands of pages, the same menu): such a page marks no item
+    active, and a link's relative URL is the same from every page of one folder unless it leads
+    into the page itself. One per language build (mkdocs_hooks.on_env): the menu is that build's."""
+    kept: dict[str, Any] = {}
+    inside: dict[str, set[str]] = {}
+
+    def render(page: Any, nav: Any, caller: Any) -> Any:
+        if page is None or not getattr(page, "url", None) or nav is None:
+            return caller()
+        if "urls" not in inside:
+            inside["urls"] = {item.url for item in nav.pages}
+        if any(url.startswith(page.url) for url in inside["urls"]):
+            return caller()   # a page of the menu, or one the menu leads into
+        folder = page.url.rstrip("/").rpartition("/")[0]
+        if folder not in kept:
+            kept[folder] = caller()
+        return kept[folder]
+
+    return render
 
 
 _KEEP_AS_IS = re.compile(r"(<(pre|script|style|textarea)\b.*?</\2\s*>)", re.S | re.I)

@@ -26,3 +26,13 @@ def other_language(config: MkDocsConfig) -> str | None:
     """The language being built when it is not the default one (whose build comes first)."""
     i18n = language_build(config)
     return None if i18n.is_default_language_build else i18n.current_language
+
+
+def last_language(config: MkDocsConfig) -> bool:
+    """Whether the language being built is the last of this build (static-i18n builds the default
+    language first, then the others in their order, all into the same site/): what is made from the
+    whole site/ (the calculator's assets, the pages' final names and CSP, the service worker) is made
+    once, after it, rather than after every language."""
+    i18n = language_build(config)
+    order = [i18n.default_language, *(lang for lang in i18n.build_languages if lang != i18n.default_language)]
+    return (i18n.current_language or i18n.default_language) == order[-1]

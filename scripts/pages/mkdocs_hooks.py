@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,8 @@ from scripts.impact import report as impact_report  # noqa: E402
 from scripts.pages import list_page  # noqa: E402
 
 from scripts.pages import guide  # noqa: E402
-from scripts.pages.i18n_build import language_build  # noqa: E402
+from scripts.pages.i18n_build import language_build, last_language  # noqa: E402
+from scripts.pages import preview  # noqa: E402
 from scripts.pages import search  # noqa: E402
 from scripts.policy import load_policy  # noqa: E402
 
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
 _state: dict[str, Any] = {"command": "build"}
@@ -36,6 +39,7 @@ _state: dict[str, Any] = {"command": "build"}
 
 def on_startup(command: str, dirty: bool) -> None:
     _state["command"] = command
+    preview.start(command, dirty)  # `make serve` (mkdocs serve --dirty): rebuild what an edit touches
 
 
 def on_shutdown() -> None:
@@ -47,8 +51,10 @@ def on_shutdown() -> None:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """The site's name, description and menu come from policy/, in the language being built
     (static-i18n builds each language with this same config, calling on_config again)."""
+    search.keep_chinese_segmentation()
     i18n = language_build(config)
     if not (i18n.building and "policy" in _state):  # another language of the same build: reuse
+        preview.inputs_read(config)
         # POLICY_DIR: build from another policy folder (e.g. scripts/dev/synthetic_policy.py output)
         root = os.environ.get("POLICY_DIR")
         _state["policy"] = load_policy(Path(root)) if root else load_policy()  # raises if invalid
@@ -72,6 +78,17 @@ def on_pre_build(config: MkDocsConfig) -> None:
     config.extra["site_texts"] = guide.theme_texts(policy)  # 404 page, feed link
     calculator_page.generate(policy, docs)
     list_page.generate(policy, docs)
+    _state["build_started"] = time.time()
+    preview.before_build(policy, config)
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    preview.nav_titles(nav, config, files)
+    return nav
+
+
+def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
+    return preview.serve(server, config)
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
@@ -82,10 +99,12 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     cache = ROOT / "build" / "jinja"
     cache.mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = FileSystemBytecodeCache(str(cache))
+    env.globals["kept_nav"] = guide.kept_nav()   # the menu rendered once per folder of unlisted pages
     return env
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    preview.page_built(page, config)
     return guide.compact_html(output)
 
 
@@ -93,14 +112,25 @@ def on_post_build(config: MkDocsConfig) -> None:
     _state["site_dir"] = Path(config["site_dir"])
     i18n = language_build(config)
     _state["languages"] = (list(i18n.build_languages), i18n.default_language)
-    search.write_language_index(config)
+    search.write_language_index(config, preview.search_entries(i18n.current_language or i18n.default_language))
     search.install_bundle(_state["site_dir"])
     guide.keep_not_found_pages(config)
     guide.write_language_sitemap(config)
-    calculator_assets.install(_state["policy"], Path(config["site_dir"]),
-                              serving=_state["command"] == "serve")
+    if not last_language(config):
+        return  # the calculator's assets and the pages' final form: once, over every language's pages
+    site = Path(config["site_dir"])
+    # a preview's build: only the pages written by it need their final names (the others have them)
+    written = [p for p in site.rglob("*.html") if p.stat().st_mtime >= _state["build_started"] - 1] \
+        if preview.active() else None
+    calculator_assets.install(_state["policy"], site, serving=_state["command"] == "serve", pages=written)
+    preview.hand_over_search(config)
     if _state["command"] == "serve" and not _state["impact_written"]:
-        # staff only: the impact report of the edit being served, never in a published site
-        root = os.environ.get("POLICY_DIR")
-        impact_report.write_staff_pages(Path(config["site_dir"]), Path(root) if root else impact_report.POLICY_DIR)
+        # staff only: the impact report of the edit being served, never in a published site;
+        # under the preview made when /impact/ is opened, else in the background after the build,
+        # so that the preview does not wait for it
+        policy_dir = Path(os.environ.get("POLICY_DIR") or impact_report.POLICY_DIR)
+        if preview.report_when_asked(lambda: impact_report.write_staff_pages(site, policy_dir)):
+            impact_report.write_preparing_pages(site)
+        else:
+            impact_report.write_staff_pages_later(site, policy_dir)
         _state["impact_written"] = True

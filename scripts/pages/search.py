@@ -100,17 +100,21 @@ def _search_plugin(config: MkDocsConfig) -> Any:
     return config.plugins.get("material/search") or config.plugins["search"]
 
 
-def write_language_index(config: MkDocsConfig) -> None:
+def write_language_index(config: MkDocsConfig, kept: list[dict] | None = None) -> None:
     """After a language's build (static-i18n's builds of the other languages come after the
     default one's, into the same site/): a language other than the default writes its own index
     from the pages just built, and hands none of them on, so that static-i18n's index of every
     language, written last to search/search_index.json, holds the default language's pages only.
-    (compact_indexes makes sure of it once the build is over; `mkdocs serve` never gets there.)"""
+    (compact_indexes makes sure of it once the build is over; `mkdocs serve` never gets there.)
+    `kept`: the language's entries of every page, kept across the live preview's builds, which
+    render only some pages (scripts/pages/preview.py)."""
     lang = other_language(config)
     if lang is None:
         return
     plugin = _search_plugin(config)
     data = json.loads(plugin.search_index.generate_search_index(None))
+    if kept is not None:
+        data["docs"] = kept
     _write(Path(config["site_dir"]) / index_path(lang, language_build(config).default_language), data)
     plugin.search_index.entries.clear()
 
@@ -134,3 +138,34 @@ def compact_indexes(site_dir: Path, langs: list[str], default: str) -> None:
     data = json.loads(path.read_text(encoding="utf-8"))
     data["docs"] = [d for d in data["docs"] if not d["location"].startswith(others)]
     _write(path, data)
+
+
+class _KeptCuts:
+    """jieba as Material's search plugin calls it (`jieba.cut(bytes)`), with every run of Chinese
+    characters segmented once per process: the same title, label or sentence comes back on the
+    measure's page, its notice's, part's and audience pages and "What changed", in every build of
+    `mkdocs serve`. jieba is deterministic for a given dictionary, so the index is the same."""
+
+    def __init__(self, jieba: Any) -> None:
+        self._jieba = jieba
+        self._cuts: dict[bytes, tuple[str, ...]] = {}
+
+    def cut(self, sentence: bytes, *args: Any, **kwargs: Any) -> Any:
+        if args or kwargs or not isinstance(sentence, bytes):
+            return self._jieba.cut(sentence, *args, **kwargs)
+        found = self._cuts.get(sentence)
+        if found is None:
+            found = self._cuts[sentence] = tuple(self._jieba.cut(sentence))
+        return found
+
+    def __getattr__(self, name: str) -> Any:   # set_dictionary, load_userdict, ...
+        return getattr(self._jieba, name)
+
+
+def keep_chinese_segmentation() -> None:
+    """Material's search plugin segments every Chinese section of every page with jieba (a tenth
+    of a library's build): have it reuse what it has segmented before (_KeptCuts)."""
+    from material.plugins.search import plugin
+
+    if getattr(plugin, "jieba", None) is not None and not isinstance(plugin.jieba, _KeptCuts):
+        plugin.jieba = _KeptCuts(plugin.jieba)

@@ -380,10 +380,14 @@ def act_text(index: PolicyIndex, act: Mapping[str, Any], by: Mapping[str, Any], 
 def newest_first(index: PolicyIndex, notice_id: str | None = None) -> list[dict]:
     """Change entries (of one notice's measures and acts, when given), newest date first; within
     a date, notice by notice, a notice's acts before its measures, by measure number."""
-    entries = [e for e in change_entries(index) if notice_id is None or e["notice"]["id"] == notice_id]
-    entries.sort(key=lambda e: e["order"])
-    entries.sort(key=lambda e: e["date"], reverse=True)
-    return entries
+    everything = index.__dict__.get("_newest_first")
+    if everything is None:  # once per index: the home page, each notice's page and feed and the
+        # changes pages all ask (a walk over every measure for each notice was quadratic)
+        everything = sorted(change_entries(index), key=lambda e: e["order"])
+        everything.sort(key=lambda e: e["date"], reverse=True)
+        index.__dict__["_newest_first"] = everything
+    # `order` differs for every entry, so one notice's entries in this order are its own sorted
+    return [e for e in everything if notice_id is None or e["notice"]["id"] == notice_id]
 
 
 def contact_lines(t: Texts, contact: Mapping[str, Any], lang: str, where: str) -> dict:

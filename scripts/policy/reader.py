@@ -9,6 +9,7 @@ Dates come back as ISO strings ("2026-11-26"), so everything read is JSON-able.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import math
 import re
 from dataclasses import dataclass, field
@@ -359,6 +360,21 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
     return text, []
 
 
+# Reads kept by content (keep_reads): the live preview reads the whole folder again after each
+# save of one file; a file whose bytes did not change is not parsed again. None: not kept.
+_KEPT_READS: dict[tuple[str, bytes], tuple[Doc | None, list[Problem]]] | None = None
+
+
+def keep_reads() -> None:
+    """From now on in this process, read_yaml parses a file only when its bytes are new to it
+    (`mkdocs serve`: the hook calls this; a build reads every file once anyway). Every check
+    still runs on every file: only the parsing is reused. Kept: every version read, as the
+    preview runs for an editing session."""
+    global _KEPT_READS
+    if _KEPT_READS is None:
+        _KEPT_READS = {}
+
+
 def read_yaml(path: Path, file: str) -> tuple[Doc | None, list[Problem]]:
     """Read one YAML file strictly. `file` is how problems name it. Never raises on bad content."""
     try:
@@ -368,6 +384,16 @@ def read_yaml(path: Path, file: str) -> tuple[Doc | None, list[Problem]]:
         raw = path.read_bytes()
     except OSError as error:
         return None, [problem(file, 1, 1, "", "cannot_read_file", reason=str(error.strerror or error))]
+    if _KEPT_READS is None:
+        return _parse(raw, file)
+    key = (file, hashlib.sha256(raw).digest())
+    if key not in _KEPT_READS:
+        _KEPT_READS[key] = _parse(raw, file)
+    doc, problems = _KEPT_READS[key]
+    return doc, list(problems)   # the same Doc: nothing downstream changes what was read
+
+
+def _parse(raw: bytes, file: str) -> tuple[Doc | None, list[Problem]]:
     text, problems = _decode(raw, file)
     if text is None:
         return None, problems

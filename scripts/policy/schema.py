@@ -194,7 +194,7 @@ def _schema_problems(doc: Doc, error: ValidationError) -> list[Problem]:
 # whole folder after each edit of one file; the others are not walked through the schema again.
 # repr, unlike JSON, keeps 1, "1" and True apart, and a key 1 apart from a key "1".
 _FITS: set[tuple[str, str]] = set()
-_FITS_KEPT = 512
+_FITS_KEPT = 20_000   # a library of 1,500 measures has about 1,600 files: all of them, and their edits
 
 
 def schema_check(doc: Doc, kind: str) -> list[Problem]:
