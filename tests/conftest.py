@@ -22,6 +22,13 @@ RESULTS_DIR = ROOT / "test-results"
 TEST_ARGS = ["--js-flags=--liftoff-only"]
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """One test process more than the cores (`--numprocesses=auto`, at most `--maxprocesses`): the
+    browser tests wait (a start that stalls on purpose, a shaped link, a server stopped and started),
+    and a third process on 2 cores fills those waits (a quiet 2-core machine: 275 s -> 226 s)."""
+    return (os.cpu_count() or 1) + 1
+
+
 @pytest.fixture(scope="session")
 def site_server() -> Iterator[LocalNginx]:
     """nginx serving site/ as it is deployed (its .br/.gz files, headers, 404 pages); a test may
