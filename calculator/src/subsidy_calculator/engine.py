@@ -36,7 +36,7 @@ FREQUENCIES = ("one_time", "recurring", "not_stated")
 _VIEW_CACHE = 64                   # (day, language) pairs kept
 CARDS = 10                         # a recipient's cards in the page's result, unless it asks for more
 _UNANSWERED = object()             # an answer not given, in the key of an assessment
-_NEEDS = 2                         # the rank of needs_answers (STATUSES)
+_NEEDS = _RANK["needs_answers"]   # a card waiting for answers (its rank)
 
 
 def _yuan(value: Any, count: int = 1) -> int:
