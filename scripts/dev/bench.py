@@ -553,17 +553,20 @@ def _free_port() -> int:
 
 
 def _wait_idle(log: Path, quiet: float = 5.0, timeout: float = 900) -> None:
-    """Until `mkdocs serve` has finished every build it started (its log: "Building
-    documentation..." once a build, "Documentation built in" at its end) and started none for
-    `quiet` seconds."""
+    """Until `mkdocs serve` has answered every change it detected (its log: "Detected file
+    changes", then "Reloading browsers" once the build, or the preview's decision to skip it, is
+    done, or "An error happened" when it failed) and detected none for `quiet` seconds. (Not
+    "Documentation built in": static-i18n hides that line while it builds the other languages,
+    and one run's log lacked it once.)"""
     deadline = time.monotonic() + timeout
     last, since = None, time.monotonic()
     while time.monotonic() < deadline:
         text = log.read_text(encoding="utf-8", errors="replace")
-        state = (text.count("Building documentation..."), text.count("Documentation built in"))
+        state = (text.count("Detected file changes"),
+                 text.count("Reloading browsers") + text.count("An error happened during the rebuild"))
         if state != last:
             last, since = state, time.monotonic()
-        elif state[0] == state[1] and time.monotonic() - since >= quiet:
+        elif state[0] <= state[1] and time.monotonic() - since >= quiet:
             return
         time.sleep(0.5)
     raise TimeoutError(f"mkdocs serve still building after {timeout} s")

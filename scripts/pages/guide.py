@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
@@ -137,6 +138,9 @@ class _Site:
         self.t = self.index.t
         self.env = jinja_env.environment()
         self.files: dict[str, str] = {}
+        self._by_part: dict[str, list[dict]] = {}   # each part's measures, in the library's order
+        for measure in self.index.measures:
+            self._by_part.setdefault(measure["part"], []).append(measure)
         self._texts: dict[str, dict[str, dict[str, str]]] = {}
         # what a page or list item of one measure reads besides that measure: the whole policy but
         # its measures (library, notices with their texts and acts, questions, texts), the day
@@ -210,7 +214,7 @@ class _Site:
         return self.t("home.measure_count_one", lang) if count == 1 else self.t("home.measure_count", lang, count=count)
 
     def part_measures(self, part_id: str) -> list[dict]:
-        return [m for m in self.index.measures if m["part"] == part_id]
+        return list(self._by_part.get(part_id, []))
 
     def group_measures(self, group_id: str) -> list[dict]:
         return [m for m in self.index.measures if group_id in self.index.measure_groups(m)]
@@ -527,28 +531,37 @@ def theme_texts(policy: Mapping[str, Any]) -> dict[str, dict]:
 
 
 
+def _files_under(folder: Path) -> list[str]:
+    """Every file under `folder`, as paths relative to it ('/'-separated); os.walk, not rglob: a
+    library's docs/ holds thousands of pages, looked through on every build of the preview."""
+    found = []
+    for here, _dirs, names in os.walk(folder):
+        rel = os.path.relpath(here, folder).replace(os.sep, "/")
+        found += [name if rel == "." else f"{rel}/{name}" for name in names]
+    return found
+
+
 def _remove_stale(docs_dir: Path, keep: set[str]) -> None:
-    candidates = [p for d in GENERATED_DIRS if (docs_dir / d).is_dir() for p in (docs_dir / d).rglob("*")
-                  if p.is_file()]
-    candidates += [docs_dir / name for name in GENERATED_FILES if (docs_dir / name).exists()]
-    for path in candidates:
-        if path.relative_to(docs_dir).as_posix() not in keep:
-            path.unlink()
+    candidates = [f"{d}/{rel}" for d in GENERATED_DIRS for rel in _files_under(docs_dir / d)]
+    candidates += [name for name in GENERATED_FILES if (docs_dir / name).exists()]
+    for rel in candidates:
+        if rel not in keep:
+            (docs_dir / rel).unlink()
     for d in GENERATED_DIRS:
-        for folder in sorted((docs_dir / d).rglob("*"), reverse=True) if (docs_dir / d).is_dir() else []:
-            if folder.is_dir() and not any(folder.iterdir()):
-                folder.rmdir()
+        for here, _dirs, _names in os.walk(docs_dir / d, topdown=False):
+            if here != str(docs_dir / d) and not os.listdir(here):
+                os.rmdir(here)
 
 
 def check_translations(docs_dir: Path) -> None:
     """Every page in docs/ exists in both languages (static-i18n would silently fall back)."""
+    files = set(_files_under(docs_dir))
     missing = []
-    for lang in LANGS:
-        for page in docs_dir.rglob(f"*.{lang}.md"):
-            for other in LANGS:
-                twin = page.with_name(page.name[: -len(f".{lang}.md")] + f".{other}.md")
-                if not twin.exists():
-                    missing.append(twin.relative_to(docs_dir).as_posix())
+    for rel in files:
+        for lang in LANGS:
+            if rel.endswith(f".{lang}.md"):
+                stem = rel[: -len(f".{lang}.md")]
+                missing += [f"{stem}.{other}.md" for other in LANGS if f"{stem}.{other}.md" not in files]
     if missing:
         raise FileNotFoundError("pages missing a translation: " + ", ".join(sorted(set(missing))))
 

@@ -30,10 +30,11 @@ def _index(site: Path, rel: str) -> list[tuple[str, str, str]]:
 def _whole_build(work: Path, site: Path) -> None:
     """A preview's first build (a whole one) of the policy as it is now, with nothing kept from
     earlier builds of this process."""
-    from scripts.pages import guide
+    from scripts.pages import guide, preview
     from scripts.policy import reader
 
     guide._KEPT.clear()
+    preview._LANGUAGE_FILES.clear()
     if reader._KEPT_READS is not None:
         reader._KEPT_READS.clear()
     whole = scale.Preview(scale.site_config(work, serve=True), work / "policy", site)
