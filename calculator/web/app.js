@@ -105,6 +105,9 @@ function main(root) {
       keepAnswersInLanguageLinks();
       results.answers(form.questions, answers);
       lastAnswers = answers;
+      // from now on an answer to an earlier request is stale, whether or not this one is sent
+      // (answers cleared while an evaluation was under way must not bring its result back)
+      const id = ++latestRequested;
       const ready = python.ready();
       if (!("role" in answers) || !ready) changedAt = null;
       if (!("role" in answers)) {
@@ -113,7 +116,6 @@ function main(root) {
         return;
       }
       if (!ready) { results.waiting(true, python.failed()); return; }
-      const id = ++latestRequested;
       results.pending();
       lastRequest = { answers, on: form.chosenDay(), lang, what_if: true, cards,
         skipped: [...form.skipped(answers)], table: measureTable ? measureTable.key : null };

@@ -17,7 +17,6 @@ from typing import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from calc_page_helpers import PY_TIMEOUT, SNAPSHOT_KEPT, calculator_path, seed_kept_snapshot, snapshot_cache, wait_ready
 
@@ -61,14 +60,8 @@ def started_calculator(browser: Browser, browser_context_args: dict, base_url: s
     def reset(page: Page) -> None:
         # the last test's evaluation has come back, then every answer is cleared
         page.wait_for_selector('#calc-results:not([data-state="pending"])', state="attached")
-        for attempt in (1, 2):
-            page.click("#calc-reset")
-            try:
-                page.wait_for_selector('#calc-results[data-state="empty"]', state="attached", timeout=15_000)
-                return
-            except PlaywrightTimeout:
-                if attempt == 2:
-                    raise
+        page.click("#calc-reset")
+        page.wait_for_selector('#calc-results[data-state="empty"]', state="attached")
 
     yield from _shared_pages(browser, browser_context_args, base_url, start, reset)
 

@@ -237,6 +237,26 @@ def test_keyboard_only(started_calculator) -> None:
     expect(page.locator("#q-graduates_hired-input")).to_have_attribute("aria-invalid", "true")
 
 
+def test_clearing_the_answers_while_a_result_is_computed_leaves_no_result(started_calculator) -> None:
+    """"Clear all answers" pressed while the answer just left is being evaluated (leaving a field
+    evaluates at once): the result that comes back afterwards is for answers no longer there, and
+    the page keeps asking for the visitor's role instead of showing it."""
+    page = started_calculator("en")
+    choose(page, "role", "enterprise")
+    choose(page, "enterprise_size", "small")
+    field = page.locator("#q-graduates_hired-input")
+    field.fill("3")
+    expect(total(page)).to_have_text(TOTAL_TEXT["en"])
+    field.fill("-2")
+    page.keyboard.press("Tab")   # the field left: its error shown, the answers evaluated again
+    expect(page.locator("#q-graduates_hired-error")).to_be_visible()
+    page.click("#calc-reset")    # leaving the next field starts an evaluation, then the answers go
+    expect(page.locator('#calc-results[data-state="empty"]')).to_be_attached()
+    page.wait_for_timeout(500)   # time for that evaluation to come back
+    expect(page.locator('#calc-results[data-state="empty"]')).to_be_attached()
+    expect(page.locator("#calc-results .calc-group")).to_have_count(0)
+
+
 def test_no_request_leaves_the_site_and_none_after_ready(started_calculator) -> None:
     # the whole start's requests stayed on the test server: started_calculator checks them all
     page = started_calculator("zh")
