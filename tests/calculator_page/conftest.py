@@ -1,13 +1,17 @@
-"""A calculator page started once per test process and language, shared by every test that only
-answers questions and reads results: starting Pyodide is most of a browser test's time.
+"""The calculator's and the list page's pages, started once per test process and language in
+one browser context, shared by every test that only answers questions and reads results: starting
+Pyodide is most of a browser test's time. The first calculator page of that context starts as on a
+first visit and keeps its snapshot; the other three start from it, as on a later visit (the
+browser's threads together, an ordinary start costs about 2.8 s of CPU here, a restore from the
+context's Cache Storage about 1.6 s). Each test's page is brought to the front: a tab behind
+others gets its timers and drawing slowed.
 
-A test marked `later_visit` gets a fresh page whose browser context already holds the memory
-snapshot that a first visit keeps (the shared page's own): the calculator starts as on every
-later visit, restored from it (an ordinary start costs about 4 s of CPU on this machine, the
-browser's threads together); calc_page_helpers.seed_kept_snapshot does the same for a context of
-a test's own. The first visit's start is tested where it is the subject (test_calculator_browser's
-snapshot and failure tests, the list page's offline test, tests/site/test_site_console.py's first
-visit through offline use, test_while_python_loads)."""
+A test marked `later_visit` gets a fresh page in a context of its own, given the snapshot that the
+shared context kept (calc_page_helpers.seed_kept_snapshot; copying it in costs about as much as an
+ordinary start, so only where the later visit is the subject). The first visit's start is tested
+where it is the subject (the shared context's first page, test_calculator_browser's snapshot and
+failure tests, the list page's offline test, tests/site/test_site_console.py's first visit through
+offline use, test_while_python_loads)."""
 from __future__ import annotations
 
 import base64
@@ -16,46 +20,59 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from calc_page_helpers import PY_TIMEOUT, SNAPSHOT_KEPT, calculator_path, seed_kept_snapshot, snapshot_cache, wait_ready
 
 
-def _shared_pages(browser: Browser, browser_context_args: dict, base_url: str,
-                  start: Callable[[Page, str], None], reset: Callable[[Page], None]) -> Iterator[Callable[[str], Page]]:
-    """A page per language, each in its own browser context, opened with `start(page, lang)` on
-    first use and given to each test after `reset(page)`. Every request of those contexts stays
+@pytest.fixture(scope="session")
+def shared_context(browser: Browser, browser_context_args: dict, base_url: str) -> Iterator[BrowserContext]:
+    """The browser context of the shared pages, one per test process. Every request it makes stays
     on the test server."""
-    contexts, pages, seen = [], {}, []
-
-    def get(lang: str) -> Page:
-        if lang not in pages:
-            context = browser.new_context(**{**browser_context_args, "base_url": base_url})
-            context.on("request", lambda request: seen.append(request.url))
-            contexts.append(context)
-            page = context.new_page()
-            start(page, lang)
-            pages[lang] = page
-        page = pages[lang]
-        page.mouse.move(0, 0)  # the pointer where no test left it: no element hovered
-        reset(page)
-        return page
-
-    yield get
-    for context in contexts:
-        context.close()
+    context = browser.new_context(**{**browser_context_args, "base_url": base_url})
+    seen: list[str] = []
+    context.on("request", lambda request: seen.append(request.url))
+    yield context
+    context.close()
     outside = [u for u in seen if not u.startswith(base_url + "/") and not u.startswith(("data:", "blob:"))]
     assert not outside, f"requests left the test server: {outside}"
 
 
+def _shared_pages(context: BrowserContext, start: Callable[[Page, str], None],
+                  reset: Callable[[Page], None]) -> Callable[[str], Page]:
+    """A page per language in the shared context, opened with `start(page, lang)` on first use and
+    given to each test after `reset(page)`."""
+    pages: dict[str, Page] = {}
+
+    def get(lang: str) -> Page:
+        if lang not in pages:
+            page = context.new_page()
+            page.bring_to_front()
+            start(page, lang)
+            pages[lang] = page
+        page = pages[lang]
+        # the test's page in front: the browser slows the timers and drawing of a tab behind others
+        page.bring_to_front()
+        page.mouse.move(0, 0)  # the pointer where no test left it: no element hovered
+        reset(page)
+        return page
+
+    return get
+
+
 @pytest.fixture(scope="session")
-def started_calculator(browser: Browser, browser_context_args: dict, base_url: str) -> Iterator[Callable[[str], Page]]:
+def started_calculator(shared_context: BrowserContext) -> Callable[[str], Page]:
     """`started_calculator(lang)`: the calculator page in `lang`, ready, with every answer
-    cleared (the page's own "clear all answers" button), opened once per test process and language."""
+    cleared (the page's own "clear all answers" button), opened once per test process and language.
+    The first one opened keeps its snapshot before any other shared page starts."""
+    kept: list[bool] = []
 
     def start(page: Page, lang: str) -> None:
         page.goto(calculator_path(lang))
         wait_ready(page)
+        if not kept:   # a first visit: the later ones start from what it keeps
+            page.wait_for_selector(SNAPSHOT_KEPT, state="attached", timeout=PY_TIMEOUT)
+            kept.append(True)
 
     def reset(page: Page) -> None:
         # the last test's evaluation has come back, then every answer is cleared
@@ -63,16 +80,18 @@ def started_calculator(browser: Browser, browser_context_args: dict, base_url: s
         page.click("#calc-reset")
         page.wait_for_selector('#calc-results[data-state="empty"]', state="attached")
 
-    yield from _shared_pages(browser, browser_context_args, base_url, start, reset)
+    return _shared_pages(shared_context, start, reset)
 
 
 @pytest.fixture(scope="session")
-def started_list(browser: Browser, browser_context_args: dict, base_url: str) -> Iterator[Callable[[str], Page]]:
+def started_list(shared_context: BrowserContext, started_calculator: Callable[[str], Page]) -> Callable[[str], Page]:
     """`started_list(lang)`: the "check a list" page in `lang` for the placements list (a
     qualified agency), ready, with the last file's results cleared (the page's own "clear the
-    list" button), opened once per test process and language."""
+    list" button), opened once per test process and language, after the calculator's first page
+    (whose snapshot it starts from)."""
 
     def start(page: Page, lang: str) -> None:
+        started_calculator("zh")
         page.goto(("/en" if lang == "en" else "") + "/calculator/list/#list=placements")
         page.locator('#q-agency_qualified input[value="true"]').check()
         page.wait_for_selector('#lc[data-phase="ready"], #lc[data-phase="failed"]', state="attached",
@@ -83,14 +102,13 @@ def started_list(browser: Browser, browser_context_args: dict, base_url: str) ->
         page.locator("#lc-clear").dispatch_event("click")  # hidden until a file was checked
         page.wait_for_selector('#lc[data-phase="ready"]', state="attached")
 
-    yield from _shared_pages(browser, browser_context_args, base_url, start, reset)
+    return _shared_pages(shared_context, start, reset)
 
 
 @pytest.fixture(scope="session")
 def kept_snapshot(started_calculator, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
-    """(key, file) of the snapshot the shared calculator page kept after its ordinary start."""
-    page = started_calculator("en")
-    page.wait_for_selector(SNAPSHOT_KEPT, state="attached", timeout=PY_TIMEOUT)
+    """(key, file) of the snapshot the shared context kept (its first calculator page's)."""
+    page = started_calculator("zh")
     key, data_url = page.evaluate("""async (name) => {
         const cache = await caches.open(name);
         const [request] = await cache.keys();
