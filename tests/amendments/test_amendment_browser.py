@@ -25,9 +25,7 @@ BENEFIT = '.calc-group .calc-item[data-benefit="flexible-employment-social-insur
 
 @pytest.fixture(scope="module")
 def amended_server(tmp_path_factory) -> Iterator[LocalNginx]:
-    work = tmp_path_factory.mktemp("amended-site")
-    amended_policy.write(work)
-    with served_site(work, BUILT_ON, "amended") as server:
+    with served_site(tmp_path_factory, "amended-site", amended_policy.write, BUILT_ON) as (server, _work):
         yield server
 
 

@@ -22,9 +22,7 @@ ENTERPRISE = "role=enterprise&enterprise_size=small&offers_internships=true&inte
 
 @pytest.fixture(scope="module")
 def library_server(tmp_path_factory) -> Iterator[LocalNginx]:
-    work = tmp_path_factory.mktemp("library-site")
-    example_library.write(work)
-    with served_site(work, BUILT_ON, "library") as server:
+    with served_site(tmp_path_factory, "library-site", example_library.write, BUILT_ON) as (server, _work):
         yield server
 
 

@@ -32,9 +32,10 @@ WORDS = {
 
 @pytest.fixture(scope="module")
 def many(tmp_path_factory) -> Iterator[tuple[LocalNginx, Path]]:
-    work = tmp_path_factory.mktemp("many-benefits")
-    scale.prepare(work, 50, hostile=False)
-    with served_site(work, DAY, "many") as server:
+    def write(work: Path) -> None:
+        scale.prepare(work, 50, hostile=False)
+
+    with served_site(tmp_path_factory, "many-benefits", write, DAY) as (server, work):
         yield server, work / "site"
 
 
