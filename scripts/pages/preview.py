@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from mkdocs.structure.toc import get_toc
 
-from scripts.pages import guide
+from scripts.pages import calculator_page, guide
 from scripts.pages.i18n_build import language_build
 from scripts.policy import reader
 
@@ -48,6 +48,8 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 DIRTY_WARNING = "A 'dirty' build is being performed"
+# the folders and files of docs/ that the build generates from the policy (it writes them itself)
+_GENERATED = frozenset({*guide.GENERATED_DIRS, *guide.GENERATED_FILES, calculator_page.PAGE_DIR})
 
 
 class _DirtyBuildIsExact(logging.Filter):
@@ -87,15 +89,14 @@ def keep_language_files() -> None:
     make = suffix.create_i18n_file
     if getattr(make, "kept", False):
         return
-    made = _LANGUAGE_FILES
 
     def create_i18n_file(file: Any, current_language: str, default_language: str,
                          all_languages: list, config: MkDocsConfig) -> Any:
         key = (file.src_uri, file.dest_uri, file.inclusion, file.src_dir, current_language, default_language,
                tuple(all_languages), config.docs_dir, config.site_dir, config.use_directory_urls)
-        first = made.get(key)
+        first = _LANGUAGE_FILES.get(key)
         if first is None:
-            first = made[key] = make(file, current_language, default_language, all_languages, config)
+            first = _LANGUAGE_FILES[key] = make(file, current_language, default_language, all_languages, config)
         kept = copy.copy(first)
         kept.alternates = {current_language: kept}
         return kept
@@ -189,7 +190,6 @@ def nav_titles(nav: Navigation, config: MkDocsConfig, files: Files) -> None:
 def _inputs(config: MkDocsConfig) -> dict[str, int]:
     """Every file `mkdocs serve` watches (docs/, the configuration, `watch:`) with its modification
     time, but the pages generated from the policy (the build writes those itself)."""
-    generated = {*guide.GENERATED_DIRS, *guide.GENERATED_FILES, "calculator"}
     docs = Path(config.docs_dir)
     found: dict[str, int] = {}
     roots = [docs, *(Path(w) for w in config.watch)]
@@ -201,8 +201,8 @@ def _inputs(config: MkDocsConfig) -> dict[str, int]:
             continue
         for folder, dirs, names in os.walk(root):
             if Path(folder) == docs:
-                dirs[:] = [d for d in dirs if d not in generated]
-                names = [n for n in names if n not in generated]
+                dirs[:] = [d for d in dirs if d not in _GENERATED]
+                names = [n for n in names if n not in _GENERATED]
             for name in names:
                 path = os.path.join(folder, name)
                 try:
@@ -230,7 +230,7 @@ def _watch_what_staff_edit(server: Any, config: MkDocsConfig) -> None:
     server.unwatch(docs)
     server.watch(docs, recursive=False)
     for entry in sorted(os.scandir(docs), key=lambda e: e.name):
-        if entry.is_dir() and entry.name not in (*guide.GENERATED_DIRS, "calculator"):
+        if entry.is_dir() and entry.name not in _GENERATED:
             server.watch(entry.path)
 
 
