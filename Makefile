@@ -104,13 +104,14 @@ $(NODE_STAMP): package.json package-lock.json
 	@$(QUIET) npm ci --no-audit --no-fund
 	@touch $@
 
-# Debian's Chromium for Playwright (it cannot download its own browser here), a CJK font, and
-# Java for the Nu HTML checker (npm vnu-jar).
-$(SYS_STAMP):
-	@echo "system packages: chromium, a CJK font, java (apt-get, only what is missing)"
-	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh 2>/dev/null | grep -q . || ! command -v java >/dev/null; then \
+# Debian's Chromium for Playwright (it cannot download its own browser here): the browser for the
+# benchmarks and the audit, its headless shell for the tests (ARCHITECTURE.md D16); a CJK font, and
+# Java for the Nu HTML checker (npm vnu-jar). Checked again when this file changes.
+$(SYS_STAMP): Makefile
+	@echo "system packages: chromium, its headless shell, a CJK font, java (apt-get, only what is missing)"
+	@if ! command -v chromium >/dev/null || ! command -v chromium-headless-shell >/dev/null || ! fc-list :lang=zh 2>/dev/null | grep -q . || ! command -v java >/dev/null; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei default-jre-headless >/dev/null; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-headless-shell fonts-wqy-microhei default-jre-headless >/dev/null; \
 	fi
 	@mkdir -p build && touch $@
 

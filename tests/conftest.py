@@ -10,7 +10,7 @@ from typing import Iterator
 
 import pytest
 
-from scripts.dev.chromium import CHROMIUM, CHROMIUM_ARGS
+from scripts.dev.chromium import CHROMIUM_ARGS, TEST_CHROMIUM
 from scripts.server.local_nginx import LocalNginx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,7 +18,8 @@ SITE_DIR = Path(os.environ.get("SITE_DIR", ROOT / "site"))
 RESULTS_DIR = ROOT / "test-results"
 # The tests' Chromium compiles WebAssembly with V8's baseline compiler only: every Pyodide start
 # (the suite has dozens) then spends about a second less CPU on optimising code it runs for a few
-# answers. Speed is measured by `make bench`, whose Chromium (scripts/dev/chromium.py) has no such flag.
+# answers. Speed is measured by `make bench`, whose Chromium (scripts/dev/chromium.py) is the
+# desktop browser, without that flag.
 TEST_ARGS = ["--js-flags=--liftoff-only"]
 
 
@@ -47,7 +48,9 @@ def base_url(site_server: LocalNginx) -> str:
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS + TEST_ARGS}
+    if not os.access(TEST_CHROMIUM, os.X_OK):
+        pytest.fail(f"{TEST_CHROMIUM} missing: `make test` installs it (Debian's chromium-headless-shell)", pytrace=False)
+    return {**browser_type_launch_args, "executable_path": TEST_CHROMIUM, "args": CHROMIUM_ARGS + TEST_ARGS}
 
 
 @pytest.fixture(scope="session")
