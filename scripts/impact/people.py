@@ -129,9 +129,14 @@ def _same(old: Outcome, new: Outcome) -> bool:
     return (old.statuses, old.reasons, old.items, old.totals) == (new.statuses, new.reasons, new.items, new.totals)
 
 
+def _outcome(rules: Rules, answers: Mapping[str, Any], day: str, lang: str) -> Outcome:
+    # the engine's kept assessments, read without a copy: Outcome.of takes what it keeps
+    return Outcome.of(rules.evaluate(answers, day, lang, shared=True))
+
+
 def compare(before: Rules, after: Rules, answers: Mapping[str, Any], day: str, lang: str) -> Difference | None:
-    old = Outcome.of(before.evaluate(answers, day, lang))
-    new = Outcome.of(after.evaluate(answers, day, lang))
+    old = _outcome(before, answers, day, lang)
+    new = _outcome(after, answers, day, lang)
     return None if _same(old, new) else Difference(answers, day, old, new)
 
 
@@ -160,8 +165,8 @@ def summarise(before: Rules, after: Rules, people: Iterable[Mapping[str, Any]], 
     order = after.question_index
     for key, n in alike.items():
         answers = dict(sorted(key, key=lambda pair: order.get(pair[0], len(order))))
-        old = Outcome.of(before.evaluate(answers, day, lang))
-        new = Outcome.of(after.evaluate(answers, day, lang))
+        old = _outcome(before, answers, day, lang)
+        new = _outcome(after, answers, day, lang)
         for rid, total in old.totals.items():
             summary.totals_before[rid] += total * n
         for rid, total in new.totals.items():
