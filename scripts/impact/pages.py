@@ -8,6 +8,7 @@ the text a visitor sees (not the markup) is compared line by line.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import tempfile
 import xml.etree.ElementTree as ET
@@ -63,6 +64,12 @@ class _Text(HTMLParser):
 
 
 def visible_lines(name: str, source: str) -> list[str]:
+    return list(_visible_lines(name, source))
+
+
+@functools.lru_cache(maxsize=8192)
+def _visible_lines(name: str, source: str) -> tuple[str, ...]:
+    """Kept by source: the published policy's pages and the edited one's are mostly the same text."""
     parser = _Text()
     if name.endswith(".md"):
         front = _FRONT_MATTER.match(source)
@@ -71,10 +78,10 @@ def visible_lines(name: str, source: str) -> list[str]:
         parser.feed((f"<title>{title.group(1).strip().strip(chr(34))}</title>" if title else "")
                     + markdown.markdown(body, extensions=_EXTENSIONS))
     else:  # an Atom feed: what a feed reader shows, its titles and entries' texts
-        return [line for el in ET.fromstring(source).iter() if el.tag.rsplit("}", 1)[-1] in ("title", "content")
-                for line in (re.sub(r"\s+", " ", el.text or "").strip(),) if line]
+        return tuple(line for el in ET.fromstring(source).iter() if el.tag.rsplit("}", 1)[-1] in ("title", "content")
+                     for line in (re.sub(r"\s+", " ", el.text or "").strip(),) if line)
     parser.close()
-    return parser.text()
+    return tuple(parser.text())
 
 
 def page_texts(policy: Mapping[str, Any]) -> dict[str, list[str]]:
