@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -168,4 +169,5 @@ def keep_chinese_segmentation() -> None:
     from material.plugins.search import plugin
 
     if getattr(plugin, "jieba", None) is not None and not isinstance(plugin.jieba, _KeptCuts):
+        plugin.jieba.setLogLevel(logging.WARNING)  # not its four lines on loading its dictionary
         plugin.jieba = _KeptCuts(plugin.jieba)
