@@ -82,7 +82,7 @@ test-browser: $(SYS_STAMP) $(NGINX_STAMP) site ## browser tests only
 fuzz: $(PY_STAMP) ## long property-based runs
 	FUZZ_EXAMPLES=5000 FUZZ_POLICY_EXAMPLES=1000 $(PY) -m pytest -m "not browser" -k "fuzz or property" -q
 
-bench: $(SYS_STAMP) $(NGINX_STAMP) site ## print speed and size numbers, write build/bench.json and a line of scripts/dev/bench-history.jsonl (ONLY=real,library,stress,serve,phone: those parts)
+bench: $(SYS_STAMP) $(NGINX_STAMP) site ## print speed and size numbers, write build/bench.json and a line of scripts/dev/bench-history.jsonl (ONLY=real,library,stress,serve,phone,suite: those parts)
 	$(PY) -m scripts.dev.bench $(if $(ONLY),--only $(ONLY))
 
 audit: $(SYS_STAMP) $(NGINX_STAMP) site ## Lighthouse (mobile) on the main pages, both languages: scores and failed audits

@@ -17,6 +17,8 @@ Parts (`--only PART,...`; `make bench` runs them all):
            measure file saved until its page shows it, and the CPU each save costs
   phone    Chromium in a CPU-limited cgroup (half a core: a phone's CPU, workers included) on
            Fast 4G: cold and warm ready beside bare Pyodide
+  suite    `make test` as a developer runs it with everything installed (lint, the site, every
+           test): its time and CPU seconds (issue 36: within 3 minutes on 2 cores)
 
     python -m scripts.dev.bench [--only real,library,...] [--runs 3] [--slow-runs 2] [--skip-scale]
 """
@@ -29,6 +31,7 @@ import gzip
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import socket
@@ -53,7 +56,7 @@ if TYPE_CHECKING:
 
 SITE = ROOT / "site"
 HISTORY = ROOT / "scripts" / "dev" / "bench-history.jsonl"
-PARTS = ("real", "library", "stress", "serve", "phone")
+PARTS = ("real", "library", "stress", "serve", "phone", "suite")
 LIBRARY = (1500, 100)   # measures, notices: a bureau's library after five years
 STRESS = ((3000, 200), (4500, 300))   # with LIBRARY, three sizes to see how the build grows
 TARGETS = {
@@ -79,6 +82,7 @@ TARGETS = {
     "library_eval_page_what_if_p95_ms": 100.0,
     "library_list_check_s": 2.0,
     "serve_save_to_page_s": 5.0,
+    "suite_make_test_s": 180.0,
 }
 
 
@@ -769,6 +773,26 @@ def bench_cpython() -> dict[str, Any]:
     return {"eval_cpython_p50_ms": p50}
 
 
+def bench_suite() -> dict[str, Any]:
+    """`make test` once, its output kept aside (printed if it fails): the seconds it takes, the CPU
+    seconds of everything it ran (every test process, browser and server, waited for), the tests
+    passed and pytest's own seconds."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    begun = time.perf_counter()
+    done = subprocess.run(["make", "-C", str(ROOT), "test"], env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - begun
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        print(done.stdout[-20_000:], done.stderr[-20_000:], sep="\n", file=sys.stderr)
+        raise RuntimeError(f"make test failed ({done.returncode})")
+    found = re.search(r"(\d+) passed in ([\d.]+)s", done.stdout)
+    return {"suite_make_test_s": round(seconds, 1),
+            "suite_cpu_s": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1),
+            "suite_tests_passed": int(found.group(1)) if found else None,
+            "suite_pytest_s": float(found.group(2)) if found else None}
+
+
 def _machine() -> dict[str, Any]:
     cpu = ""
     with contextlib.suppress(OSError):
@@ -823,6 +847,8 @@ def main(argv: list[str] | None = None) -> int:
             steps.append(("mkdocs serve on the library", lambda: bench_serve(libs)))
         if "phone" in parts:
             steps.append(("phone-class CPU", lambda: bench_phone(args.phone_runs)))
+        if "suite" in parts:
+            steps.append(("make test", bench_suite))
         for name, step in steps:
             print(f"bench: {name} ...", file=sys.stderr, flush=True)
             begun = time.perf_counter()
