@@ -11,7 +11,9 @@ PREVIEW_PORT ?= 8080
 # TypeScript checks our JavaScript as written (JSDoc types, nothing emitted): the browser code, the
 # service worker, the Node scripts
 TS_PROJECTS := calculator/web/tsconfig.json calculator/web/tsconfig.sw.json calculator/web/tsconfig.node.json
-export PYTHONDONTWRITEBYTECODE := 1
+# Python keeps its compiled modules (__pycache__/, ignored by git), even where the environment says
+# not to: each test process then neither compiles our modules nor rewrites the tests' asserts again
+export PYTHONDONTWRITEBYTECODE :=
 export NO_MKDOCS_2_WARNING := 1
 # When a step has already said what is wrong (the validator's problems), stop make without its own
 # "make: *** [Makefile:NN: validate] Error 1" line: SIGPIPE ends make silently and still gives the
