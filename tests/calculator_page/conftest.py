@@ -2,8 +2,8 @@
 one browser context, shared by every test that only answers questions and reads results: starting
 Pyodide is most of a browser test's time. The first calculator page of that context starts as on a
 first visit and keeps its snapshot; the other three start from it, as on a later visit (the
-browser's threads together, an ordinary start costs about 2.8 s of CPU here, a restore from the
-context's Cache Storage about 1.6 s). Each test's page is brought to the front: a tab behind
+browser's threads together, an ordinary start costs about 1.6 s of CPU here, a restore from the
+context's Cache Storage about 1.0 s). Each test's page is brought to the front: a tab behind
 others gets its timers and drawing slowed.
 
 A test marked `later_visit` gets a fresh page in a context of its own, given the snapshot that the
