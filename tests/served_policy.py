@@ -13,6 +13,7 @@ from typing import Callable, Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
+from request_check import local_context
 from scripts.dev import scale
 from scripts.server.local_nginx import LocalNginx
 
@@ -69,12 +70,6 @@ def served_site(tmp_path_factory: pytest.TempPathFactory, name: str, write: Call
 @contextlib.contextmanager
 def visitor_page(browser: Browser, server: LocalNginx, lang: str = "zh", **context_args) -> Iterator[Page]:
     """A page of its own (the session's `page` checks requests against the main test server)."""
-    context = browser.new_context(locale="zh-CN" if lang == "zh" else "en-GB", service_workers="block", **context_args)
-    seen: list[str] = []
-    context.on("request", lambda r: seen.append(r.url))
-    try:
+    with local_context(browser, server.url, locale="zh-CN" if lang == "zh" else "en-GB", service_workers="block",
+                       **context_args) as context:
         yield context.new_page()
-    finally:
-        context.close()
-    outside = [u for u in seen if not u.startswith(server.url + "/") and not u.startswith(("data:", "blob:"))]
-    assert not outside, f"requests left the site: {outside}"

@@ -23,19 +23,15 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from calc_page_helpers import PY_TIMEOUT, SNAPSHOT_KEPT, calculator_path, seed_kept_snapshot, snapshot_cache, wait_ready
+from request_check import local_context
 
 
 @pytest.fixture(scope="session")
 def shared_context(browser: Browser, browser_context_args: dict, base_url: str) -> Iterator[BrowserContext]:
     """The browser context of the shared pages, one per test process. Every request it makes stays
     on the test server."""
-    context = browser.new_context(**{**browser_context_args, "base_url": base_url})
-    seen: list[str] = []
-    context.on("request", lambda request: seen.append(request.url))
-    yield context
-    context.close()
-    outside = [u for u in seen if not u.startswith(base_url + "/") and not u.startswith(("data:", "blob:"))]
-    assert not outside, f"requests left the test server: {outside}"
+    with local_context(browser, base_url, **{**browser_context_args, "base_url": base_url}) as context:
+        yield context
 
 
 def _shared_pages(context: BrowserContext, start: Callable[[Page, str], None],

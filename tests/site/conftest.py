@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, ViewportSize
 
 sys.path.insert(0, str(Path(__file__).parent))  # site_helpers, next to this file
 
+from request_check import local_context  # noqa: E402
 from scripts.policy import load_policy  # noqa: E402
 
 
@@ -24,13 +25,8 @@ def reader_tab(browser: Browser, browser_context_args: dict, base_url: str) -> I
     """One tab per test module and process, going from page to page: a new browser context costs
     about 0.25 s of CPU with its first page here, one more page in it about 0.08 s. Every request
     it makes stays on the test server."""
-    context = browser.new_context(**{**browser_context_args, "base_url": base_url})
-    seen: list[str] = []
-    context.on("request", lambda request: seen.append(request.url))
-    yield context.new_page()
-    context.close()
-    outside = [u for u in seen if not u.startswith(base_url + "/") and not u.startswith(("data:", "blob:"))]
-    assert not outside, f"requests left the test server: {outside}"
+    with local_context(browser, base_url, **{**browser_context_args, "base_url": base_url}) as context:
+        yield context.new_page()
 
 
 @pytest.fixture()
