@@ -691,29 +691,39 @@ PHONE_QUOTA_US = 50_000  # of each 100 ms: half a core for every process of the 
 
 
 @contextlib.contextmanager
-def _phone_chromium(tmp: Path, stats: dict[str, int]) -> Iterator[str]:
-    """A Chromium whose processes all run in a CPU-limited cgroup (v1 `cpu` controller): a
-    wrapper script that moves itself into the group, then becomes Chromium. DevTools' CPU
-    throttling slows the page's main thread only, not the calculator's worker. The servers and the
-    link shaper stay outside the group (they are not the phone)."""
-    group = Path(f"/sys/fs/cgroup/cpu/bench-phone-{os.getpid()}")
+def _cgroup(controller: str, name: str) -> Iterator[Path]:
+    """A new cgroup v1 group of `controller` (OSError where there is none), removed after use once
+    the processes put in it have ended."""
+    group = Path("/sys/fs/cgroup") / controller / name
     group.mkdir()
     try:
-        (group / "cpu.cfs_period_us").write_text("100000")
-        (group / "cpu.cfs_quota_us").write_text(str(PHONE_QUOTA_US))
-        wrapper = tmp / "chromium-phone.sh"
-        wrapper.write_text(f'#!/bin/sh\necho $$ > {group}/cgroup.procs\nexec {CHROMIUM} "$@"\n', encoding="utf-8")
-        wrapper.chmod(0o755)
-        yield str(wrapper)
+        yield group
     finally:
-        with contextlib.suppress(OSError, ValueError):  # proof that the group did slow the browser
-            stats.update({k: int(v) for k, v in (line.split() for line in (group / "cpu.stat").read_text().splitlines())})
-        for _ in range(50):  # the browser's processes leave the group as they end
+        for _ in range(50):  # its processes leave the group as they end
             try:
                 group.rmdir()
                 break
             except OSError:
                 time.sleep(0.2)
+
+
+@contextlib.contextmanager
+def _phone_chromium(tmp: Path, stats: dict[str, int]) -> Iterator[str]:
+    """A Chromium whose processes all run in a CPU-limited cgroup (v1 `cpu` controller): a
+    wrapper script that moves itself into the group, then becomes Chromium. DevTools' CPU
+    throttling slows the page's main thread only, not the calculator's worker. The servers and the
+    link shaper stay outside the group (they are not the phone)."""
+    with _cgroup("cpu", f"bench-phone-{os.getpid()}") as group:
+        try:
+            (group / "cpu.cfs_period_us").write_text("100000")
+            (group / "cpu.cfs_quota_us").write_text(str(PHONE_QUOTA_US))
+            wrapper = tmp / "chromium-phone.sh"
+            wrapper.write_text(f'#!/bin/sh\necho $$ > {group}/cgroup.procs\nexec {CHROMIUM} "$@"\n', encoding="utf-8")
+            wrapper.chmod(0o755)
+            yield str(wrapper)
+        finally:
+            with contextlib.suppress(OSError, ValueError):  # proof that the group did slow the browser
+                stats.update({k: int(v) for k, v in (line.split() for line in (group / "cpu.stat").read_text().splitlines())})
 
 
 def bench_phone(runs: int) -> dict[str, Any]:
@@ -773,32 +783,22 @@ def bench_cpython() -> dict[str, Any]:
     return {"eval_cpython_p50_ms": p50}
 
 
-def _new_cpuacct_group(name: str) -> Path | None:
-    group = Path("/sys/fs/cgroup/cpuacct") / name
-    try:
-        group.mkdir()
-    except OSError:
-        return None
-    return group
-
-
 def bench_suite() -> dict[str, Any]:
     """`make test` once, its output kept aside (printed if it fails): the seconds it takes, the CPU
     seconds of everything it ran (every test process, browser and server: a cgroup v1 `cpuacct`
-    group, as the phone part's; None where there is none), the tests passed and pytest's seconds."""
+    group; None where there is none), the tests passed and pytest's seconds."""
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
-    group = _new_cpuacct_group(f"bench-suite-{os.getpid()}")
-    enter = f'echo $$ > {group}/cgroup.procs; ' if group else ""
-    begun = time.perf_counter()
-    try:
+    with contextlib.ExitStack() as stack:
+        try:
+            group: Path | None = stack.enter_context(_cgroup("cpuacct", f"bench-suite-{os.getpid()}"))
+        except OSError:
+            group = None
+        enter = f"echo $$ > {group}/cgroup.procs; " if group else ""
+        begun = time.perf_counter()
         done = subprocess.run(["sh", "-c", enter + f'exec make -C "{ROOT}" test'], env=env,
                               capture_output=True, text=True)
         seconds = time.perf_counter() - begun
         cpu = int((group / "cpuacct.usage").read_text()) / 1e9 if group else None
-    finally:
-        if group:
-            with contextlib.suppress(OSError):
-                group.rmdir()
     if done.returncode != 0:
         print(done.stdout[-20_000:], done.stderr[-20_000:], sep="\n", file=sys.stderr)
         raise RuntimeError(f"make test failed ({done.returncode})")
